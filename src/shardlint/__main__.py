@@ -1,0 +1,5 @@
+import sys
+
+from shardlint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""The one diagnostic model every checker produces and every reporter consumes.
+
+Positions follow LSP 3.17: zero-based lines, characters counted in UTF-16 code
+units.  A fix is a list of TextEdits on the original text, so the same object
+serves ``--fix``, ``--diff``, the JSON report and the language server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, Literal
+
+DOCS_BASE = "https://github.com/shardlint/shardlint/blob/main/docs/rules/"
+
+
+class Severity(IntEnum):
+    """LSP DiagnosticSeverity values; lower is more severe."""
+
+    ERROR = 1
+    WARNING = 2
+    INFORMATION = 3
+    HINT = 4
+
+    @classmethod
+    def parse(cls, name: str) -> Severity:
+        aliases = {"error": cls.ERROR, "warning": cls.WARNING, "info": cls.INFORMATION,
+                   "information": cls.INFORMATION, "hint": cls.HINT}
+        try:
+            return aliases[name.lower()]
+        except KeyError:
+            raise ValueError(f"unknown severity {name!r} (use error, warning, info or hint)") from None
+
+    @property
+    def label(self) -> str:
+        return {1: "error", 2: "warning", 3: "info", 4: "hint"}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int
+    character: int
+
+    def to_lsp(self) -> dict[str, int]:
+        return {"line": self.line, "character": self.character}
+
+
+@dataclass(frozen=True, order=True)
+class Range:
+    start: Position
+    end: Position
+
+    def to_lsp(self) -> dict[str, Any]:
+        return {"start": self.start.to_lsp(), "end": self.end.to_lsp()}
+
+    @classmethod
+    def from_lsp(cls, obj: dict[str, Any]) -> Range:
+        return cls(Position(**obj["start"]), Position(**obj["end"]))
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    range: Range
+    new_text: str
+
+    def to_lsp(self) -> dict[str, Any]:
+        return {"range": self.range.to_lsp(), "newText": self.new_text}
+
+
+Safety = Literal["safe", "unsafe"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    safety: Safety
+    edits: tuple[TextEdit, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "safety": self.safety,
+                "edits": [e.to_lsp() for e in self.edits]}
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    range: Range
+    path: str = ""  # dotted key path, e.g. "fsdp_config.fsdp_sync_module_states"
+    fixes: list[Fix] = field(default_factory=list)
+    docs_url: str | None = None
+
+    def sort_key(self) -> tuple[int, int, int, str]:
+        return (self.range.start.line, self.range.start.character, self.severity, self.code)
+
+    def to_lsp(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "range": self.range.to_lsp(),
+            "severity": int(self.severity),
+            "code": self.code,
+        }
+        if self.docs_url:
+            out["codeDescription"] = {"href": self.docs_url}
+        out["source"] = "shardlint"
+        out["message"] = self.message
+        out["data"] = {"path": self.path, "fixes": [f.to_json() for f in self.fixes]}
+        return out

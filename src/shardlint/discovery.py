@@ -1,0 +1,74 @@
+"""Which files a run looks at: explicit paths as given, directories walked."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from shardlint.loading.limits import MAX_FILE_BYTES
+
+# files whose content is sniffed in a walk; others are never opened
+WALK_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".conf", ".jsonc"})
+# parse errors in these are reported even in a walk; other suffixes stay quiet
+CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    display: str
+    explicit: bool  # named on the command line rather than found in a walk
+
+
+def _is_virtualenv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file()
+
+
+def walk(root: Path, display_root: str) -> Iterator[Candidate]:
+    """Files under ``root`` in sorted order, skipping hidden and tool folders and symlink loops."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(root, display_root)]
+    while stack:
+        folder, shown = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError:
+            continue
+        ident = (st.st_dev, st.st_ino)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            child_shown = os.path.join(shown, name) if shown != "." else name
+            try:
+                if entry.is_dir():
+                    if name.startswith(".") or name in SKIP_DIRS or _is_virtualenv(Path(entry.path)):
+                        continue
+                    subdirs.append((Path(entry.path), child_shown))
+                elif entry.is_file() and Path(name).suffix.lower() in WALK_SUFFIXES and not name.startswith("."):
+                    if entry.stat().st_size <= MAX_FILE_BYTES:
+                        yield Candidate(Path(entry.path), child_shown, explicit=False)
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+
+
+def discover(paths: list[str]) -> Iterator[Candidate | tuple[Path, str, str]]:
+    """Candidates for each path; ``(path, display, message)`` for a path that does not exist."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from walk(path, raw.rstrip("/") or "/")
+        elif path.exists() or path.is_symlink():
+            yield Candidate(path, raw, explicit=True)
+        else:
+            yield path, raw, "no such file or directory"

@@ -1,0 +1,118 @@
+"""A loaded config file: its text, plain parsed tree and where every key sits.
+
+Every diagnostic is placed from ``positions``, never by searching the text again.
+Key paths are tuples such as ``("fsdp_config", "fsdp_sync_module_states")``;
+list items use integer indices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator, Literal, Union
+
+from shardlint.diagnostics import Diagnostic, Range
+from shardlint.textindex import TextIndex
+
+KeyPath = tuple[Union[str, int], ...]
+Kind = Literal["accelerate", "deepspeed"]
+Syntax = Literal["yaml", "json"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Half-open code-point offsets into the document text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Node:
+    """Where a key path's key and value sit.  The root has no key span.
+
+    ``style`` records how a YAML scalar was written (``''`` plain, ``'"'``,
+    ``"'"``, ``'|'``, ``'>'``), so rules can tell ``no`` from ``'no'``.
+    """
+
+    key: Span | None
+    value: Span
+    style: str | None = None
+
+
+def format_path(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+@dataclass
+class Document:
+    path: Path
+    display_path: str
+    text: str
+    syntax: Syntax
+    data: Any = None
+    positions: dict[KeyPath, Node] = field(default_factory=dict)
+    kind: Kind | None = None
+    load_diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @cached_property
+    def index(self) -> TextIndex:
+        return TextIndex(self.text)
+
+    @property
+    def loaded(self) -> bool:
+        """True when the text parsed into a tree that checks can run on."""
+        return self.data is not None
+
+    def get(self, path: KeyPath, default: Any = None) -> Any:
+        node = self.data
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or not -len(node) <= part < len(node):
+                    return default
+            elif not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def has(self, path: KeyPath) -> bool:
+        return path in self.positions
+
+    def span(self, path: KeyPath, part: Literal["key", "value", "item"] = "key") -> Span:
+        """The span of ``path``'s key (or value); falls back to the nearest ancestor.
+
+        ``item`` spans the key through the end of the value.
+        """
+        while path not in self.positions and path:
+            path = path[:-1]
+        node = self.positions.get(path)
+        if node is None:
+            return Span(0, 0)
+        if part == "value" or node.key is None:
+            return node.value
+        if part == "item":
+            return Span(node.key.start, node.value.end)
+        return node.key
+
+    def range(self, path: KeyPath, part: Literal["key", "value", "item"] = "key") -> Range:
+        span = self.span(path, part)
+        return self.index.range(span.start, span.end)
+
+    def range_of_span(self, span: Span) -> Range:
+        return self.index.range(span.start, span.end)
+
+    def walk(self, prefix: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+        """Every key path below ``prefix`` (mappings only), depth first, in file order."""
+        node = self.get(prefix)
+        if isinstance(node, dict):
+            for key, value in node.items():
+                path = prefix + (key,)
+                yield path, value
+                yield from self.walk(path)

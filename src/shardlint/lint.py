@@ -1,0 +1,116 @@
+"""The pipeline: paths -> candidates -> documents -> diagnostics, per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.discovery import CONFIG_SUFFIXES, Candidate, discover
+from shardlint.document import Document
+from shardlint.kinds import detect_kind
+from shardlint.loading.reader import Unreadable, read_document
+from shardlint.options import LintOptions
+
+# load problems that mean "this file is broken", worth reporting even in a walk
+_BROKEN = frozenset({"SL001", "SL004", "SL005", "SL006"})
+
+
+@dataclass
+class FileResult:
+    document: Document
+    diagnostics: list[Diagnostic]
+
+    @property
+    def path(self) -> str:
+        return self.document.display_path
+
+    @property
+    def uri(self) -> str:
+        return self.document.path.resolve().as_uri()
+
+
+@dataclass
+class Report:
+    files: list[FileResult] = field(default_factory=list)
+    failures: list[FileResult] = field(default_factory=list)  # paths that could not be read at all
+
+    @property
+    def all_files(self) -> list[FileResult]:
+        return self.failures + self.files
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.all_files for d in f.diagnostics if d.severity == severity)
+
+    def exit_code(self, fail_level: Severity) -> int:
+        if self.failures:
+            return 2
+        worst = min((d.severity for f in self.files for d in f.diagnostics), default=None)
+        return 1 if worst is not None and worst <= fail_level else 0
+
+
+def _file_diagnostic(doc: Document, code: str, severity: Severity, message: str) -> Diagnostic:
+    return Diagnostic(code, severity, message, doc.range(()), docs_url=f"{DOCS_BASE}{code}.md")
+
+
+def lint_document(doc: Document, options: LintOptions, explicit: bool = True) -> list[Diagnostic] | None:
+    """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently."""
+    from shardlint.checks import run_checks
+
+    diagnostics = list(doc.load_diagnostics)
+    if doc.loaded:
+        doc.kind = detect_kind(doc)
+        if doc.kind is not None:
+            diagnostics.extend(run_checks(doc, options))
+        elif not explicit:
+            return None
+        elif not isinstance(doc.data, dict):
+            diagnostics.append(_file_diagnostic(
+                doc, "SL007", Severity.ERROR,
+                f"the top level is a {type(doc.data).__name__}, but a config file must be a mapping of keys"))
+        else:
+            diagnostics.append(_file_diagnostic(
+                doc, "SL009", Severity.INFORMATION,
+                "not an Accelerate or DeepSpeed config (no distributed_type, compute_environment "
+                "or DeepSpeed section at the top); not checked"))
+    elif not explicit and not (doc.path.suffix.lower() in CONFIG_SUFFIXES
+                               and any(d.code in _BROKEN for d in diagnostics)):
+        return None
+    elif not diagnostics:
+        diagnostics.append(_file_diagnostic(doc, "SL003", Severity.WARNING, "the file is empty"))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return diagnostics
+
+
+def lint_paths(paths: list[str], options: LintOptions) -> Report:
+    report = Report()
+    for candidate in discover(paths):
+        if isinstance(candidate, tuple):
+            report.failures.append(_failure(*candidate))
+            continue
+        result = lint_candidate(candidate, options, report)
+        if result is not None:
+            report.files.append(result)
+    return report
+
+
+def lint_candidate(candidate: Candidate, options: LintOptions, report: Report) -> FileResult | None:
+    try:
+        doc = read_document(candidate.path, candidate.display)
+    except Unreadable as exc:
+        if candidate.explicit or candidate.path.suffix.lower() in CONFIG_SUFFIXES:
+            report.failures.append(_failure(candidate.path, candidate.display, str(exc)))
+        return None
+    diagnostics = lint_document(doc, options, candidate.explicit)
+    return None if diagnostics is None else FileResult(doc, diagnostics)
+
+
+def _failure(path: Path, display: str, message: str) -> FileResult:
+    doc = Document(path, display, "", "yaml")
+    return FileResult(doc, [_file_diagnostic(doc, "SL008", Severity.ERROR, message)])
+
+
+def lint_text(path: Path, text: str, options: LintOptions) -> FileResult:
+    """Lint an in-memory buffer (an editor's) as if it were ``path``."""
+    doc = read_document(path, str(path), text=text)
+    return FileResult(doc, lint_document(doc, options) or [])

@@ -1,0 +1,104 @@
+"""Read a file from disk into a Document: decoding, syntax choice, parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.document import Document, Syntax
+from shardlint.loading.limits import MAX_FILE_BYTES
+from shardlint.loading.problems import Problem
+
+SEVERITY = {
+    "SL001": Severity.ERROR,  # syntax error
+    "SL002": Severity.WARNING,  # duplicate key
+    "SL003": Severity.WARNING,  # empty file
+    "SL004": Severity.ERROR,  # not text
+    "SL005": Severity.ERROR,  # over a limit
+    "SL006": Severity.ERROR,  # tag safe_load refuses
+    "SL007": Severity.ERROR,  # top level not a mapping
+    "SL008": Severity.ERROR,  # unreadable
+}
+JSON_SUFFIXES = {".json", ".jsonc"}
+
+
+class Unreadable(Exception):
+    """The path could not be read at all (missing, permissions, a directory ...)."""
+
+
+def problem_diagnostic(doc: Document, problem: Problem) -> Diagnostic:
+
+    return Diagnostic(problem.code, SEVERITY[problem.code], problem.message,
+                      doc.index.range(problem.start, max(problem.start, problem.end)),
+                      docs_url=f"{DOCS_BASE}{problem.code}.md")
+
+
+def choose_syntax(path: Path, text: str) -> Syntax:
+    """``.json`` is JSON (as Accelerate decides); other files are JSON when they look like it."""
+    if path.suffix.lower() in JSON_SUFFIXES:
+        return "json"
+    return "json" if text.lstrip()[:1] == "{" else "yaml"
+
+
+def decode(raw: bytes) -> tuple[str | None, Problem | None]:
+    if b"\x00" in raw[:8192]:
+        return None, Problem("SL004", "binary file (it contains NUL bytes); not a config", 0, 0)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", "replace")
+        return good + raw[exc.start:].decode("utf-8", "replace"), Problem(
+            "SL004", f"invalid UTF-8 at byte {exc.start} (byte 0x{raw[exc.start]:02x}); "
+            "config files must be UTF-8", len(good), len(good) + 1)
+    return text, None
+
+
+def parse(doc: Document) -> None:
+    """Fill ``doc.data``/``doc.positions`` from ``doc.text``; never raises."""
+    from shardlint.loading.json_loader import load_json
+    from shardlint.loading.yaml_loader import load_yaml
+
+    if doc.syntax == "json":
+        data, positions, problems = load_json(doc.text)
+        if data is None and problems and problems[0].code == "SL001" and doc.path.suffix.lower() not in JSON_SUFFIXES:
+            # looked like JSON but is not: YAML flow style is a superset, try it
+            ydata, ypositions, yproblems = load_yaml(doc.text)
+            if ydata is not None:
+                doc.syntax = "yaml"
+                data, positions, problems = ydata, ypositions, yproblems
+    else:
+        data, positions, problems = load_yaml(doc.text)
+    doc.data, doc.positions = data, positions
+    doc.load_diagnostics.extend(problem_diagnostic(doc, p) for p in problems)
+
+
+def read_document(path: Path, display_path: str, text: str | None = None) -> Document:
+    """Load ``path`` (or the given ``text`` for it, as an editor buffer).
+
+    Raises :class:`Unreadable` when the file cannot be opened or read.
+    """
+    problem = None
+    if text is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                doc = Document(path, display_path, "", "yaml")
+                doc.load_diagnostics.append(problem_diagnostic(doc, Problem(
+                    "SL005", f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)))
+                return doc
+            raw = path.read_bytes()
+        except IsADirectoryError as exc:
+            raise Unreadable("is a directory") from exc
+        except OSError as exc:
+            raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from exc
+        text, problem = decode(raw)
+        if text is None:
+            doc = Document(path, display_path, "", "yaml")
+            doc.load_diagnostics.append(problem_diagnostic(doc, problem))  # type: ignore[arg-type]
+            return doc
+    doc = Document(path, display_path, text, choose_syntax(path, text))
+    if problem is not None:
+        doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+        return doc
+    parse(doc)
+    return doc

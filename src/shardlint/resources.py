@@ -1,0 +1,21 @@
+"""Where the data shipped with shardlint (schemas, rules) lives.
+
+In a wheel the folders sit inside the package; in a source checkout they are at
+the repository root, beside ``src/``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def data_dir(name: str) -> Path:
+    """The ``schemas`` or ``rules`` folder."""
+    for candidate in (_PACKAGE / name, _PACKAGE.parents[1] / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"shardlint's {name}/ folder is missing from this installation")
