@@ -1,0 +1,32 @@
+"""Fixtures shared by every test folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` beside the checkout; tests that need it skip where it is absent."""
+    if not (SHARED / "corpus" / "MANIFEST.tsv").is_file():
+        pytest.skip("../shared (corpus and references) is not beside this checkout")
+    return SHARED
+
+
+def run_shardlint(*args: str, cwd: Path | None = None, input: str | None = None,
+                  timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "shardlint", *args], cwd=cwd, input=input,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def shardlint():
+    return run_shardlint
