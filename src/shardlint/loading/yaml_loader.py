@@ -152,7 +152,8 @@ def load_yaml(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
         if exc.context:
             message = f"{message} ({exc.context})"
         offset = mark.index if mark is not None else 0
-        return None, {}, [Problem("SL001", f"YAML syntax error: {message}", offset, offset)]
+        code = "SL005" if "nesting depth" in message else "SL001"  # libyaml's own depth limit
+        return None, {}, [Problem(code, f"YAML syntax error: {message}", offset, offset)]
     except yaml.reader.ReaderError as exc:
         return None, {}, [Problem("SL004", f"the file is not valid YAML text: {exc.reason} "
                                   f"(character {exc.character!r})", exc.position, exc.position)]
