@@ -1,0 +1,1 @@
+"""Fixes: minimal text edits, applying them safely, and the FSDP1 -> FSDP2 migration."""
