@@ -9,4 +9,8 @@ from shardlint.options import LintOptions
 
 def run_checks(doc: Document, options: LintOptions) -> list[Diagnostic]:
     """Everything beyond loading: schema validation, then the rule engine."""
-    return []
+    from shardlint.fixes.migrate import check_fsdp1
+
+    diagnostics: list[Diagnostic] = []
+    diagnostics.extend(check_fsdp1(doc))
+    return diagnostics

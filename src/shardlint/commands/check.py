@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from shardlint.settings import cli as settings_cli
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from shardlint.reporters import FORMATS
@@ -13,10 +15,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files or directories to check (default: .)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument("--fail-level", choices=("error", "warning", "info", "hint"), default="warning",
-                        help="lowest severity that makes the exit code 1 (default: warning)")
+    parser.add_argument("--fail-level", choices=("error", "warning", "info", "hint"),
+                        help="lowest severity that makes the exit code 1 (default: warning, "
+                             "or fail-level in the configuration)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto; NO_COLOR is honoured)")
+    settings_cli.add_arguments(parser)
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, also apply fixes that may change behaviour")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff instead of writing them")
 
 
 def _use_color(choice: str) -> bool:
@@ -26,12 +35,26 @@ def _use_color(choice: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from shardlint.diagnostics import Severity
     from shardlint.lint import lint_paths
-    from shardlint.options import LintOptions
     from shardlint.reporters import renderer
+    from shardlint.settings import ConfigError
 
-    options = LintOptions(fail_level=Severity.parse(args.fail_level))
-    report = lint_paths(args.paths, options)
-    sys.stdout.write(renderer(args.format)(report, color=_use_color(args.color)))
+    try:
+        options = settings_cli.options_from_args(args)
+        report = lint_paths(args.paths, options)
+    except ConfigError as exc:
+        sys.stderr.write(f"shardlint: error: {exc}\n")
+        return 2
+    if args.fix or args.diff:
+        from shardlint.fixes.run import run_fix_mode
+
+        return run_fix_mode(report, options, unsafe=args.unsafe_fixes, diff=args.diff,
+                            render=lambda r: renderer(args.format)(r, color=_use_color(args.color)),
+                            summary_to_stdout=args.format == "text")
+    color = args.output_file is None and _use_color(args.color)
+    try:
+        settings_cli.write_report(renderer(args.format)(report, color=color), args.output_file)
+    except OSError as exc:
+        sys.stderr.write(f"shardlint: error: --output-file: {exc}\n")
+        return 2
     return report.exit_code(options.fail_level)

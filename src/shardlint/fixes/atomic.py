@@ -1,0 +1,43 @@
+"""Write a fixed file atomically: a temporary file beside it, then ``os.replace``.
+
+Readers see the old file or the new one, never half of either.  The file's
+permission bits are kept, a UTF-8 byte-order mark is kept, and a symlink is
+followed so the link itself stays a link.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path``'s contents with ``text`` (UTF-8, as it was read)."""
+    target = Path(os.path.realpath(path))
+    info = target.stat()
+    with target.open("rb") as handle:
+        bom = handle.read(len(_BOM)) == _BOM
+    data = (_BOM if bom else b"") + text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, info.st_uid, info.st_gid)
+            except OSError:
+                pass  # not ours to give away; the mode is what matters
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

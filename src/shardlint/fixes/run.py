@@ -1,0 +1,108 @@
+"""``check --fix`` / ``--diff``: fix every file of a report, write or show the result."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+from shardlint.diagnostics import Severity
+from shardlint.fixes.loop import FixOutcome, allowed_fix, fix_document, is_broken
+from shardlint.lint import FileResult, Report
+from shardlint.options import LintOptions
+
+
+@dataclass
+class FixSummary:
+    fixed: int = 0  # applied fixes
+    files_changed: int = 0
+    remaining: int = 0  # diagnostics left at or above the fail level
+    hidden_unsafe: int = 0  # remaining diagnostics whose fix needs --unsafe-fixes
+    notes: list[str] = field(default_factory=list)  # rejected fixes, unwritable files
+    diffs: list[str] = field(default_factory=list)
+    write_failed: bool = False
+
+
+def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: bool) -> FixSummary:
+    """Fix each file of ``report`` in place (``write``) or as a diff; update its diagnostics."""
+    from shardlint.fixes.atomic import write_atomic
+
+    summary = FixSummary()
+    for i, result in enumerate(report.files):
+        if not any(allowed_fix(d, unsafe) for d in result.diagnostics):
+            continue
+        if is_broken(result.document, result.diagnostics):
+            summary.notes.append(f"{result.path}: not fixed: the file does not parse")
+            continue
+        outcome = fix_document(result.document, result.diagnostics, options, unsafe=unsafe)
+        summary.notes.extend(f"{result.path}: {r.code} fix not applied ({r.title}): {r.reason}"
+                             for r in outcome.rejected)
+        if not outcome.changed:
+            continue
+        if write:
+            try:
+                write_atomic(result.document.path, outcome.text)
+            except OSError as exc:
+                summary.notes.append(f"{result.path}: not written: {exc.strerror or exc}")
+                summary.write_failed = True
+                continue
+        else:
+            summary.diffs.append(unified_diff(result.path, outcome))
+        summary.fixed += len(outcome.fixed)
+        summary.files_changed += 1
+        report.files[i] = FileResult(outcome.document, outcome.diagnostics)
+    for result in report.all_files:
+        for d in result.diagnostics:
+            summary.remaining += d.severity <= options.fail_level
+            summary.hidden_unsafe += not unsafe and allowed_fix(d, False) is None \
+                and allowed_fix(d, True) is not None
+    return summary
+
+
+def unified_diff(display: str, outcome: FixOutcome) -> str:
+    before = outcome.original.splitlines(keepends=True)
+    after = outcome.text.splitlines(keepends=True)
+    lines = []
+    for line in difflib.unified_diff(before, after, fromfile=display, tofile=display):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(summary: FixSummary, fail_level: Severity, *, diff: bool) -> str:
+    """What was (or would be) fixed and what remains, in one line."""
+    files = _plural(summary.files_changed, "file")
+    if diff:
+        text = f"Would fix {_plural(summary.fixed, 'problem')} in {files}." if summary.fixed \
+            else "No fixes to apply."
+    else:
+        text = f"Fixed {_plural(summary.fixed, 'problem')} in {files}" if summary.fixed else "Nothing fixed"
+        text += f"; {summary.remaining} remaining at {fail_level.label} level or above."
+    if summary.hidden_unsafe:
+        n = summary.hidden_unsafe
+        text += f" {n} more {'fix' if n == 1 else 'fixes'} available with --unsafe-fixes."
+    return text
+
+
+def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bool,
+                 render: Callable[[Report], str], summary_to_stdout: bool) -> int:
+    """Fix (or diff) ``report``'s files, print the outcome, return the exit code (as ruff does).
+
+    After ``--fix`` the exit code reflects what remains; ``--diff`` exits 1 when it
+    would change something.
+    """
+    summary = fix_report(report, options, unsafe=unsafe, write=not diff)
+    line = summary_line(summary, options.fail_level, diff=diff)
+    for note in summary.notes:
+        sys.stderr.write(note + "\n")
+    if diff:
+        sys.stdout.write("".join(summary.diffs))
+        sys.stderr.write(line + "\n")
+        return 2 if report.failures or summary.write_failed else int(bool(summary.diffs))
+    sys.stdout.write(render(report))
+    (sys.stdout if summary_to_stdout else sys.stderr).write(line + "\n")
+    return 2 if summary.write_failed else report.exit_code(options.fail_level)
