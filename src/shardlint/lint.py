@@ -11,6 +11,7 @@ from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.reader import Unreadable, read_document
 from shardlint.options import LintOptions
+from shardlint.settings import finish, options_for, settings_for
 
 # load problems that mean "this file is broken", worth reporting even in a walk
 _BROKEN = frozenset({"SL001", "SL004", "SL005", "SL006"})
@@ -57,6 +58,8 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True) ->
     """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently."""
     from shardlint.checks import run_checks
 
+    settings = settings_for(doc.path, options)
+    options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
     if doc.loaded:
         doc.kind = detect_kind(doc)
@@ -78,8 +81,7 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True) ->
         return None
     elif not diagnostics:
         diagnostics.append(_file_diagnostic(doc, "SL003", Severity.WARNING, "the file is empty"))
-    diagnostics.sort(key=Diagnostic.sort_key)
-    return diagnostics
+    return finish(doc, diagnostics, settings, checked=doc.kind is not None)
 
 
 def lint_paths(paths: list[str], options: LintOptions) -> Report:
@@ -95,6 +97,8 @@ def lint_paths(paths: list[str], options: LintOptions) -> Report:
 
 
 def lint_candidate(candidate: Candidate, options: LintOptions, report: Report) -> FileResult | None:
+    if settings_for(candidate.path, options).is_excluded(candidate.path, candidate.explicit):
+        return None
     try:
         doc = read_document(candidate.path, candidate.display)
     except Unreadable as exc:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from shardlint.lint import Report
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
 class Renderer(Protocol):

@@ -1,0 +1,45 @@
+"""``--format junit``: JUnit XML, one test suite per file and one failing test case per finding.
+
+A file without findings is one passing test case, so CI test tabs list every
+checked file.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from shardlint.diagnostics import Diagnostic, Severity
+from shardlint.lint import FileResult, Report
+
+
+def _case(result: FileResult, diag: Diagnostic) -> ET.Element:
+    line = diag.range.start.line + 1
+    column = diag.range.start.character + 1
+    case = ET.Element("testcase", name=f"{diag.code} at {result.path}:{line}:{column}",
+                      classname=result.path, file=result.path, line=str(line))
+    failure = ET.SubElement(case, "failure", message=diag.message, type=diag.severity.label)
+    failure.text = f"{result.path}:{line}:{column}: {diag.code} [{diag.severity.label}] {diag.message}"
+    if diag.docs_url:
+        failure.text += f"\n{diag.docs_url}"
+    return case
+
+
+def _suite(result: FileResult) -> ET.Element:
+    suite = ET.Element("testsuite", name=result.path, tests=str(max(1, len(result.diagnostics))),
+                       failures=str(len(result.diagnostics)), errors="0", skipped="0")
+    if result.diagnostics:
+        suite.extend(_case(result, d) for d in result.diagnostics)
+    else:
+        ET.SubElement(suite, "testcase", name="shardlint", classname=result.path, file=result.path)
+    return suite
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    files = report.all_files
+    failures = sum(len(f.diagnostics) for f in files)
+    root = ET.Element("testsuites", name="shardlint",
+                      tests=str(sum(max(1, len(f.diagnostics)) for f in files)), failures=str(failures),
+                      errors="0")
+    root.extend(_suite(f) for f in files)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,147 @@
+"""``--format sarif``: a SARIF 2.1.0 log that GitHub code scanning accepts.
+
+Lines and columns are 1-based; columns count UTF-16 code units, as the
+diagnostics' LSP ranges do (``run.columnKind``).  Paths relative to the working
+folder are given relative to ``%SRCROOT%`` so code scanning can place them in
+the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from shardlint import __version__
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
+from shardlint.lint import FileResult, Report
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/shardlint/shardlint"
+SRCROOT = "%SRCROOT%"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
+           Severity.INFORMATION: "note", Severity.HINT: "note"}
+
+
+@cache
+def rule_catalog() -> dict[str, dict[str, Any]]:
+    """Every rule file's id, name, summary, severity and rationale, by code."""
+    import yaml
+
+    from shardlint.resources import data_dir
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = data_dir("rules")
+    except FileNotFoundError:
+        return {}
+    catalog = {}
+    for path in sorted(root.glob("*/*.yaml")):
+        try:
+            spec = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(spec, dict) and isinstance(spec.get("id"), str):
+            catalog[spec["id"]] = spec
+    return catalog
+
+
+def _descriptor(code: str, spec: dict[str, Any] | None, fallback: Diagnostic | None) -> dict[str, Any]:
+    spec = spec or {}
+    summary = spec.get("summary") or (fallback.message if fallback else code)
+    out: dict[str, Any] = {
+        "id": code,
+        "name": spec.get("name") or code,
+        "shortDescription": {"text": summary},
+        "helpUri": f"{DOCS_BASE}{code}.md",
+    }
+    if spec.get("rationale"):
+        out["fullDescription"] = {"text": str(spec["rationale"]).strip()}
+    if spec.get("severity") in ("error", "warning", "info", "hint"):
+        out["defaultConfiguration"] = {"level": _LEVELS[Severity.parse(spec["severity"])]}
+    return out
+
+
+def _artifact(result: FileResult) -> dict[str, Any]:
+    shown = PurePath(result.path)
+    if shown.is_absolute() or ".." in shown.parts:
+        return {"uri": result.uri}
+    return {"uri": quote(shown.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _region(rng: Range) -> dict[str, int]:
+    return {"startLine": rng.start.line + 1, "startColumn": rng.start.character + 1,
+            "endLine": rng.end.line + 1, "endColumn": rng.end.character + 1}
+
+
+def _fix(fix: Fix, artifact: dict[str, Any]) -> dict[str, Any]:
+    title = fix.title if fix.safety == "safe" else f"{fix.title} (unsafe: may change behaviour)"
+    return {
+        "description": {"text": title},
+        "artifactChanges": [{
+            "artifactLocation": artifact,
+            "replacements": [{"deletedRegion": _region(e.range), "insertedContent": {"text": e.new_text}}
+                             for e in fix.edits],
+        }],
+    }
+
+
+def _fingerprint(diag: Diagnostic, artifact: dict[str, Any]) -> str:
+    """Stable across unrelated edits: the code, the file and the key path (or the line without one)."""
+    where = diag.path or f"line {diag.range.start.line}"
+    return hashlib.sha256(f"{diag.code}\0{artifact['uri']}\0{where}".encode()).hexdigest()[:32]
+
+
+def _result(diag: Diagnostic, index: int, artifact: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": diag.code,
+        "ruleIndex": index,
+        "level": _LEVELS[diag.severity],
+        "message": {"text": diag.message},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": _region(diag.range)}}],
+        "partialFingerprints": {"shardlintKeyPath/v1": _fingerprint(diag, artifact)},
+    }
+    if diag.path:
+        out["properties"] = {"keyPath": diag.path}
+    fixes = [_fix(f, artifact) for f in diag.fixes if f.edits]
+    if fixes:
+        out["fixes"] = fixes
+    return out
+
+
+def _folder_uri(folder: Path) -> str:
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def build(report: Report) -> dict[str, Any]:
+    catalog = rule_catalog()
+    found = {d.code: d for f in report.all_files for d in f.diagnostics}
+    codes = sorted(set(catalog) | set(found))
+    index = {code: i for i, code in enumerate(codes)}
+    results = []
+    for file_result in report.all_files:
+        artifact = _artifact(file_result)
+        results.extend(_result(d, index[d.code], artifact) for d in file_result.diagnostics)
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "shardlint", "version": __version__, "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(c, catalog.get(c), found.get(c)) for c in codes],
+            }},
+            "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path(os.getcwd()))}},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    }
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"

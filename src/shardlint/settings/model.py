@@ -1,0 +1,102 @@
+"""What a configuration says, and how it combines with the command line for one file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from shardlint.diagnostics import Severity
+from shardlint.settings.globs import matches
+from shardlint.settings.selectors import SelectionLayer, is_enabled, most_specific
+
+
+class ConfigError(ValueError):
+    """A bad configuration file or flag; the message names the file (or flag) and the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One configuration source: a file's ``[tool.shardlint]`` table or the command line."""
+
+    source: str = "defaults"
+    root: Path | None = None  # folder that path globs are relative to
+    selection: SelectionLayer | None = None
+    severity: tuple[tuple[str, Severity], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    target: dict[str, str] | None = None
+    deepspeed_runner: str | None = None
+    fail_level: Severity | None = None
+
+
+def _relative(path: Path, root: Path | None) -> PurePath | None:
+    if root is None:
+        return None
+    try:
+        return path.resolve().relative_to(root)
+    except ValueError:
+        return None  # outside the configuration's folder: its globs do not reach it
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """The settings that apply to one file: its configuration, then the command line over it."""
+
+    layers: tuple[Settings, ...] = field(default_factory=tuple)
+
+    def _last(self, name: str) -> object:
+        for layer in reversed(self.layers):
+            value = getattr(layer, name)
+            if value is not None:
+                return value
+        return None
+
+    @property
+    def target(self) -> dict[str, str] | None:
+        return self._last("target")  # type: ignore[return-value]
+
+    @property
+    def deepspeed_runner(self) -> str | None:
+        return self._last("deepspeed_runner")  # type: ignore[return-value]
+
+    @property
+    def fail_level(self) -> Severity | None:
+        return self._last("fail_level")  # type: ignore[return-value]
+
+    def is_excluded(self, path: Path, explicit: bool) -> bool:
+        """``exclude`` applies to every file; ``include`` narrows what a directory walk picks up."""
+        for layer in self.layers:
+            rel = _relative(path, layer.root)
+            if rel is None:
+                continue
+            if any(matches(p, rel) for p in layer.exclude):
+                return True
+            if not explicit and layer.include is not None and not any(matches(p, rel) for p in layer.include):
+                return True
+        return False
+
+    def is_selected(self, code: str, path: Path) -> bool:
+        layers = [layer.selection for layer in self.layers if layer.selection is not None]
+        if not is_enabled(layers, code):
+            return False
+        for layer in self.layers:
+            rel = _relative(path, layer.root)
+            if rel is None:
+                continue
+            for pattern, selectors in layer.per_file_ignores:
+                if most_specific(selectors, code) >= 0 and matches(pattern, rel):
+                    return False
+        return True
+
+    def severity_for(self, code: str) -> Severity | None:
+        """The overridden severity of ``code`` (most specific selector, later layers first)."""
+        for layer in reversed(self.layers):
+            best, chosen = -1, None
+            for selector, severity in layer.severity:
+                score = most_specific((selector,), code)
+                if score > best:
+                    best, chosen = score, severity
+            if chosen is not None:
+                return chosen
+        return None

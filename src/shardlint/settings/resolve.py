@@ -1,0 +1,89 @@
+"""Which configuration applies to a file: the nearest one upward, ``--config``, or none.
+
+Parsed files are cached by modification time, so a long-running language server
+sees edits to the configuration without restarting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shardlint.settings.loader import OWN_FILE, PROJECT_FILE, load_file
+from shardlint.settings.model import ConfigError, FileSettings, Settings
+
+if TYPE_CHECKING:
+    from shardlint.options import LintOptions
+
+_cache: dict[Path, tuple[tuple[int, int], Settings | None]] = {}
+
+
+def _load_cached(path: Path) -> Settings | None:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror}") from None
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _cache.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    settings = load_file(path)
+    _cache[path] = (stamp, settings)
+    return settings
+
+
+def nearest_settings(folder: Path) -> Settings | None:
+    """The closest ``.shardlint.toml`` or ``pyproject.toml`` with ``[tool.shardlint]`` at or above ``folder``.
+
+    In one folder ``.shardlint.toml`` wins over ``pyproject.toml``.
+    """
+    folder = Path(os.path.abspath(folder))
+    for candidate_dir in (folder, *folder.parents):
+        for name in (OWN_FILE, PROJECT_FILE):
+            candidate = candidate_dir / name
+            if candidate.is_file():
+                settings = _load_cached(candidate)
+                if settings is not None:
+                    return settings
+    return None
+
+
+def explicit_settings(path: Path) -> Settings:
+    """The file named by ``--config``."""
+    settings = _load_cached(Path(os.path.abspath(path)))
+    if settings is None:
+        raise ConfigError(f"{path}: no [tool.shardlint] table")
+    return settings
+
+
+def settings_for(path: Path, options: LintOptions) -> FileSettings:
+    """Settings for the file at ``path``: its configuration, then command-line overrides."""
+    return settings_in(Path(os.path.abspath(path)).parent, options)
+
+
+def settings_in(folder: Path, options: LintOptions) -> FileSettings:
+    """Settings for files in ``folder``."""
+    layers: list[Settings] = []
+    if not options.isolated:
+        found = (explicit_settings(options.config_file) if options.config_file is not None
+                 else nearest_settings(folder))
+        if found is not None:
+            layers.append(found)
+    if options.overrides is not None:
+        layers.append(options.overrides)
+    return FileSettings(tuple(layers))
+
+
+def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
+    """``options`` with the configuration's target and DeepSpeed runner where the run left the defaults."""
+    from shardlint.options import LintOptions
+
+    defaults = LintOptions()
+    changes = {}
+    if settings.target is not None and options.target == defaults.target:
+        changes["target"] = settings.target
+    if settings.deepspeed_runner is not None and options.deepspeed_runner == defaults.deepspeed_runner:
+        changes["deepspeed_runner"] = settings.deepspeed_runner
+    return dataclasses.replace(options, **changes) if changes else options
