@@ -88,16 +88,17 @@ def fix_document(document: Document, diagnostics: list[Diagnostic], options: Lin
         if not chosen:
             break
         step = _verified_round(path, display, outcome, chosen, options, refused)
-        if step is None or step[0].text in seen:
+        if step is None or step[0].text in seen:  # nothing applies, or fixes undo each other
             break
-        outcome.document, outcome.diagnostics = step
-        seen.add(step[0].text)
+        outcome.document, outcome.diagnostics, fixed = step
+        outcome.fixed.extend(fixed)
+        seen.add(outcome.document.text)
     return outcome
 
 
 def _verified_round(path: Path, display: str, outcome: FixOutcome, chosen: list[tuple[Diagnostic, Fix]],
                     options: LintOptions, refused: set[tuple[str, str, str]],
-                    ) -> tuple[Document, list[Diagnostic]] | None:
+                    ) -> tuple[Document, list[Diagnostic], list[tuple[str, str]]] | None:
     """One round: all non-conflicting fixes at once, or, if that fails, each that passes alone."""
     text, before = outcome.text, outcome.diagnostics
     owner = {id(f): d for d, f in chosen}
@@ -106,8 +107,7 @@ def _verified_round(path: Path, display: str, outcome: FixOutcome, chosen: list[
         return None
     document, after = _lint(path, display, result.text, options)
     if not is_broken(document, after) and not _new_errors(before, after):
-        outcome.fixed.extend((owner[id(f)].code, f.title) for f in result.applied)
-        return document, after
+        return document, after, [(owner[id(f)].code, f.title) for f in result.applied]
     passing: list[Fix] = []
     for fix in result.applied:
         diagnostic = owner[id(fix)]
@@ -126,6 +126,5 @@ def _verified_round(path: Path, display: str, outcome: FixOutcome, chosen: list[
             return None
         document, after = _lint(path, display, apply_fixes(text, group).text, options)
         if not is_broken(document, after) and not _new_errors(before, after):
-            outcome.fixed.extend((owner[id(f)].code, f.title) for f in group)
-            return document, after
+            return document, after, [(owner[id(f)].code, f.title) for f in group]
     return None
