@@ -1,0 +1,116 @@
+"""Quick fixes for the diagnostics under the cursor, and "fix all safe problems" for the file."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from shardlint.diagnostics import Diagnostic, Fix, TextEdit
+from shardlint.lint import FileResult
+from shardlint.lsp.convert import to_lsp_diagnostic, to_lsp_edit
+from shardlint.lsp.encoding import PositionEncoder
+from shardlint.options import LintOptions
+from shardlint.textindex import TextIndex
+
+FIX_ALL = "source.fixAll.shardlint"
+KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]
+FIX_ALL_TITLE = "shardlint: fix all safe problems"
+
+
+def _wanted(kind: str, only: list[str] | None) -> bool:
+    """LSP kinds are hierarchical: asking for ``source.fixAll`` includes ``source.fixAll.shardlint``."""
+    return only is None or any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+def _touches(rng: types.Range, request: types.Range) -> bool:
+    def key(p: types.Position) -> tuple[int, int]:
+        return (p.line, p.character)
+
+    return key(rng.start) <= key(request.end) and key(request.start) <= key(rng.end)
+
+
+class EditBuilder:
+    """WorkspaceEdits for one document, versioned when the client supports it."""
+
+    def __init__(self, uri: str, version: int | None, versioned: bool) -> None:
+        self.uri, self.version, self.versioned = uri, version, versioned
+
+    def build(self, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+        if self.versioned:
+            doc = types.OptionalVersionedTextDocumentIdentifier(uri=self.uri, version=self.version)
+            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=doc, edits=edits)])
+        return types.WorkspaceEdit(changes={self.uri: edits})
+
+
+def quick_fixes(result: FileResult, request: types.Range, encoder: PositionEncoder,
+                edits: EditBuilder) -> list[types.CodeAction]:
+    index = result.document.index
+    actions = []
+    for diag in result.diagnostics:
+        if not diag.fixes:
+            continue
+        lsp_diag = to_lsp_diagnostic(diag, index, encoder)
+        if not _touches(lsp_diag.range, request):
+            continue
+        preferred = _preferred(diag)
+        for fix in diag.fixes:
+            if not fix.edits:
+                continue
+            actions.append(types.CodeAction(
+                title=fix.title if fix.safety == "safe" else f"{fix.title} (unsafe)",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[lsp_diag],
+                is_preferred=fix is preferred or None,
+                edit=edits.build([to_lsp_edit(e, index, encoder) for e in fix.edits]),
+            ))
+    return actions
+
+
+def _preferred(diag: Diagnostic) -> Fix | None:
+    return next((f for f in diag.fixes if f.safety == "safe" and f.edits), None)
+
+
+def minimal_edit(old: str, new: str) -> TextEdit:
+    """One edit turning ``old`` into ``new``, spanning only the lines that differ."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(old_lines), len(new_lines)) - head
+           and old_lines[-1 - tail] == new_lines[-1 - tail]):
+        tail += 1
+    start = sum(len(line) for line in old_lines[:head])
+    end = len(old) - sum(len(line) for line in old_lines[len(old_lines) - tail:]) if tail else len(old)
+    replacement = "".join(new_lines[head:len(new_lines) - tail])
+    return TextEdit(TextIndex(old).range(start, end), replacement)
+
+
+def fix_all(result: FileResult, options: LintOptions, encoder: PositionEncoder,
+            edits: EditBuilder) -> types.CodeAction | None:
+    """Every safe fix, applied and re-linted until nothing changes, as one edit."""
+    if not any(_preferred(d) for d in result.diagnostics):
+        return None
+    from shardlint.fixes.loop import fix_document
+
+    outcome = fix_document(result.document, result.diagnostics, options)
+    if not outcome.changed:
+        return None
+    edit = minimal_edit(outcome.original, outcome.text)
+    return types.CodeAction(
+        title=FIX_ALL_TITLE,
+        kind=FIX_ALL,
+        edit=edits.build([to_lsp_edit(edit, result.document.index, encoder)]),
+    )
+
+
+def code_actions(result: FileResult, params: types.CodeActionParams, options: LintOptions,
+                 encoder: PositionEncoder, edits: EditBuilder) -> list[types.CodeAction]:
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+    if _wanted(types.CodeActionKind.QuickFix, only):
+        actions.extend(quick_fixes(result, params.range, encoder, edits))
+    if _wanted(FIX_ALL, only):
+        action = fix_all(result, options, encoder, edits)
+        if action is not None:
+            actions.append(action)
+    return actions

@@ -1,0 +1,264 @@
+"""What the shipped JSON Schemas say about a key path: description, values, default, children.
+
+Read straight from ``schemas/*.schema.json`` by walking ``properties`` (and
+``patternProperties``, ``additionalProperties``, ``items``, ``prefixItems``),
+following local ``$ref`` and looking into every branch of ``anyOf``/``oneOf``/
+``allOf``.  An ``if`` is decided against the document where it can be (the
+Accelerate schema picks the cluster or SageMaker key set by
+``compute_environment``); otherwise both ``then`` and ``else`` count.
+shardlint's own annotations are honoured: ``x-shardlint-values`` (the canonical
+spellings, offered before every accepted alias), ``x-shardlint-expected``,
+``x-shardlint-deprecated``, ``x-shardlint-renamed``, ``x-shardlint-removed`` and
+``x-source``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Iterator
+
+from shardlint.document import KeyPath
+from shardlint.resources import data_dir
+
+SCHEMA_FILES = {"accelerate": "accelerate-config.schema.json", "deepspeed": "deepspeed-config.schema.json"}
+_BRANCHES = ("anyOf", "oneOf", "allOf")
+_MAX_DEPTH = 32
+UNKNOWN: Any = object()  # data not known (the buffer does not parse)
+
+Schema = dict[str, Any]
+
+
+@cache
+def load_schema(kind: str) -> Schema | None:
+    """The schema for ``kind``, or ``None`` while this installation has none."""
+    name = SCHEMA_FILES.get(kind)
+    if name is None:
+        return None
+    try:
+        return json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class KeyInfo:
+    """What the schema branches that apply at one path say, merged."""
+
+    path: KeyPath
+    descriptions: list[str] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)  # canonical spellings, else enum, else const members
+    value_notes: dict[str, str] = field(default_factory=dict)  # repr(value) -> what it means
+    types: list[str] = field(default_factory=list)
+    expected: str | None = None
+    default: Any = None
+    has_default: bool = False
+    deprecated: str | None = None  # "" when deprecated without a note
+    retired: str | None = None  # renamed or removed: the key is no longer read
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.descriptions or self.values or self.types or self.has_default or self.retired)
+
+    @property
+    def suggestions(self) -> list[Any]:
+        """Values worth offering: booleans for a boolean, else the listed values."""
+        if "boolean" in self.types:
+            return [True, False]
+        return list(self.values)
+
+
+def _matches(schema: Any, instance: Any) -> bool | None:
+    """Whether ``instance`` satisfies the small ``if`` subset used here; ``None`` when unsure."""
+    if not isinstance(schema, dict) or instance is UNKNOWN:
+        return None
+    verdicts: list[bool | None] = []
+    if "const" in schema:
+        verdicts.append(instance == schema["const"] and type(instance) is type(schema["const"]))
+    if isinstance(schema.get("enum"), list):
+        verdicts.append(any(instance == v and type(instance) is type(v) for v in schema["enum"]))
+    if isinstance(schema.get("required"), list):
+        verdicts.append(isinstance(instance, dict) and all(k in instance for k in schema["required"]))
+    if isinstance(schema.get("properties"), dict) and isinstance(instance, dict):
+        for key, sub in schema["properties"].items():
+            if key in instance:
+                verdicts.append(_matches(sub, instance[key]))
+    if set(schema) - {"const", "enum", "required", "properties", "description", "x-source"}:
+        verdicts.append(None)
+    if False in verdicts:
+        return False
+    return None if None in verdicts else True
+
+
+class SchemaIndex:
+    def __init__(self, schema: Schema) -> None:
+        self.root = schema
+
+    def _resolve_ref(self, ref: str) -> Any:
+        if not ref.startswith("#"):
+            return None
+        node: Any = self.root
+        for part in ref[1:].split("/")[1:]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        return node
+
+    def _deref(self, node: Any, instance: Any, depth: int = 0) -> Iterator[Schema]:
+        """``node`` and every schema it stands for (through $ref, branches and a decided ``if``)."""
+        if not isinstance(node, dict) or depth > _MAX_DEPTH:
+            return
+        yield node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield from self._deref(self._resolve_ref(ref), instance, depth + 1)
+        for key in _BRANCHES:
+            branch = node.get(key)
+            for sub in branch if isinstance(branch, list) else []:
+                yield from self._deref(sub, instance, depth + 1)
+        if "if" in node:
+            verdict = _matches(node["if"], instance)
+            if verdict is not False:
+                yield from self._deref(node.get("then"), instance, depth + 1)
+            if verdict is not True:
+                yield from self._deref(node.get("else"), instance, depth + 1)
+
+    @staticmethod
+    def _children(schema: Schema, step: str | int) -> Iterator[Any]:
+        if isinstance(step, int):
+            prefix = schema.get("prefixItems")
+            if isinstance(prefix, list) and step < len(prefix):
+                yield prefix[step]
+            elif isinstance(schema.get("items"), dict):
+                yield schema["items"]
+            return
+        props = schema.get("properties")
+        if isinstance(props, dict) and step in props:
+            yield props[step]
+            return
+        matched = False
+        for pattern, sub in (schema.get("patternProperties") or {}).items():
+            try:
+                if re.search(pattern, step):
+                    matched = True
+                    yield sub
+            except re.error:
+                continue
+        if not matched and isinstance(schema.get("additionalProperties"), dict):
+            yield schema["additionalProperties"]
+
+    def schemas_at(self, path: KeyPath, data: Any = UNKNOWN) -> list[Schema]:
+        """Every (dereferenced) schema that applies at ``path`` of a document holding ``data``."""
+        current = list(self._deref(self.root, data))
+        for step in path:
+            data = _step(data, step)
+            nxt: list[Schema] = []
+            for schema in current:
+                for child in self._children(schema, step):
+                    nxt.extend(self._deref(child, data))
+            if not nxt:
+                return []
+            current = nxt
+        return current
+
+    def info(self, path: KeyPath, data: Any = UNKNOWN) -> KeyInfo:
+        info = KeyInfo(path)
+        canonical: list[Any] = []
+        consts: list[Any] = []  # one-value branches: listed only when nothing else lists values
+        for schema in self.schemas_at(path, data):
+            _collect(schema, info, canonical, consts)
+        info.values = canonical or info.values or consts
+        if path and isinstance(path[-1], str):
+            info.retired = self._retired(path, data)
+        return info
+
+    def _retired(self, path: KeyPath, data: Any) -> str | None:
+        key = path[-1]
+        for parent in self.schemas_at(path[:-1], data):
+            renamed = (parent.get("x-shardlint-renamed") or {}).get(key)
+            if isinstance(renamed, dict):
+                to, version = renamed.get("to"), renamed.get("version")
+                return (f"Renamed to `{to}`" + (f" (no longer read since {version})" if version else "")
+                        + (f": {renamed['note']}" if renamed.get("note") else "") + ".")
+            removed = (parent.get("x-shardlint-removed") or {}).get(key)
+            if isinstance(removed, dict):
+                version = removed.get("version")
+                return ("Removed" + (f" in {version}" if version else "")
+                        + (f": {removed['note']}" if removed.get("note") else "") + ".")
+        return None
+
+    def properties(self, path: KeyPath, data: Any = UNKNOWN) -> dict[str, KeyInfo]:
+        """The keys the schema names for the mapping at ``path``, with their info."""
+        out: dict[str, KeyInfo] = {}
+        for schema in self.schemas_at(path, data):
+            props = schema.get("properties")
+            if not isinstance(props, dict):
+                continue
+            for key in props:
+                if key not in out:
+                    out[key] = self.info(path + (key,), data)
+        return out
+
+
+def _step(data: Any, step: str | int) -> Any:
+    if isinstance(step, int):
+        return data[step] if isinstance(data, list) and -len(data) <= step < len(data) else UNKNOWN
+    return data[step] if isinstance(data, dict) and step in data else UNKNOWN
+
+
+def _description(schema: Schema) -> str | None:
+    for key in ("markdownDescription", "description"):
+        text = schema.get(key)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return None
+
+
+def _add(values: list[Any], value: Any) -> None:
+    if not any(value == v and type(value) is type(v) for v in values):
+        values.append(value)
+
+
+def _collect(schema: Schema, info: KeyInfo, canonical: list[Any], consts: list[Any]) -> None:
+    text = _description(schema)
+    if "const" in schema:  # a one-value branch: its description is the value's
+        if text:
+            info.value_notes.setdefault(repr(schema["const"]), text)
+    elif text and text not in info.descriptions:
+        info.descriptions.append(text)
+    for value in schema["enum"] if isinstance(schema.get("enum"), list) else []:
+        _add(info.values, value)
+    if "const" in schema:
+        _add(consts, schema["const"])
+    for value in schema.get("x-shardlint-values") or []:
+        _add(canonical, value)
+    types = schema.get("type")
+    for t in types if isinstance(types, list) else [types]:
+        if isinstance(t, str) and t not in info.types:
+            info.types.append(t)
+    if isinstance(schema.get("x-shardlint-expected"), str) and info.expected is None:
+        info.expected = schema["x-shardlint-expected"]
+    if "default" in schema and not info.has_default:
+        info.default, info.has_default = schema["default"], True
+    deprecated = schema.get("x-shardlint-deprecated")
+    if isinstance(deprecated, dict) and info.deprecated is None:
+        use, note = deprecated.get("use"), deprecated.get("note")
+        info.deprecated = " ".join(filter(None, [f"{note}." if note else None, f"Use `{use}`." if use else None]))
+    elif schema.get("deprecated") is True and info.deprecated is None:
+        info.deprecated = ""
+    source = schema.get("x-source")
+    if isinstance(source, str) and source not in info.sources:
+        info.sources.append(source)
+
+
+@cache
+def schema_index(kind: str) -> SchemaIndex | None:
+    schema = load_schema(kind)
+    return None if schema is None else SchemaIndex(schema)

@@ -1,0 +1,247 @@
+"""The pygls wiring: LSP messages in, session calls, diagnostics and answers out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from shardlint import __version__
+from shardlint.loading.reader import choose_syntax
+from shardlint.lsp.client_settings import SECTION, ClientSettings, parse_settings
+from shardlint.lsp.code_actions import KINDS, EditBuilder, code_actions
+from shardlint.lsp.completion import TRIGGER_CHARACTERS, complete
+from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.hover import hover
+from shardlint.lsp.session import Session
+from shardlint.options import LintOptions
+from shardlint.textindex import TextIndex
+
+DEBOUNCE_SECONDS = 0.15
+WATCHED = ["**/*.json", "**/pyproject.toml", "**/.shardlint.toml"]
+log = logging.getLogger(__name__)
+
+
+def uri_path(uri: str) -> Path:
+    """The file behind ``uri``; an unsaved buffer (``untitled:``) gets a path from its name."""
+    fs_path = to_fs_path(uri)
+    if fs_path is not None:
+        return Path(fs_path).resolve()
+    return Path(unquote(urlparse(uri).path) or "untitled")
+
+
+class ShardlintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("shardlint", __version__)
+        self.settings = ClientSettings()
+        self.options: LintOptions = self.settings.lint_options()
+        self.session = Session(lambda path: self.options)
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.reported: set[str] = set()
+
+    # --- settings ---------------------------------------------------------------------
+
+    def apply_settings(self, raw: Any) -> None:
+        self.settings = parse_settings(raw)
+        self.options = self.settings.lint_options()
+        for problem in self.settings.problems:
+            self.warn(problem)
+        self.relint(list(self.session.files))
+
+    def pull_settings(self) -> None:
+        """Ask the client for the ``shardlint`` section (when it can answer)."""
+        if not getattr(getattr(self.client_capabilities, "workspace", None), "configuration", False):
+            return
+
+        def received(future: Any) -> None:
+            try:
+                values = future.result()
+            except Exception as exc:  # the client refused: keep what we have
+                log.warning("workspace/configuration failed: %s", exc)
+                return
+            self.apply_settings(values[0] if values else None)
+
+        self.workspace_configuration(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+        ).add_done_callback(received)
+
+    def warn(self, message: str) -> None:
+        if message not in self.reported:
+            self.reported.add(message)
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+
+    # --- linting ----------------------------------------------------------------------
+
+    def publish(self, uri: str) -> None:
+        self.pending.pop(uri, None)
+        file = self.session.files.get(uri)
+        if file is None:
+            return
+        diagnostics: list[types.Diagnostic] = []
+        if self.settings.enable:
+            try:
+                diagnostics = self.session.diagnostics(uri)
+            except Exception as exc:  # a bad project configuration, or a bug: say so, keep serving
+                from shardlint.settings import ConfigError
+
+                if isinstance(exc, ConfigError):
+                    self.warn(f"shardlint: {exc}")
+                else:
+                    self.window_log_message(types.LogMessageParams(
+                        type=types.MessageType.Error, message=traceback.format_exc()))
+                    self.warn(f"shardlint failed on {file.path.name}: {exc!r} (details in the log)")
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=file.version, diagnostics=diagnostics))
+
+    def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        self.pending[uri] = asyncio.get_running_loop().call_later(delay, self.publish, uri)
+
+    def relint(self, uris: list[str], delay: float | None = None) -> None:
+        self.session.invalidate(uris)
+        for uri in uris:
+            if delay is None:
+                self.publish(uri)
+            else:
+                self.schedule(uri, delay)
+
+    def cancel(self, uri: str) -> None:
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+
+    def edit_builder(self, uri: str) -> EditBuilder:
+        caps = getattr(getattr(self.client_capabilities, "workspace", None), "workspace_edit", None)
+        file = self.session.files.get(uri)
+        return EditBuilder(uri, file.version if file else None, bool(caps and caps.document_changes))
+
+
+server = ShardlintServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: ShardlintServer, params: types.InitializeParams) -> None:
+    ls.session.encoder = PositionEncoder(ls.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+    if params.initialization_options is not None:
+        ls.settings = parse_settings(params.initialization_options)
+        ls.options = ls.settings.lint_options()
+
+
+@server.feature(types.INITIALIZED)
+def initialized(ls: ShardlintServer, params: types.InitializedParams) -> None:
+    for problem in ls.settings.problems:
+        ls.warn(problem)
+    ls.pull_settings()
+    watch = getattr(getattr(ls.client_capabilities, "workspace", None), "did_change_watched_files", None)
+    if watch is not None and watch.dynamic_registration:
+        ls.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+            id="shardlint-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]),
+        )]))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(ls: ShardlintServer, params: types.DidChangeConfigurationParams) -> None:
+    if getattr(getattr(ls.client_capabilities, "workspace", None), "configuration", False):
+        ls.pull_settings()
+    elif isinstance(params.settings, dict):
+        ls.apply_settings(params.settings.get(SECTION, params.settings))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: ShardlintServer, params: types.DidChangeWatchedFilesParams) -> None:
+    changed = [uri_path(change.uri) for change in params.changes]
+    if any(path.name in ("pyproject.toml", ".shardlint.toml") for path in changed):
+        ls.relint(list(ls.session.files))
+        return
+    ls.relint(sorted({uri for path in changed for uri in ls.session.dependents(path)}))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: ShardlintServer, params: types.DidOpenTextDocumentParams) -> None:
+    doc = params.text_document
+    ls.session.open(doc.uri, uri_path(doc.uri), doc.text, doc.version)
+    ls.publish(doc.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: ShardlintServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.session.update(uri, ls.workspace.get_text_document(uri).source, params.text_document.version)
+    if ls.settings.lint_on_change:
+        ls.schedule(uri)
+        file = ls.session.files.get(uri)
+        if file is not None:
+            ls.relint(ls.session.dependents(file.path), DEBOUNCE_SECONDS)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: ShardlintServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.cancel(uri)
+    ls.publish(uri)
+    file = ls.session.files.get(uri)
+    if file is not None:
+        ls.relint(ls.session.dependents(file.path))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: ShardlintServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.cancel(uri)
+    file = ls.session.files.get(uri)
+    ls.session.close(uri)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    if file is not None:  # its configs fall back to the file on disk
+        ls.relint(ls.session.dependents(file.path))
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS))
+def code_action(ls: ShardlintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    result = ls.session.lint(uri) if ls.settings.enable else None
+    if result is None:
+        return None
+    return code_actions(result, params, ls.options, ls.session.encoder, ls.edit_builder(uri)) or None
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: ShardlintServer, params: types.HoverParams) -> types.Hover | None:
+    uri = params.text_document.uri
+    result = ls.session.lint(uri) if ls.settings.enable else None
+    if result is None:
+        return None
+    offset = ls.session.encoder.offset(result.document.index, params.position)
+    return hover(result, offset, ls.session.encoder, ls.session.files[uri].kind)
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
+def on_completion(ls: ShardlintServer, params: types.CompletionParams) -> types.CompletionList | None:
+    file = ls.session.files.get(params.text_document.uri)
+    if file is None or not ls.settings.enable:
+        return None
+    syntax = choose_syntax(file.path, file.text)
+    # a half-typed buffer rarely parses: the kind its last good lint found is the best guess
+    kind = file.kind or ("deepspeed" if syntax == "json" else "accelerate")
+    offset = ls.session.encoder.offset(TextIndex(file.text), params.position)
+    return complete(file.text, syntax, kind, offset, ls.session.encoder, file.data)
+
+
+@server.feature(types.SHUTDOWN)
+def shutdown(ls: ShardlintServer, params: None) -> None:
+    for uri in list(ls.pending):
+        ls.cancel(uri)
+
+
+def serve() -> None:
+    server.start_io()

@@ -1,0 +1,99 @@
+"""The open buffers, their latest lint results and the links between them.
+
+Transport-free: the pygls server feeds it buffer events and publishes what it
+returns, and the latency benchmark drives it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from lsprotocol import types
+
+from shardlint.lint import FileResult, lint_document
+from shardlint.loading.reader import read_document
+from shardlint.lsp.convert import to_lsp_diagnostic
+from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.links import linked_json
+from shardlint.lsp.schema_info import UNKNOWN
+from shardlint.options import LintOptions
+
+
+@dataclass
+class OpenFile:
+    uri: str
+    path: Path
+    text: str
+    version: int | None = None
+    result: FileResult | None = None  # the lint of ``text``; None when stale
+    link: Path | None = None  # the DeepSpeed JSON this Accelerate config uses
+    kind: str | None = None  # the kind found by the last lint that could tell
+    data: Any = UNKNOWN  # the last tree that parsed (completion runs on half-typed text)
+
+
+def lint_buffer(path: Path, text: str, options: LintOptions) -> FileResult:
+    """Lint an editor buffer as a directory walk would see the file.
+
+    A YAML or JSON file that is neither an Accelerate nor a DeepSpeed config gets
+    no diagnostics (rather than SL009 on every YAML file the editor opens);
+    a broken ``.yaml``/``.json`` still reports its syntax error.
+    """
+    doc = read_document(path, str(path), text=text)
+    return FileResult(doc, lint_document(doc, options, explicit=False) or [])
+
+
+class Session:
+    def __init__(self, options_for: Callable[[Path], LintOptions]) -> None:
+        self.options_for = options_for
+        self.files: dict[str, OpenFile] = {}
+        self.encoder = PositionEncoder()
+
+    def open(self, uri: str, path: Path, text: str, version: int | None = None) -> OpenFile:
+        self.files[uri] = OpenFile(uri, path, text, version)
+        return self.files[uri]
+
+    def update(self, uri: str, text: str, version: int | None = None) -> None:
+        file = self.files.get(uri)
+        if file is None:
+            return
+        if text != file.text:
+            file.text, file.result = text, None
+        file.version = version
+
+    def close(self, uri: str) -> None:
+        self.files.pop(uri, None)
+
+    def invalidate(self, uris: list[str] | None = None) -> None:
+        """Forget results (settings or a linked file changed), so the next lint is fresh."""
+        for uri in self.files if uris is None else uris:
+            if uri in self.files:
+                self.files[uri].result = None
+
+    def lint(self, uri: str) -> FileResult | None:
+        file = self.files.get(uri)
+        if file is None:
+            return None
+        if file.result is None:
+            file.result = lint_buffer(file.path, file.text, self.options_for(file.path))
+            file.link = linked_json(file.result.document, self.is_open)
+            document = file.result.document
+            file.kind = document.kind or file.kind
+            if document.loaded:
+                file.data = document.data
+        return file.result
+
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        result = self.lint(uri)
+        if result is None:
+            return []
+        index = result.document.index
+        return [to_lsp_diagnostic(d, index, self.encoder) for d in result.diagnostics]
+
+    def is_open(self, path: Path) -> bool:
+        return any(f.path == path for f in self.files.values())
+
+    def dependents(self, path: Path) -> list[str]:
+        """Open configs whose last lint linked them to ``path``."""
+        return [f.uri for f in self.files.values() if f.link is not None and f.link == path]
