@@ -13,4 +13,14 @@ def run_checks(doc: Document, options: LintOptions) -> list[Diagnostic]:
 
     diagnostics: list[Diagnostic] = []
     diagnostics.extend(check_fsdp1(doc))
-    return diagnostics
+    rule_findings = run_rules(doc, options, diagnostics)
+    return diagnostics + rule_findings
+
+
+def run_rules(doc: Document, options: LintOptions, schema_findings: list[Diagnostic]) -> list[Diagnostic]:
+    """The rule engine's findings; schema findings a firing rule supersedes are removed in place."""
+    from shardlint.engine import drop_superseded, evaluate
+
+    findings = evaluate(doc, options)
+    schema_findings[:] = drop_superseded(schema_findings, findings.superseded)
+    return findings.diagnostics

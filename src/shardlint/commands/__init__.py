@@ -5,4 +5,8 @@ Modules import their heavy dependencies inside ``run`` so that start-up stays le
 
 COMMANDS = {
     "check": "Lint Accelerate and DeepSpeed config files (the default job).",
+    "rules": "List every rule: code, name, severity and what it checks.",
+    "rule": "Show one rule's documentation: what it checks, why, its source and examples.",
+    "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
+    "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
 }

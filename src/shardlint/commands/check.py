@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from shardlint.settings import cli as settings_cli
+
+if TYPE_CHECKING:
+    from shardlint.options import LintOptions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto; NO_COLOR is honoured)")
     settings_cli.add_arguments(parser)
+    parser.add_argument("--target", metavar="LIB=VERSION,...",
+                        help="library versions the rules apply to, e.g. accelerate=1.6,deepspeed=0.15,"
+                             "transformers=4.40 (default: the latest releases)")
+    parser.add_argument("--deepspeed-runner", choices=("trainer", "accelerate", "deepspeed"),
+                        help="who runs DeepSpeed JSON configs and fills their \"auto\" values "
+                             "(default: trainer, the transformers Trainer)")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff, also apply fixes that may change behaviour")
@@ -34,6 +44,20 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _engine_flags(args: argparse.Namespace, options: LintOptions) -> None:
+    """``--target`` and ``--deepspeed-runner`` override the configuration file."""
+    from shardlint.settings import ConfigError
+    from shardlint.settings.loader import parse_target
+
+    if args.target:
+        try:
+            options.target = parse_target(args.target)
+        except ValueError as exc:
+            raise ConfigError(f"--target: {exc}") from None
+    if args.deepspeed_runner:
+        options.deepspeed_runner = args.deepspeed_runner
+
+
 def run(args: argparse.Namespace) -> int:
     from shardlint.lint import lint_paths
     from shardlint.reporters import renderer
@@ -41,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         options = settings_cli.options_from_args(args)
+        _engine_flags(args, options)
         report = lint_paths(args.paths, options)
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")

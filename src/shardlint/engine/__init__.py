@@ -1,0 +1,51 @@
+"""The declarative rule engine: rules are data (``rules/``), evaluated on a Document.
+
+``evaluate(doc, options)`` runs every rule that applies to the document's kind
+and the targeted library versions, after following ``deepspeed_config_file``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shardlint.diagnostics import Diagnostic, Severity
+from shardlint.document import Document, format_path
+from shardlint.options import LintOptions
+
+
+@dataclass
+class Findings:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # (code, key path) pairs of schema findings a rule's sharper message replaces
+    superseded: set[tuple[str, str]] = field(default_factory=set)
+
+
+def evaluate(doc: Document, options: LintOptions) -> Findings:
+    from shardlint.engine.context import Context
+    from shardlint.engine.link import CONFIG_FILE_PATH
+    from shardlint.engine.registry import load_ruleset
+
+    ruleset = load_ruleset()
+    ctx = Context(doc, options)
+    findings = Findings()
+    link = ctx.link
+    if link.problem and link.code:
+        rule = ruleset.by_id.get(link.code)
+        findings.diagnostics.append(Diagnostic(
+            link.code, rule.severity if rule else Severity.ERROR, link.problem,
+            doc.range(CONFIG_FILE_PATH, "value"), format_path(CONFIG_FILE_PATH),
+            docs_url=rule.docs_url if rule else None))
+    for rule in ruleset.by_kind.get(doc.kind or "", ()):
+        if not rule.applies(ctx):
+            continue
+        found = rule.evaluate(ctx)
+        findings.diagnostics.extend(found)
+        for diagnostic in found:
+            findings.superseded.update((code, diagnostic.path) for code in rule.supersedes)
+    return findings
+
+
+def drop_superseded(diagnostics: list[Diagnostic], superseded: set[tuple[str, str]]) -> list[Diagnostic]:
+    if not superseded:
+        return diagnostics
+    return [d for d in diagnostics if (d.code, d.path) not in superseded]

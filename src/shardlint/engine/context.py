@@ -1,0 +1,78 @@
+"""Everything a rule looks at while one document is evaluated."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from shardlint.document import Document
+from shardlint.engine import paths
+from shardlint.engine.link import Link, resolve
+from shardlint.engine.values import normaliser_for
+from shardlint.engine.versions import Version, target_versions
+from shardlint.options import LintOptions
+
+MISSING = object()
+
+
+class Context:
+    def __init__(self, doc: Document, options: LintOptions) -> None:
+        self.doc = doc
+        self.options = options
+        self.kind = doc.kind
+        self.aliases = doc.kind == "accelerate"
+        self._facts: dict[str, Any] = {}
+
+    @cached_property
+    def target(self) -> dict[str, Version]:
+        return target_versions(self.options.target)
+
+    @property
+    def runner(self) -> str:
+        return getattr(self.options, "deepspeed_runner", "trainer") or "trainer"
+
+    @cached_property
+    def link(self) -> Link:
+        if self.kind != "accelerate":
+            return Link()
+        return resolve(self.doc)
+
+    @property
+    def linked(self) -> Document | None:
+        return self.link.document
+
+    def raw(self, path: paths.PathPattern) -> tuple[bool, Any, tuple[Any, ...]]:
+        """(found, value as loaded, path as written) for a concrete path in this file."""
+        return paths.lookup(self.doc.data, path, self.aliases)
+
+    def value(self, path: paths.PathPattern, default: Any = None) -> Any:
+        """The normalised value at a concrete path, or ``default``."""
+        found, value, _ = self.raw(path)
+        return self.normalise(path, value) if found else default
+
+    def normalise(self, path: paths.PathPattern, value: Any, kind: str | None = None) -> Any:
+        normaliser = normaliser_for(kind or self.kind, tuple(path))
+        return normaliser(value) if normaliser else value
+
+    def effective(self, path: paths.PathPattern) -> tuple[bool, Any]:
+        """The value Accelerate uses: the file's, else the launch default for the key."""
+        from shardlint.engine.defaults import launch_default
+
+        found, value, _ = self.raw(path)
+        if found:
+            return True, self.normalise(path, value)
+        return launch_default(self, path)
+
+    def linked_raw(self, path: paths.PathPattern) -> tuple[bool, Any]:
+        doc = self.linked
+        if doc is None:
+            return False, None
+        found, value, _ = paths.lookup(doc.data, path, False)
+        return found, value
+
+    def fact(self, name: str) -> Any:
+        if name not in self._facts:
+            from shardlint.engine.facts import FACTS
+
+            self._facts[name] = FACTS[name](self)
+        return self._facts[name]

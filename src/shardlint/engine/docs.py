@@ -1,0 +1,92 @@
+"""Rule documentation generated from the rule files: ``docs/rules/<CODE>.md`` and an index.
+
+The same text backs ``shardlint rule CODE``; each diagnostic's
+``codeDescription.href`` points at the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from shardlint.resources import data_dir
+
+FAMILIES = {
+    "input": "Input and loading (SL)", "schema": "Schema: structure, types, enums, unknown keys",
+    "acc": "Accelerate top level and launch (ACC)", "fsdp": "FSDP (FSDP)",
+    "dsa": "DeepSpeed in an Accelerate config, and the YAML/JSON pair (DSA)",
+    "ds": "DeepSpeed JSON (DS)", "hf": "\"auto\" values and Trainer/Accelerate filling (HF)",
+    "yaml": "YAML scalar traps (YAML)",
+}
+SEVERITY_LABEL = {"error": "error", "warning": "warning", "info": "info", "hint": "hint"}
+
+
+def docs_dir() -> Path:
+    return data_dir("rules").parent / "docs" / "rules"
+
+
+def _fence(text: str, filename: str) -> str:
+    lang = "json" if filename.endswith(".json") else "yaml"
+    return f"```{lang}\n{text.rstrip()}\n```"
+
+
+def rule_markdown(spec: dict[str, Any], family: str) -> str:
+    """One rule's page (also what ``shardlint rule CODE`` prints)."""
+    lines = [f"# {spec['id']}: {spec['name']}", ""]
+    facts = [f"Severity: **{spec['severity']}**", f"applies to: {', '.join(spec['applies-to'])}",
+             f"family: `{family}`", "checked by: " + ("shardlint's code" if spec["check"] == "builtin" else "a declarative rule")]
+    if spec.get("fix"):
+        facts.append(f"fix: {spec['fix']['safety']} ({spec['fix']['title']})")
+    if spec.get("versions"):
+        facts.append("versions: " + ", ".join(f"{k} {v}" for k, v in spec["versions"].items()))
+    if spec.get("supersedes"):
+        facts.append("supersedes: " + ", ".join(spec["supersedes"]))
+    lines += ["; ".join(facts) + ".", "", spec["summary"], "", "## Why", "", spec["rationale"].rstrip(), ""]
+    if spec["check"] == "declarative":
+        lines += ["## Message", "", f"> {spec['message'].strip()}", ""]
+    bad = [e for e in spec["examples"] if "bad" in e]
+    good = [e for e in spec["examples"] if "good" in e]
+    for title, examples, key in (("Example: flagged", bad, "bad"), ("Example: fine", good, "good")):
+        for i, example in enumerate(examples):
+            heading = title if len(examples) == 1 else f"{title} ({i + 1})"
+            lines += [f"## {heading}", ""]
+            if example.get("note"):
+                lines += [example["note"], ""]
+            filename = example.get("filename", "config.yaml")
+            if example.get("missing"):
+                lines += [f"`{filename}` does not exist.", ""]
+            else:
+                where = f", line {example['line']}" if key == "bad" else ""
+                lines += [f"`{filename}`{where}:", "", _fence(example[key], filename), ""]
+            for name, text in (example.get("files") or {}).items():
+                lines += [f"`{name}`, beside it:", "", _fence(text, name), ""]
+            if example.get("options"):
+                lines += ["Options: " + ", ".join(f"`--{k} {v}`" for k, v in example["options"].items()), ""]
+            if "fixed" in example:
+                lines += ["After the fix:", "", _fence(example["fixed"], filename), ""]
+    lines += ["## Source", ""] + [f"- {s}" for s in spec["source"]] + [""]
+    return "\n".join(lines)
+
+
+def render_docs() -> dict[str, str]:
+    """File name -> text for every page of ``docs/rules/``."""
+    from shardlint.engine.registry import read_rule_files, rules_root
+
+    root = rules_root()
+    pages: dict[str, str] = {}
+    index: dict[str, list[str]] = {}
+    for path, spec in read_rule_files(root):
+        family = path.parent.name
+        pages[f"{spec['id']}.md"] = rule_markdown(spec, family)
+        summary = spec["summary"].replace("|", "\\|")
+        index.setdefault(family, []).append(
+            f"| [{spec['id']}]({spec['id']}.md) | {spec['name']} | {spec['severity']} | "
+            f"{'yes' if spec.get('fix') else ''} | {summary} |")
+    lines = ["# shardlint rules", "",
+             "Generated from `rules/` by `python -m shardlint.engine.build`; do not edit by hand.",
+             "The rule format is described in [../rule-format.md](../rule-format.md).", ""]
+    for family in sorted(index, key=lambda f: list(FAMILIES).index(f) if f in FAMILIES else len(FAMILIES)):
+        lines += [f"## {FAMILIES.get(family, family)}", "", "| code | name | severity | fix | summary |",
+                  "|---|---|---|---|---|", *index[family], ""]
+    pages["README.md"] = "\n".join(lines)
+    return pages

@@ -1,0 +1,95 @@
+"""Find and load the DeepSpeed JSON an Accelerate config names in ``deepspeed_config_file``.
+
+``accelerate launch`` resolves a relative path against its working directory
+(reference A49), usually the repository root, while the YAML often sits in a
+sub-folder.  So the path is tried relative to the config's folder, then to each
+parent folder up to the repository root (the folder holding ``.git``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from shardlint.document import Document
+
+CONFIG_FILE_PATH = ("deepspeed_config", "deepspeed_config_file")
+
+
+@dataclass
+class Link:
+    """The outcome of following ``deepspeed_config_file``."""
+
+    value: str | None = None  # the path as written, None when the key is absent or "none"
+    document: Document | None = None  # loaded and usable
+    problem: str | None = None  # missing, unreadable or not a JSON object
+    code: str | None = None  # the diagnostic code for ``problem``
+
+
+def candidates(config: Path, value: str) -> list[Path]:
+    """Where ``value`` may point, nearest first (only the config's folder outside a repository)."""
+    path = Path(os.path.expanduser(value))
+    if path.is_absolute():
+        return [path]
+    folder = config.resolve().parent
+    out = [folder / path]
+    if (folder / ".git").exists():
+        return out
+    for parent in folder.parents:
+        out.append(parent / path)
+        if (parent / ".git").exists():
+            return out
+    return out[:1]
+
+
+def resolve(doc: Document) -> Link:
+    value = doc.get(CONFIG_FILE_PATH)
+    if not isinstance(value, str) or value.strip().lower() in ("", "none"):
+        return Link()
+    if value.lstrip().startswith("{"):
+        return _inline(doc, value)
+    tried = candidates(doc.path, value.strip())
+    for path in tried:
+        if path.is_file():
+            return _load(path, value)
+    where = "the config's folder" if len(tried) == 1 else "the config's folder or any parent up to the repository root"
+    return Link(value, problem=f"deepspeed_config_file {value!r} does not exist (looked in {where}); "
+                "accelerate launch fails when it cannot read it", code="DSA100")
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _load(path: Path, value: str) -> Link:
+    from shardlint.loading.reader import Unreadable, read_document
+
+    try:
+        linked = read_document(path, _display(path))
+    except Unreadable as exc:
+        return Link(value, problem=f"deepspeed_config_file {value!r} cannot be read: {exc}", code="DSA101")
+    return _check(linked, value)
+
+
+def _inline(doc: Document, value: str) -> Link:
+    """Accelerate also accepts the JSON text itself as the value (reference A49)."""
+    from shardlint.loading.reader import parse
+
+    linked = Document(doc.path, doc.display_path, value, "json")
+    parse(linked)
+    return _check(linked, "<inline JSON>")
+
+
+def _check(linked: Document, value: str) -> Link:
+    broken = [d for d in linked.load_diagnostics if d.code != "SL002"]
+    if broken or not isinstance(linked.data, dict):
+        reason = broken[0].message if broken else "its top level is not a JSON object"
+        line = f" (line {broken[0].range.start.line + 1})" if broken else ""
+        return Link(value, problem=f"deepspeed_config_file {value!r} is not a usable DeepSpeed JSON: "
+                    f"{reason}{line}; Accelerate and transformers read it with Python's strict json module",
+                    code="DSA101")
+    return Link(value, document=linked)

@@ -1,0 +1,159 @@
+"""Key paths as rules write them: ``fsdp_config.fsdp_version``, ``a.list[0]``, ``a.*``, ``**``.
+
+A segment containing ``*``, ``?`` or ``[...]`` glob characters matches any key it
+globs (``*offload*``); ``**`` matches any number of levels.  Accelerate reads
+``fsdp_config``, ``dynamo_config`` and ``fp8_config`` keys with their prefix
+added when missing, so rules name the prefixed (canonical) key and
+:func:`canonical_key` maps the written one to it.
+"""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from typing import Any, Iterator, Union
+
+Segment = Union[str, int]
+PathPattern = tuple[Segment, ...]
+_INDEX = re.compile(r"\[(\d+)\]")
+
+# accelerate/commands/launch.py:_validate_launch_command (reference accelerate.md section 0)
+SECTION_PREFIXES = {"fsdp_config": ("fsdp", "fsdp_"), "dynamo_config": ("dynamo_", "dynamo_"),
+                    "fp8_config": ("fp8", "fp8_")}
+
+
+class PathError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=2048)
+def parse_path(text: str) -> PathPattern:
+    """``"a.b[0].*"`` -> ``("a", "b", 0, "*")``; ``""`` is the root."""
+    if text in ("", "."):
+        return ()
+    out: list[Segment] = []
+    for part in text.split("."):
+        if not part:
+            raise PathError(f"empty segment in key path {text!r}")
+        name, _, rest = part.partition("[")
+        if name:
+            out.append(name)
+        if rest:
+            indices = _INDEX.findall("[" + rest)
+            if "".join(f"[{i}]" for i in indices) != "[" + rest:
+                raise PathError(f"bad list index in key path {text!r}")
+            out.extend(int(i) for i in indices)
+    return tuple(out)
+
+
+def is_wild(segment: Segment) -> bool:
+    return isinstance(segment, str) and any(c in segment for c in "*?[")
+
+
+def has_wildcards(path: PathPattern) -> bool:
+    return any(is_wild(s) for s in path)
+
+
+def canonical_key(section: Any, key: str) -> str:
+    rule = SECTION_PREFIXES.get(section) if isinstance(section, str) else None
+    if rule is None or key.startswith(rule[0]):
+        return key
+    return rule[1] + key
+
+
+def resolve_key(node: dict[str, Any], section: Segment | None, wanted: str) -> str | None:
+    """The key of ``node`` that Accelerate reads as ``wanted`` (the last one written wins)."""
+    if section not in SECTION_PREFIXES:
+        return wanted if wanted in node else None
+    found = None
+    for key in node:
+        if isinstance(key, str) and canonical_key(section, key) == wanted:
+            found = key
+    return found
+
+
+def lookup(data: Any, path: PathPattern, aliases: bool) -> tuple[bool, Any, tuple[Segment, ...]]:
+    """Follow a concrete path; returns (found, value, the path as written in the file)."""
+    node, actual = data, []
+    for segment in path:
+        parent = actual[0] if len(actual) == 1 else None
+        if isinstance(segment, int):
+            if not isinstance(node, list) or not 0 <= segment < len(node):
+                return False, None, path
+            node = node[segment]
+        else:
+            if not isinstance(node, dict):
+                return False, None, path
+            key = resolve_key(node, parent, segment) if aliases else (segment if segment in node else None)
+            if key is None:
+                return False, None, path
+            segment, node = key, node[key]
+        actual.append(segment)
+    return True, node, tuple(actual)
+
+
+def matches(data: Any, pattern: PathPattern, aliases: bool) -> Iterator[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
+    """Every (actual path, value, wildcard bindings) that ``pattern`` matches in ``data``."""
+    yield from _match(data, pattern, (), (), aliases)
+
+
+def _children(node: Any) -> Iterator[tuple[Segment, Any]]:
+    if isinstance(node, dict):
+        yield from node.items()
+    elif isinstance(node, list):
+        yield from enumerate(node)
+
+
+def _descendants(node: Any, rel: tuple[Segment, ...]) -> Iterator[tuple[tuple[Segment, ...], Any]]:
+    yield rel, node
+    for key, child in _children(node):
+        yield from _descendants(child, rel + (key,))
+
+
+def _match(node: Any, pattern: PathPattern, actual: tuple[Segment, ...], bound: tuple[Any, ...],
+           aliases: bool) -> Iterator[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
+    if not pattern:
+        yield actual, node, bound
+        return
+    head, rest = pattern[0], pattern[1:]
+    # prefix aliases apply to the keys of top-level sections only
+    section = actual[0] if aliases and len(actual) == 1 else None
+    if head == "**":
+        for rel, child in _descendants(node, ()):
+            yield from _match(child, rest, actual + rel, bound + (rel,), aliases)
+    elif isinstance(head, int):
+        if isinstance(node, list) and 0 <= head < len(node):
+            yield from _match(node[head], rest, actual + (head,), bound, aliases)
+    elif is_wild(head):
+        if isinstance(node, dict):
+            for key, child in node.items():
+                name = canonical_key(section, key) if isinstance(key, str) else key
+                if isinstance(key, str) and (fnmatchcase(name, head) or fnmatchcase(key, head)):
+                    yield from _match(child, rest, actual + (key,), bound + (key,), aliases)
+        elif isinstance(node, list) and head == "*":
+            for i, child in enumerate(node):
+                yield from _match(child, rest, actual + (i,), bound + (i,), aliases)
+    elif isinstance(node, dict):
+        key = resolve_key(node, section, head)
+        if key is not None:
+            yield from _match(node[key], rest, actual + (key,), bound, aliases)
+
+
+def bind(pattern: PathPattern, bindings: tuple[Any, ...]) -> PathPattern:
+    """Replace the pattern's wildcards, left to right, with keys bound by ``at``."""
+    if not bindings or not has_wildcards(pattern):
+        return pattern
+    out: list[Segment] = []
+    i = 0
+    for segment in pattern:
+        if (is_wild(segment) or segment == "**") and i < len(bindings):
+            value = bindings[i]
+            i += 1
+            if isinstance(value, tuple):
+                out.extend(value)
+            else:
+                out.append(value)
+        else:
+            out.append(segment)
+    return tuple(out)

@@ -1,0 +1,204 @@
+"""The ``when:`` predicate language, compiled once into plain closures.
+
+An atom selects a value with one of ``path`` (this file), ``effective`` (this
+file, else Accelerate's launch default), ``fact`` (a named fact) or ``linked``
+(the linked DeepSpeed JSON), then tests it; several tests in one atom must all
+hold.  ``all``, ``any`` and ``not`` combine predicates.  Values and the expected
+values are normalised as the library reads the key (``as:`` overrides that), so
+``equals: FULL_SHARD`` also matches ``1`` and ``full_shard``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from shardlint.engine import paths
+from shardlint.engine.context import Context
+from shardlint.engine.schema_fragment import validate_fragment
+from shardlint.engine.values import NORMALISERS, same, str_to_bool
+
+Predicate = Callable[[Context, tuple[Any, ...]], bool]
+SELECTORS = ("path", "effective", "fact", "linked")
+TESTS = ("exists", "equals", "in", "not-in", "truthy", "gt", "gte", "lt", "lte", "matches", "type", "schema")
+JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+              "null": (type(None),), "object": (dict,), "array": (list,)}
+
+
+class PredicateError(ValueError):
+    pass
+
+
+def compile_predicate(spec: Any, where: str = "when") -> Predicate:
+    if not isinstance(spec, dict) or not spec:
+        raise PredicateError(f"{where}: a predicate must be a non-empty mapping")
+    if "all" in spec or "any" in spec or "not" in spec:
+        if len(spec) != 1:
+            raise PredicateError(f"{where}: 'all', 'any' and 'not' stand alone in their mapping")
+        (op, arg), = spec.items()
+        if op == "not":
+            inner = compile_predicate(arg, f"{where}.not")
+            return lambda ctx, b: not inner(ctx, b)
+        if not isinstance(arg, list) or not arg:
+            raise PredicateError(f"{where}.{op}: expects a non-empty list of predicates")
+        parts = [compile_predicate(p, f"{where}.{op}[{i}]") for i, p in enumerate(arg)]
+        if op == "all":
+            return lambda ctx, b: all(p(ctx, b) for p in parts)
+        return lambda ctx, b: any(p(ctx, b) for p in parts)
+    return _compile_atom(spec, where)
+
+
+def _compile_atom(spec: dict[str, Any], where: str) -> Predicate:
+    selectors = [k for k in SELECTORS if k in spec]
+    if len(selectors) != 1:
+        raise PredicateError(f"{where}: an atom needs exactly one of {', '.join(SELECTORS)}")
+    selector = selectors[0]
+    unknown = set(spec) - set(SELECTORS) - set(TESTS) - {"as"}
+    if unknown:
+        raise PredicateError(f"{where}: unknown predicate key(s) {', '.join(sorted(unknown))}")
+    tests = [(k, spec[k]) for k in TESTS if k in spec]
+    if not tests:
+        raise PredicateError(f"{where}: an atom needs a test ({', '.join(TESTS)})")
+    as_name = spec.get("as")
+    if as_name is not None and as_name != "raw" and as_name not in NORMALISERS:
+        raise PredicateError(f"{where}: unknown 'as' {as_name!r} (one of raw, {', '.join(NORMALISERS)})")
+    select = _selector(selector, spec[selector], as_name, where)
+    checks = [_test(name, arg, where) for name, arg in tests]
+
+    def atom(ctx: Context, bindings: tuple[Any, ...]) -> bool:
+        for found, value, normalise in select(ctx, bindings):
+            if all(check(found, value, normalise) for check in checks):
+                return True
+        return False
+
+    return atom
+
+
+Normalise = Callable[[Any], Any]
+Selection = Callable[[Context, tuple[Any, ...]], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selection:
+    fixed = None if as_name in (None, "raw") else NORMALISERS[as_name]
+    if selector == "fact":
+        from shardlint.engine.facts import FACTS
+
+        if arg not in FACTS:
+            raise PredicateError(f"{where}: unknown fact {arg!r} (known: {', '.join(sorted(FACTS))})")
+        norm = fixed or _identity
+
+        def select_fact(ctx: Context, bindings: tuple[Any, ...]) -> Any:
+            value = ctx.fact(arg)
+            return ((value is not None, norm(value) if value is not None else None, norm),)
+
+        return select_fact
+    if not isinstance(arg, str):
+        raise PredicateError(f"{where}: {selector} expects a key path string")
+    try:
+        pattern = paths.parse_path(arg)
+    except paths.PathError as exc:
+        raise PredicateError(f"{where}: {exc}") from None
+    use_key_normaliser = as_name is None
+
+    def normaliser(ctx: Context, path: tuple[Any, ...], kind: str | None) -> Normalise:
+        if fixed is not None:
+            return fixed
+        if not use_key_normaliser:
+            return _identity
+        from shardlint.engine.values import normaliser_for
+
+        return normaliser_for(kind, tuple(path)) or _identity
+
+    def select_path(ctx: Context, bindings: tuple[Any, ...]) -> Any:
+        concrete = paths.bind(pattern, bindings)
+        if selector == "linked":
+            doc = ctx.linked
+            if doc is None:
+                return ((False, None, _identity),)
+            data, aliases, kind = doc.data, False, "deepspeed"
+        else:
+            data, aliases, kind = ctx.doc.data, ctx.aliases, ctx.kind
+        if paths.has_wildcards(concrete) or "**" in concrete:
+            hits = list(paths.matches(data, concrete, aliases))
+            if not hits:
+                return ((False, None, _identity),)
+            out = []
+            for actual, value, _ in hits:
+                norm = normaliser(ctx, _canonical(actual, aliases), kind)
+                out.append((True, norm(value), norm))
+            return out
+        found, value, _ = paths.lookup(data, concrete, aliases)
+        norm = normaliser(ctx, concrete, kind)
+        if not found and selector == "effective":
+            found, value = ctx.effective(concrete)
+            return ((found, norm(value) if found else None, norm),)
+        return ((found, norm(value) if found else None, norm),)
+
+    return select_path
+
+
+def _canonical(actual: tuple[Any, ...], aliases: bool) -> tuple[Any, ...]:
+    if aliases and len(actual) >= 2 and isinstance(actual[1], str):
+        return (actual[0], paths.canonical_key(actual[0], actual[1])) + actual[2:]
+    return actual
+
+
+Check = Callable[[bool, Any, Normalise], bool]
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _test(name: str, arg: Any, where: str) -> Check:
+    if name == "exists":
+        if not isinstance(arg, bool):
+            raise PredicateError(f"{where}: exists expects true or false")
+        return lambda found, value, norm: found is arg
+    if name == "equals":
+        return lambda found, value, norm: found and same(value, norm(arg))
+    if name in ("in", "not-in"):
+        if not isinstance(arg, list):
+            raise PredicateError(f"{where}: {name} expects a list")
+        negate = name == "not-in"
+        return lambda found, value, norm: found and (any(same(value, norm(x)) for x in arg) != negate)
+    if name == "truthy":
+        if not isinstance(arg, bool):
+            raise PredicateError(f"{where}: truthy expects true or false")
+        return lambda found, value, norm: found and str_to_bool(value) is arg
+    if name in ("gt", "gte", "lt", "lte"):
+        bound = _number(arg)
+        if bound is None:
+            raise PredicateError(f"{where}: {name} expects a number")
+        compare = {"gt": float.__gt__, "gte": float.__ge__, "lt": float.__lt__, "lte": float.__le__}[name]
+        return lambda found, value, norm: found and _number(value) is not None and compare(float(value), float(bound))
+    if name == "matches":
+        try:
+            regex = re.compile(arg)
+        except (re.error, TypeError) as exc:
+            raise PredicateError(f"{where}: bad regular expression {arg!r}: {exc}") from None
+        return lambda found, value, norm: found and isinstance(value, str) and regex.search(value) is not None
+    if name == "type":
+        names = arg if isinstance(arg, list) else [arg]
+        if not names or any(n not in JSON_TYPES for n in names):
+            raise PredicateError(f"{where}: type expects one or more of {', '.join(JSON_TYPES)}")
+        return lambda found, value, norm: found and any(_is_type(value, n) for n in names)
+    if name == "schema":
+        if not isinstance(arg, dict):
+            raise PredicateError(f"{where}: schema expects a JSON Schema mapping")
+        return lambda found, value, norm: found and validate_fragment(value, arg)
+    raise PredicateError(f"{where}: unknown test {name!r}")  # pragma: no cover
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return name == "boolean"
+    if name == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, JSON_TYPES[name])

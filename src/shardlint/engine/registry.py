@@ -1,0 +1,163 @@
+"""Rule files on disk, their validation, and the compiled bundle read at start-up.
+
+Rule files (``rules/<family>/<ID>-<name>.yaml``) are the source of truth.
+Parsing ~150 YAML files and validating them with jsonschema would cost more
+than linting, so ``rules/rules.json`` holds their evaluation fields, generated
+by ``python -m shardlint.engine.build``.  In a source checkout the bundle is
+used only while its fingerprint of the YAML files still matches; otherwise the
+YAML files are read (and validated) directly, so an edited rule takes effect at
+once.  A malformed rule file fails loudly with its path and the problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from shardlint.engine.rules import RUNTIME_FIELDS, Rule, RuleError, compile_rule
+from shardlint.resources import data_dir
+
+BUNDLE_NAME = "rules.json"
+BUNDLE_FORMAT = 1
+_FILE_NAME = re.compile(r"(?P<id>[A-Z]+[0-9]{3})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used: ``path: problem``."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    by_id: dict[str, Rule] = field(default_factory=dict)
+    by_kind: dict[str, list[Rule]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.rules}
+        for rule in self.rules:
+            if not rule.builtin:
+                for kind in rule.applies_to:
+                    self.by_kind.setdefault(kind, []).append(rule)
+
+
+def rules_root() -> Path:
+    return data_dir("rules")
+
+
+def rule_files(root: Path | None = None) -> list[Path]:
+    root = root or rules_root()
+    return sorted(root.glob("*/*.yaml"), key=lambda p: p.relative_to(root).as_posix())
+
+
+def fingerprint(files: list[Path], root: Path) -> str:
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def rule_schema() -> dict[str, Any]:
+    return json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
+
+
+def read_rule_file(path: Path) -> dict[str, Any]:
+    """Parse and validate one rule file against ``schemas/rule.schema.json``."""
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    try:
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RuleFileError(path, f"cannot be read as YAML: {exc}") from None
+    if not isinstance(spec, dict):
+        raise RuleFileError(path, "a rule file must be a mapping")
+    errors = sorted(Draft202012Validator(rule_schema()).iter_errors(spec), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise RuleFileError(path, f"at {where}: {error.message}")
+    match = _FILE_NAME.match(path.name)
+    if not match or match["id"] != spec["id"] or match["name"] != spec["name"]:
+        raise RuleFileError(path, f"the file must be named {spec['id']}-{spec['name']}.yaml")
+    return spec
+
+
+def runtime_fields(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: spec[k] for k in RUNTIME_FIELDS if k in spec}
+
+
+def read_rule_files(root: Path | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    out = []
+    seen: dict[str, Path] = {}
+    for path in rule_files(root):
+        spec = read_rule_file(path)
+        if spec["id"] in seen:
+            raise RuleFileError(path, f"{spec['id']} is already defined in {seen[spec['id']]}")
+        seen[spec["id"]] = path
+        out.append((path, spec))
+    return out
+
+
+def build_bundle(root: Path | None = None) -> dict[str, Any]:
+    root = root or rules_root()
+    specs = read_rule_files(root)
+    for path, spec in specs:
+        _compile(path, spec)
+    return {"format": BUNDLE_FORMAT, "fingerprint": fingerprint(rule_files(root), root),
+            "generated-by": "python -m shardlint.engine.build",
+            "rules": [runtime_fields(spec) for _, spec in specs]}
+
+
+def bundle_text(bundle: dict[str, Any]) -> str:
+    return json.dumps(bundle, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _compile(path: Path, spec: dict[str, Any]) -> Rule:
+    try:
+        return compile_rule(spec)
+    except RuleError as exc:
+        raise RuleFileError(path, str(exc)) from None
+
+
+def _installed(root: Path) -> bool:
+    """True inside an installed wheel, where the bundle is built and shipped together."""
+    return Path(__file__).resolve().parents[1] in root.resolve().parents
+
+
+@cache
+def load_ruleset() -> RuleSet:
+    root = rules_root()
+    bundle_path = root / BUNDLE_NAME
+    if bundle_path.is_file():
+        bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
+        fresh = bundle.get("format") == BUNDLE_FORMAT and (
+            _installed(root) or bundle.get("fingerprint") == fingerprint(rule_files(root), root))
+        if fresh:
+            return RuleSet([_compile(bundle_path, spec) for spec in bundle["rules"]])
+    return RuleSet([_compile(path, spec) for path, spec in read_rule_files(root)])
+
+
+def find_rule_spec(code: str) -> tuple[Path, dict[str, Any]] | None:
+    """The rule file for ``code`` (case-insensitive), parsed but not schema-checked."""
+    import yaml
+
+    root = rules_root()
+    for path in root.glob(f"*/{code.upper()}-*.yaml"):
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if isinstance(spec, dict) and spec.get("id") == code.upper():
+            return path, spec
+    return None

@@ -1,0 +1,111 @@
+"""A rule compiled for evaluation, and its evaluation on one document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.document import format_path
+from shardlint.engine import paths
+from shardlint.engine.context import Context
+from shardlint.engine.fixing import FixBuilder, compile_fix
+from shardlint.engine.messages import Renderer, compile_template
+from shardlint.engine.predicates import Predicate, compile_predicate
+from shardlint.engine.versions import parse_specifier, satisfies
+
+# the fields evaluation needs; the rest of a rule file is documentation
+RUNTIME_FIELDS = ("id", "name", "severity", "applies-to", "summary", "check", "when", "at", "at-part",
+                  "message", "fix", "versions", "supersedes")
+
+
+class RuleError(ValueError):
+    """A rule that cannot be compiled; the message names the rule and the problem."""
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    applies_to: frozenset[str]
+    summary: str
+    builtin: bool
+    versions: dict[str, str] = field(default_factory=dict)
+    supersedes: tuple[str, ...] = ()
+    when: Predicate | None = None
+    at: tuple[paths.PathPattern, ...] = ((),)
+    at_part: str = "key"
+    message: Renderer | None = None
+    fix: FixBuilder | None = None
+
+    @property
+    def docs_url(self) -> str:
+        return f"{DOCS_BASE}{self.id}.md"
+
+    def applies(self, ctx: Context) -> bool:
+        if ctx.kind not in self.applies_to:
+            return False
+        return all(satisfies(ctx.target[lib], spec) for lib, spec in self.versions.items())
+
+    def evaluate(self, ctx: Context) -> list[Diagnostic]:
+        assert self.when is not None and self.message is not None
+        out = []
+        for actual, value, bindings in self._targets(ctx):
+            if self.when(ctx, bindings):
+                out.append(self._diagnostic(ctx, actual, value, bindings))
+        return out
+
+    def _targets(self, ctx: Context) -> list[tuple[tuple[Any, ...], Any, tuple[Any, ...]]]:
+        first = self.at[0]
+        if paths.has_wildcards(first) or "**" in first:
+            return list(paths.matches(ctx.doc.data, first, ctx.aliases))
+        for candidate in self.at:
+            found, value, written = ctx.raw(candidate)
+            if found:
+                return [(written, value, ())]
+        return [(first, None, ())]
+
+    def _diagnostic(self, ctx: Context, actual: tuple[Any, ...], value: Any, bindings: tuple[Any, ...]) -> Diagnostic:
+        assert self.message is not None
+        fixes = []
+        if self.fix is not None:
+            fix = self.fix(ctx, actual, value, bindings)
+            if fix is not None:
+                fixes.append(fix)
+        part = self.at_part if actual in ctx.doc.positions else "key"
+        return Diagnostic(self.id, self.severity, self.message(ctx, actual, value, bindings),
+                          ctx.doc.range(actual, part), format_path(actual), fixes, self.docs_url)
+
+
+def compile_rule(spec: dict[str, Any]) -> Rule:
+    """Build a Rule from a rule file's mapping (already checked against the rule schema)."""
+    rule_id = spec.get("id", "?")
+    try:
+        rule = Rule(
+            id=rule_id, name=spec["name"], severity=Severity.parse(spec["severity"]),
+            applies_to=frozenset(spec["applies-to"]), summary=spec.get("summary", ""),
+            builtin=spec.get("check", "declarative") == "builtin",
+            versions=dict(spec.get("versions") or {}), supersedes=tuple(spec.get("supersedes") or ()))
+        for spec_text in rule.versions.values():
+            parse_specifier(spec_text)
+        if rule.builtin:
+            return rule
+        for required in ("when", "at", "message"):
+            if required not in spec:
+                raise RuleError(f"a declarative rule needs '{required}'")
+        rule.when = compile_predicate(spec["when"])
+        at = spec["at"] if isinstance(spec["at"], list) else [spec["at"]]
+        rule.at = tuple(paths.parse_path(p) for p in at)
+        if len(rule.at) > 1 and any(paths.has_wildcards(p) for p in rule.at):
+            raise RuleError("'at' with wildcards must be a single path")
+        rule.at_part = spec.get("at-part", "key")
+        rule.message = compile_template(spec["message"])
+        if spec.get("fix"):
+            rule.fix = compile_fix(spec["fix"])
+        return rule
+    except RuleError as exc:
+        raise RuleError(f"rule {rule_id}: {exc}") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise RuleError(f"rule {rule_id}: {detail}") from None

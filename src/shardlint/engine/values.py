@@ -1,0 +1,183 @@
+"""Value normalisation: compare config values the way Accelerate and DeepSpeed do.
+
+Accelerate upper-cases enum names before looking them up, accepts integer
+aliases for the torch enums (``fsdp_sharding_strategy: 1`` is ``FULL_SHARD``),
+parses booleans with ``str_to_bool`` and lower-cases some strings before use.
+Each normaliser maps a raw value to its canonical form, or returns the raw value
+unchanged when the library would reject it (so a rule can still see it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+# accelerate/utils/environment.py:str_to_bool
+_TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
+_FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
+
+# torch enum order, as accelerate's constants list them (reference accelerate.md section 2)
+SHARDING_STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "HYBRID_SHARD_ZERO2")
+BACKWARD_PREFETCH = ("BACKWARD_PRE", "BACKWARD_POST", "NO_PREFETCH")
+STATE_DICT_TYPES = ("FULL_STATE_DICT", "LOCAL_STATE_DICT", "SHARDED_STATE_DICT")
+AUTO_WRAP_POLICIES = ("TRANSFORMER_BASED_WRAP", "SIZE_BASED_WRAP", "NO_WRAP")
+
+
+def str_to_bool(value: Any) -> bool | None:
+    """Accelerate's ``str_to_bool`` on ``str(value)``; ``None`` where it would raise."""
+    if isinstance(value, bool):
+        return value
+    if value is None or isinstance(value, (dict, list, float)):
+        return None
+    text = str(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def _enum(names: tuple[str, ...], max_alias: int) -> Callable[[Any], Any]:
+    """Names case-insensitively; integers (or digit strings) 1..max_alias by position."""
+
+    def normalise(value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+            number = int(value)
+            return names[number - 1] if 1 <= number <= max_alias else value
+        if isinstance(value, str):
+            upper = value.strip().upper()
+            if upper.lstrip("_") in names:  # torch member names such as _HYBRID_SHARD_ZERO2
+                return upper.lstrip("_")
+        return value
+
+    return normalise
+
+
+def _names(names: tuple[str, ...]) -> Callable[[Any], Any]:
+    def normalise(value: Any) -> Any:
+        if isinstance(value, str) and value.strip().upper() in names:
+            return value.strip().upper()
+        return value
+
+    return normalise
+
+
+def to_bool(value: Any) -> Any:
+    parsed = str_to_bool(value)
+    return value if parsed is None else parsed
+
+
+def to_int(value: Any) -> Any:
+    """``int(str(value))`` as the launcher and plugins do; floats with no fraction too."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    return value
+
+
+def lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def mixed_precision(value: Any) -> Any:
+    """Lower-cased; unquoted YAML ``no`` (``False``) stands for ``'no'``."""
+    if value is False:
+        return "no"
+    return lower(value)
+
+
+def true_string(value: Any) -> Any:
+    """``zero3_save_16bit_model``: only ``str(value).lower() == 'true'`` counts as true."""
+    return str(value).lower() == "true" if value is not None else value
+
+
+def reshard_after_forward(value: Any) -> Any:
+    """A bool for FSDP2, a strategy name for FSDP1: whichever parses."""
+    parsed = str_to_bool(value)
+    if parsed is not None and not (isinstance(value, str) and value.strip().isdigit()):
+        return parsed
+    return _enum(SHARDING_STRATEGIES, 5)(value)
+
+
+NORMALISERS: dict[str, Callable[[Any], Any]] = {
+    "bool": to_bool,
+    "int": to_int,
+    "lower": lower,
+    "upper": upper,
+    "true-string": true_string,
+    "mixed-precision": mixed_precision,
+    "sharding-strategy": _enum(SHARDING_STRATEGIES, 5),
+    "backward-prefetch": _enum(BACKWARD_PREFETCH, 2),
+    "state-dict-type": _enum(STATE_DICT_TYPES, 3),
+    "auto-wrap-policy": _names(AUTO_WRAP_POLICIES),
+    "reshard-after-forward": reshard_after_forward,
+}
+
+# How the libraries read each Accelerate key (canonical key paths, after prefixing).
+ACCELERATE_KEY_NORMALISERS: dict[tuple[str, ...], str] = {
+    ("mixed_precision",): "mixed-precision",
+    ("num_processes",): "int",
+    ("num_machines",): "int",
+    ("machine_rank",): "int",
+    ("use_cpu",): "bool",
+    ("fsdp_config", "fsdp_version"): "int",
+    ("fsdp_config", "fsdp_sharding_strategy"): "sharding-strategy",
+    ("fsdp_config", "fsdp_reshard_after_forward"): "reshard-after-forward",
+    ("fsdp_config", "fsdp_backward_prefetch"): "backward-prefetch",
+    ("fsdp_config", "fsdp_state_dict_type"): "state-dict-type",
+    ("fsdp_config", "fsdp_auto_wrap_policy"): "auto-wrap-policy",
+    ("fsdp_config", "fsdp_min_num_params"): "int",
+    ("fsdp_config", "fsdp_offload_params"): "bool",
+    ("fsdp_config", "fsdp_forward_prefetch"): "bool",
+    ("fsdp_config", "fsdp_use_orig_params"): "bool",
+    ("fsdp_config", "fsdp_cpu_ram_efficient_loading"): "bool",
+    ("fsdp_config", "fsdp_sync_module_states"): "bool",
+    ("fsdp_config", "fsdp_activation_checkpointing"): "bool",
+    ("deepspeed_config", "zero_stage"): "int",
+    ("deepspeed_config", "offload_optimizer_device"): "lower",
+    ("deepspeed_config", "offload_param_device"): "lower",
+    ("deepspeed_config", "zero3_init_flag"): "bool",
+    ("deepspeed_config", "zero3_save_16bit_model"): "true-string",
+    ("dynamo_config", "dynamo_backend"): "upper",
+}
+
+
+def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
+    if kind == "accelerate":
+        name = ACCELERATE_KEY_NORMALISERS.get(path)
+        return NORMALISERS[name] if name else None
+    return None
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality that keeps ``True`` apart from ``1`` (YAML and JSON do)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def render(value: Any) -> str:
+    """A value as it would be written in YAML, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
