@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -27,42 +27,34 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
            Severity.INFORMATION: "note", Severity.HINT: "note"}
 
 
-@cache
-def rule_catalog() -> dict[str, dict[str, Any]]:
-    """Every rule file's id, name, summary, severity and rationale, by code."""
-    import yaml
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    name: str
+    summary: str
+    severity: Severity | None
 
-    from shardlint.resources import data_dir
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def rule_catalog() -> dict[str, RuleInfo]:
+    """Every known rule, from the rule engine's registry (empty where it is not installed)."""
     try:
-        root = data_dir("rules")
-    except FileNotFoundError:
+        from shardlint.engine.registry import load_ruleset
+    except ImportError:
         return {}
-    catalog = {}
-    for path in sorted(root.glob("*/*.yaml")):
-        try:
-            spec = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(spec, dict) and isinstance(spec.get("id"), str):
-            catalog[spec["id"]] = spec
-    return catalog
+    return {r.id: RuleInfo(r.id, r.name, r.summary, r.severity) for r in load_ruleset().rules}
 
 
-def _descriptor(code: str, spec: dict[str, Any] | None, fallback: Diagnostic | None) -> dict[str, Any]:
-    spec = spec or {}
-    summary = spec.get("summary") or (fallback.message if fallback else code)
+def _descriptor(code: str, info: RuleInfo | None, example: Diagnostic | None) -> dict[str, Any]:
+    """A reportingDescriptor; a code no rule file describes is named by its code and first message."""
+    summary = info.summary if info and info.summary else (example.message if example else code)
     out: dict[str, Any] = {
         "id": code,
-        "name": spec.get("name") or code,
+        "name": info.name if info else code,
         "shortDescription": {"text": summary},
         "helpUri": f"{DOCS_BASE}{code}.md",
     }
-    if spec.get("rationale"):
-        out["fullDescription"] = {"text": str(spec["rationale"]).strip()}
-    if spec.get("severity") in ("error", "warning", "info", "hint"):
-        out["defaultConfiguration"] = {"level": _LEVELS[Severity.parse(spec["severity"])]}
+    if info and info.severity is not None:
+        out["defaultConfiguration"] = {"level": _LEVELS[info.severity]}
     return out
 
 
