@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from shardlint import suppressions
 from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
 from shardlint.settings.model import FileSettings
@@ -18,11 +17,15 @@ from shardlint.settings.model import FileSettings
 def finish(doc: Document, diagnostics: list[Diagnostic], settings: FileSettings,
            checked: bool) -> list[Diagnostic]:
     """``diagnostics`` after suppressions and settings; ``checked`` says the rules ran on ``doc``."""
-    directives, malformed = suppressions.parse(doc)
-    kept = suppressions.apply(diagnostics, directives) if directives else list(diagnostics)
-    if checked:
-        kept += suppressions.unused(doc, directives)
-        kept += suppressions.malformed_diagnostics(doc, malformed)
+    kept = list(diagnostics)
+    if doc.syntax == "yaml" and "shardlint" in doc.text:  # cheap test before the comment scan
+        from shardlint import suppressions
+
+        directives, malformed = suppressions.parse(doc)
+        kept = suppressions.apply(kept, directives)
+        if checked:
+            kept += suppressions.unused(doc, directives)
+            kept += suppressions.malformed_diagnostics(doc, malformed)
     out = []
     for diag in kept:
         if not settings.is_selected(diag.code, doc.path):

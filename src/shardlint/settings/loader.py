@@ -12,11 +12,9 @@ from typing import Any, Callable
 
 from shardlint.diagnostics import Severity
 from shardlint.settings.globs import check_pattern
-from shardlint.settings.model import ConfigError, Settings
+from shardlint.settings.model import PROJECT_FILE, ConfigError, Settings
 from shardlint.settings.selectors import SelectionLayer, check_selector
 
-PROJECT_FILE = "pyproject.toml"
-OWN_FILE = ".shardlint.toml"
 TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers")
 DEEPSPEED_RUNNERS = ("trainer", "accelerate", "deepspeed")
 _VERSION = re.compile(r"\d+(\.\d+){0,2}")

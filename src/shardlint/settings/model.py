@@ -9,6 +9,9 @@ from shardlint.diagnostics import Severity
 from shardlint.settings.globs import matches
 from shardlint.settings.selectors import SelectionLayer, is_enabled, most_specific
 
+PROJECT_FILE = "pyproject.toml"
+OWN_FILE = ".shardlint.toml"
+
 
 class ConfigError(ValueError):
     """A bad configuration file or flag; the message names the file (or flag) and the setting."""

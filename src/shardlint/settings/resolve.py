@@ -11,8 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shardlint.settings.loader import OWN_FILE, PROJECT_FILE, load_file
-from shardlint.settings.model import ConfigError, FileSettings, Settings
+from shardlint.settings.model import OWN_FILE, PROJECT_FILE, ConfigError, FileSettings, Settings
 
 if TYPE_CHECKING:
     from shardlint.options import LintOptions
@@ -29,6 +28,8 @@ def _load_cached(path: Path) -> Settings | None:
     hit = _cache.get(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
+    from shardlint.settings.loader import load_file
+
     settings = load_file(path)
     _cache[path] = (stamp, settings)
     return settings
