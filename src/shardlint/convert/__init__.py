@@ -1,0 +1,47 @@
+"""``shardlint convert``: move an Accelerate config between FSDP (1 or 2) and DeepSpeed.
+
+The equivalences are data (``table.py``); ``settings.py`` reads what the source config
+means, ``plan.py`` decides the target keys and the notes, ``yamledit.py`` applies them to
+the YAML with ruamel.yaml so that comments and unrelated keys survive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from shardlint.convert.notes import Note, summary
+from shardlint.convert.plan import TARGETS, Target, build_plan
+from shardlint.convert.settings import ConvertError, read_settings
+
+__all__ = ["TARGETS", "Conversion", "ConvertError", "Note", "Target", "convert_text"]
+
+
+@dataclass
+class Conversion:
+    text: str
+    title: str
+    notes: list[Note]
+
+    @property
+    def summary(self) -> str:
+        return summary(self.title, self.notes)
+
+
+def convert_text(text: str, target: Target, path: Path | None = None) -> Conversion:
+    """Convert the Accelerate config ``text`` (read from ``path``, which locates a linked
+    DeepSpeed JSON) to ``target``.  Raises ConvertError when it cannot."""
+    from shardlint.convert.yamledit import apply
+    from shardlint.kinds import detect_kind
+    from shardlint.loading.reader import read_document
+
+    doc = read_document(path or Path("<stdin>"), str(path or "<stdin>"), text=text)
+    errors = [d for d in doc.load_diagnostics if d.severity == 1]
+    if not doc.loaded or errors:
+        first = errors[0].message if errors else "it could not be parsed"
+        raise ConvertError(f"not a loadable config: {first}")
+    if doc.syntax != "yaml" or detect_kind(doc) != "accelerate":
+        raise ConvertError("only Accelerate YAML configs can be converted")
+    settings = read_settings(doc.data, path)
+    plan = build_plan(settings, doc.data, target)
+    return Conversion(apply(text, plan), plan.title, plan.notes)

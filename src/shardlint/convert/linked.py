@@ -1,0 +1,141 @@
+"""The DeepSpeed JSON an Accelerate config links with ``deepspeed_config_file``.
+
+When converting away from DeepSpeed, the JSON holds the settings that matter (Accelerate
+forbids them in the YAML beside a file, A48).  This module reads the ones that have an FSDP
+equivalent and lists everything else it leaves behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shardlint.convert import table
+from shardlint.convert.notes import Note
+
+_READ_ZERO_KEYS = ("stage", "offload_param", "offload_optimizer", "cpu_offload", "cpu_offload_param",
+                   *table.JSON_GATHER_16BIT)
+_READ_TOP_KEYS = ("zero_optimization", "bf16", "bfloat16", "fp16")
+# "auto" values are filled by Accelerate from its own settings (reference A53); these are the
+# values it fills them with when converting from a file-linked config
+_AUTO_STAGE = table.DEEPSPEED_DEFAULT_STAGE
+
+
+@dataclass
+class LinkedConfig:
+    written: str
+    path: Path | None = None
+    stage: int = table.DEEPSPEED_DEFAULT_STAGE
+    param_device: str = "none"
+    optimizer_device: str = "none"
+    save_16bit: bool = False
+    mixed_precision: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+
+def resolve(written: str, config_path: Path | None) -> Path | None:
+    """Beside the config first, then the working directory (Accelerate's own lookup)."""
+    candidates = [Path(written)]
+    if config_path is not None and not Path(written).is_absolute():
+        candidates.insert(0, config_path.parent / written)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def read_linked(written: str, config_path: Path | None) -> LinkedConfig:
+    from shardlint.loading.reader import Unreadable, read_document
+
+    key = "deepspeed_config.deepspeed_config_file"
+    linked = LinkedConfig(written, resolve(written, config_path))
+    data: Any = None
+    if linked.path is not None:
+        try:
+            doc = read_document(linked.path, str(linked.path))
+            data = doc.data if doc.loaded and not doc.load_diagnostics else None
+        except Unreadable:
+            data = None
+    if not isinstance(data, dict):
+        problem = "not found" if linked.path is None else "not a readable DeepSpeed JSON"
+        linked.notes.append(Note("check", key,
+            f"{written} is {problem}, so its settings could not be carried over; converted with "
+            f"Accelerate's defaults instead (ZeRO-{linked.stage}, no offload, no 16-bit save, no "
+            "mixed precision): compare with the JSON by hand"))
+        linked.provenance["sharding"] = f"zero_stage: {linked.stage} (default; {written} unreadable)"
+        return linked
+    _read_zero(linked, data, key)
+    _read_precision(linked, data, key)
+    _leftovers(linked, data, key)
+    return linked
+
+
+def _read_zero(linked: LinkedConfig, data: dict[str, Any], key: str) -> None:
+    zero = data.get("zero_optimization")
+    if zero is True:  # deprecated bare boolean form = stage 1 (deepspeed.md §1.5)
+        zero = {"stage": 1}
+    if not isinstance(zero, dict):
+        linked.notes.append(Note("check", key, f"{linked.written} has no zero_optimization section, which "
+                                 f"Accelerate rejects (A47); converted as ZeRO-{linked.stage}"))
+        return
+    stage = zero.get("stage", 0)
+    if stage == "auto":
+        stage = _AUTO_STAGE
+        linked.notes.append(Note("approximated", f"{linked.written}: zero_optimization.stage",
+                                 f"\"auto\" is filled with Accelerate's zero_stage, {stage} by default (A53)"))
+    elif isinstance(stage, bool) or str(stage) not in ("0", "1", "2", "3"):
+        linked.notes.append(Note("check", f"{linked.written}: zero_optimization.stage",
+                                 f"{stage!r} is not a ZeRO stage; converted as ZeRO-{_AUTO_STAGE}"))
+        stage = _AUTO_STAGE
+    linked.stage = int(stage)
+    linked.provenance["sharding"] = f"{linked.written}: zero_optimization.stage {linked.stage}"
+    linked.param_device = _device(zero, "offload_param", "cpu_offload_param")
+    linked.optimizer_device = _device(zero, "offload_optimizer", "cpu_offload")
+    offloads = [f"{name}.device {dev}" for name, dev in (("offload_param", linked.param_device),
+                                                         ("offload_optimizer", linked.optimizer_device))
+                if dev != "none"]
+    if offloads:
+        linked.provenance["offload"] = f"{linked.written}: " + ", ".join(offloads)
+    for name in table.JSON_GATHER_16BIT:
+        if name in zero:
+            linked.save_16bit = zero[name] is True or str(zero[name]).lower() == "true"
+            linked.provenance["checkpoint"] = f"{linked.written}: {name} {str(zero[name]).lower()}"
+            break
+
+
+def _device(zero: dict[str, Any], section: str, legacy: str) -> str:
+    block = zero.get(section)
+    if isinstance(block, dict):
+        device = str(block.get("device", "none")).lower()
+        return "none" if device == "auto" else device
+    return "cpu" if zero.get(legacy) is True else "none"
+
+
+def _read_precision(linked: LinkedConfig, data: dict[str, Any], key: str) -> None:
+    bf16 = data.get("bf16") if isinstance(data.get("bf16"), dict) else data.get("bfloat16")
+    chosen = [(name, block.get("enabled")) for name, block in (("bf16", bf16), ("fp16", data.get("fp16")))
+              if isinstance(block, dict)]
+    if any(enabled == "auto" for _, enabled in chosen):
+        linked.notes.append(Note("check", f"{linked.written}: bf16/fp16.enabled",
+                                 "\"auto\" takes the precision from --mixed_precision on the command line "
+                                 "(A48/A52); set mixed_precision in the converted YAML or keep passing it"))
+        return
+    enabled = [name for name, on in chosen if on is True or str(on).lower() == "true"]
+    linked.mixed_precision = enabled[0] if enabled else "no"
+    linked.provenance["precision"] = (f"{linked.written}: {enabled[0]}.enabled true" if enabled
+                                      else f"{linked.written}: no fp16/bf16 enabled")
+
+
+def _leftovers(linked: LinkedConfig, data: dict[str, Any], key: str) -> None:
+    for name in ("gradient_accumulation_steps", "gradient_clipping"):
+        if name in data:
+            linked.notes.append(Note("left out", f"{linked.written}: {name} {data[name]}",
+                                     table.DEEPSPEED_ONLY[name]))
+    left = [k for k in data if k not in _READ_TOP_KEYS
+            and k not in ("gradient_accumulation_steps", "gradient_clipping")]
+    zero = data.get("zero_optimization")
+    if isinstance(zero, dict):
+        left += [f"zero_optimization.{k}" for k in zero if k not in _READ_ZERO_KEYS]
+    if left:
+        linked.notes.append(Note("left out", linked.written,
+            "not carried into the FSDP config, which has no place for them (set optimizer, scheduler and "
+            "batch sizes in the training code): " + ", ".join(left)))

@@ -1,0 +1,246 @@
+"""Read what a source config means: the effective value of every mapped concern.
+
+Values are interpreted the way Accelerate does under ``accelerate launch`` (reference §2/§3:
+names case-insensitive, integer aliases, ``str_to_bool`` spellings, launch defaults for
+absent keys), so the conversion preserves behaviour, not just spelling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from shardlint.convert import table
+from shardlint.convert.linked import LinkedConfig, read_linked
+from shardlint.convert.notes import Note
+
+Flavour = Literal["fsdp1", "fsdp2", "deepspeed"]
+
+_TRUE = {"true", "yes", "y", "t", "on", "1"}
+_FALSE = {"false", "no", "n", "f", "off", "0"}
+
+
+class ConvertError(Exception):
+    """The source cannot be converted (not an FSDP/DeepSpeed config, or a value makes no sense)."""
+
+
+def str_to_bool(value: Any, where: str) -> bool:
+    """Accelerate's ``str_to_bool`` (utils/environment.py), applied to what the launcher exports."""
+    text = str(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConvertError(f"{where}: {value!r} is not a boolean")
+
+
+@dataclass
+class Section:
+    """A source section with Accelerate's key renaming applied (``fsdp_`` prefix, reference §0.4)."""
+
+    name: str                                            # fsdp_config | deepspeed_config
+    actual: dict[str, str] = field(default_factory=dict)  # canonical key -> key as written
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, data: dict[str, Any], name: str) -> Section:
+        section = cls(name)
+        raw = data.get(name)
+        if isinstance(raw, dict):
+            for key, value in raw.items():
+                key = str(key)
+                canonical = key if name != "fsdp_config" or key.startswith("fsdp") else f"fsdp_{key}"
+                section.actual[canonical] = key
+                section.values[canonical] = value
+        return section
+
+    def where(self, key: str) -> str:
+        return f"{self.name}.{self.actual.get(key, key)}"
+
+    def shown(self, key: str) -> str:
+        """``key: value`` as the user wrote it, for messages and comments."""
+        return f"{self.actual.get(key, key)}: {_show(self.values[key])}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
+@dataclass
+class Settings:
+    """The effective meaning of a source config, side-neutral."""
+
+    flavour: Flavour
+    section: Section
+    sharding: table.Sharding
+    offload_params: bool
+    offload_optimizer: bool
+    efficient_loading: bool
+    full_state_dict: bool
+    mixed_precision: Any                      # effective top-level value (YAML or linked JSON)
+    mixed_precision_from_json: bool = False
+    linked: LinkedConfig | None = None
+    provenance: dict[str, str] = field(default_factory=dict)  # concern -> "from <key: value>"
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def stage(self) -> int:
+        return self.sharding.zero_stage
+
+
+def source_flavour(data: dict[str, Any]) -> Flavour:
+    kind = data.get("distributed_type")
+    if kind is None:
+        kind = "FSDP" if "fsdp_config" in data else "DEEPSPEED" if "deepspeed_config" in data else None
+    if kind == "DEEPSPEED":
+        return "deepspeed"
+    if kind == "FSDP":
+        version = Section.read(data, "fsdp_config").values.get("fsdp_version", 1)
+        if str(version) not in ("1", "2"):
+            raise ConvertError(f"fsdp_config.fsdp_version: {version!r} is neither 1 nor 2")
+        return "fsdp2" if str(version) == "2" else "fsdp1"
+    raise ConvertError(f"distributed_type is {kind!r}: only FSDP and DEEPSPEED configs can be converted")
+
+
+def read_settings(data: dict[str, Any], config_path: Path | None) -> Settings:
+    flavour = source_flavour(data)
+    if flavour == "deepspeed":
+        return _read_deepspeed(data, config_path)
+    return _read_fsdp(data, flavour)
+
+
+# ---------------------------------------------------------------- FSDP
+def _strategy(value: Any, where: str) -> table.Sharding:
+    name = table.FSDP1_STRATEGY_NUMBERS.get(int(value)) if str(value).isdigit() else str(value).upper()
+    row = table.FSDP1_STRATEGIES.get((name or "").lstrip("_"))
+    if row is None:
+        raise ConvertError(f"{where}: {value!r} is not an FSDP sharding strategy")
+    return row
+
+
+def _state_dict(value: Any, where: str) -> str:
+    name = table.FSDP_STATE_DICT_NUMBERS.get(int(value)) if str(value).isdigit() else str(value).upper()
+    if name not in table.FSDP_STATE_DICT_NUMBERS.values():
+        raise ConvertError(f"{where}: {value!r} is not an FSDP state dict type")
+    return name
+
+
+def _hsdp(data: dict[str, Any]) -> bool:
+    """FSDP2 hybrid sharding: a parallelism_config that replicates across groups."""
+    parallelism = data.get("parallelism_config")
+    if not isinstance(parallelism, dict):
+        return False
+    size = parallelism.get("parallelism_config_dp_replicate_size", 1)
+    return isinstance(size, int) and not isinstance(size, bool) and size > 1
+
+
+def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> Settings:
+    sec = Section.read(data, "fsdp_config")
+    values, notes, prov = sec.values, [], {}
+    defaults = table.FSDP_LAUNCH_DEFAULTS
+
+    if flavour == "fsdp1":
+        if "fsdp_sharding_strategy" in values:
+            sharding = _strategy(values["fsdp_sharding_strategy"], sec.where("fsdp_sharding_strategy"))
+            prov["sharding"] = sec.shown("fsdp_sharding_strategy")
+        else:
+            sharding = table.FSDP1_STRATEGIES[defaults["fsdp_sharding_strategy"]]
+            prov["sharding"] = "fsdp_sharding_strategy: FULL_SHARD (launch default)"
+            meant = values.get("fsdp_reshard_after_forward")
+            if meant is not None and not isinstance(meant, bool):
+                intended = _strategy(meant, sec.where("fsdp_reshard_after_forward"))
+                if intended is not sharding:
+                    notes.append(Note("check", sec.where("fsdp_reshard_after_forward"),
+                        f"FSDP1 under accelerate launch ignores {sec.shown('fsdp_reshard_after_forward')} "
+                        "and shards FULL_SHARD (fsdp_sharding_strategy's default wins, reference §2 "
+                        "FSDP1 caveat); converted what runs, FULL_SHARD"))
+    else:
+        raw = values.get("fsdp_reshard_after_forward", defaults["fsdp_reshard_after_forward"])
+        reshard = str_to_bool(raw, sec.where("fsdp_reshard_after_forward"))
+        sharding = table.FSDP2_RESHARD[(reshard, _hsdp(data))]
+        prov["sharding"] = (sec.shown("fsdp_reshard_after_forward") if "fsdp_reshard_after_forward" in values
+                            else "fsdp_reshard_after_forward: true (launch default)")
+        if sharding.fsdp1 != sharding.name or _hsdp(data):
+            prov["sharding"] += " with parallelism_config_dp_replicate_size > 1"
+        if "fsdp_sharding_strategy" in values:
+            notes.append(Note("left out", sec.where("fsdp_sharding_strategy"),
+                              "FSDP2 never reads it (reference §2, A33b)"))
+
+    offload = str_to_bool(values.get("fsdp_offload_params", defaults["fsdp_offload_params"]),
+                          sec.where("fsdp_offload_params"))
+    if "fsdp_offload_params" in values:
+        prov["offload"] = sec.shown("fsdp_offload_params")
+    loading = str_to_bool(values.get("fsdp_cpu_ram_efficient_loading",
+                                     defaults["fsdp_cpu_ram_efficient_loading"]),
+                          sec.where("fsdp_cpu_ram_efficient_loading"))
+    prov["loading"] = (sec.shown("fsdp_cpu_ram_efficient_loading") if "fsdp_cpu_ram_efficient_loading" in values
+                       else "fsdp_cpu_ram_efficient_loading: true (launch default)")
+    version = 2 if flavour == "fsdp2" else 1
+    if "fsdp_state_dict_type" in values:
+        state_dict = _state_dict(values["fsdp_state_dict_type"], sec.where("fsdp_state_dict_type"))
+        prov["checkpoint"] = sec.shown("fsdp_state_dict_type")
+    else:
+        state_dict = table.FSDP_DEFAULT_STATE_DICT[version]
+        prov["checkpoint"] = f"fsdp_state_dict_type: {state_dict} (FSDP{version} default)"
+    return Settings(flavour, sec, sharding, offload_params=offload, offload_optimizer=offload,
+                    efficient_loading=loading, full_state_dict=state_dict == "FULL_STATE_DICT",
+                    mixed_precision=data.get("mixed_precision"), provenance=prov, notes=notes)
+
+
+# ---------------------------------------------------------------- DeepSpeed
+def _stage(value: Any, where: str) -> int:
+    if isinstance(value, bool) or str(value) not in ("0", "1", "2", "3"):
+        raise ConvertError(f"{where}: {value!r} is not a ZeRO stage (0-3)")
+    return int(value)
+
+
+def _device(value: Any) -> str:
+    return "none" if value is None else str(value).lower()
+
+
+def _read_deepspeed(data: dict[str, Any], config_path: Path | None) -> Settings:
+    sec = Section.read(data, "deepspeed_config")
+    values, prov = sec.values, {}
+    linked = None
+    if values.get("deepspeed_config_file") not in (None, "none"):
+        linked = read_linked(str(values["deepspeed_config_file"]), config_path)
+        stage, param_dev, opt_dev, save16 = linked.stage, linked.param_device, linked.optimizer_device, linked.save_16bit
+        prov.update(linked.provenance)
+    else:
+        stage = table.DEEPSPEED_DEFAULT_STAGE
+        prov["sharding"] = f"zero_stage: {stage} (Accelerate's default)"
+        if "zero_stage" in values:
+            stage = _stage(values["zero_stage"], sec.where("zero_stage"))
+            prov["sharding"] = sec.shown("zero_stage")
+        param_dev = _device(values.get("offload_param_device"))
+        opt_dev = _device(values.get("offload_optimizer_device"))
+        save16 = str(values.get("zero3_save_16bit_model", False)).lower() == "true"
+        shown = [sec.shown(k) for k in ("offload_param_device", "offload_optimizer_device") if k in values]
+        if shown:
+            prov["offload"] = ", ".join(shown)
+        if "zero3_save_16bit_model" in values:
+            prov["checkpoint"] = sec.shown("zero3_save_16bit_model")
+    # ZeRO-3 only: offloading parameters, 16-bit gathering and zero.Init (reference §3, A50)
+    if stage < 3:
+        param_dev, save16 = "none", False
+    init = str_to_bool(values.get("zero3_init_flag", stage == 3), sec.where("zero3_init_flag")) and stage == 3
+    prov["loading"] = (sec.shown("zero3_init_flag") if "zero3_init_flag" in values
+                       else f"zero3_init_flag: {str(stage == 3).lower()} (default for ZeRO-{stage})")
+    settings = Settings("deepspeed", sec, table.ZERO_STAGES[stage],
+                        offload_params=param_dev != "none", offload_optimizer=opt_dev != "none",
+                        efficient_loading=init, full_state_dict=save16,
+                        mixed_precision=data.get("mixed_precision"), linked=linked, provenance=prov)
+    if linked is not None:
+        settings.notes.extend(linked.notes)
+        if settings.mixed_precision is None and linked.mixed_precision is not None:
+            settings.mixed_precision = linked.mixed_precision
+            settings.mixed_precision_from_json = True
+    for device, key in ((param_dev, "offload_param_device"), (opt_dev, "offload_optimizer_device")):
+        if device == "nvme":
+            settings.notes.append(Note("approximated", f"{sec.name}.{key}",
+                                       "NVMe offload has no FSDP equivalent; FSDP offloads to CPU "
+                                       "(seed: Offloading)"))
+    return settings

@@ -1,0 +1,187 @@
+"""The FSDP <-> DeepSpeed mapping, as data.
+
+Every row cites where the equivalence comes from: the seed document
+("Moving between FSDP and DeepSpeed", ``seed: <section>``), the reference notes
+on Accelerate (``reference §N``, with the Accelerate file that does the work) or
+Accelerate's own ``to-fsdp2`` converter.  The code in ``plan.py`` only looks
+rows up; it holds no equivalence of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEED_TABLE = "seed: Configuring Functionalities (table)"
+REF_7 = "reference §7 FSDP <-> DeepSpeed mapping"
+TO_FSDP2 = "accelerate: src/accelerate/commands/to_fsdp2.py (value map), reference §7"
+
+
+@dataclass(frozen=True)
+class Sharding:
+    """One row of the sharding table: an FSDP strategy and its DeepSpeed ZeRO stage.
+
+    ``*_note`` is set where the target only approximates the row; it says why.
+    """
+
+    name: str                     # stable id used in messages
+    fsdp1: str                    # FSDP1 ``fsdp_sharding_strategy``
+    fsdp2: bool                   # FSDP2 ``fsdp_reshard_after_forward``
+    zero_stage: int               # DeepSpeed ``zero_stage``
+    sharded: str                  # what each rank holds only a shard of
+    source: str
+    fsdp1_note: str = ""
+    fsdp2_note: str = ""
+    deepspeed_note: str = ""
+
+
+FULL_SHARD = Sharding(
+    "FULL_SHARD", "FULL_SHARD", True, 3, "parameters, gradients and optimizer state",
+    f"{SEED_TABLE}; {REF_7}")
+SHARD_GRAD_OP = Sharding(
+    "SHARD_GRAD_OP", "SHARD_GRAD_OP", False, 2, "gradients and optimizer state",
+    f"{REF_7}; accelerate: docs/source/usage_guides/fsdp.md (mapping to ZeRO stages)")
+NO_SHARD = Sharding(
+    "NO_SHARD", "NO_SHARD", False, 0, "nothing (DDP-like)", f"{REF_7}; {TO_FSDP2}",
+    fsdp2_note="FSDP2 has no unsharded mode; `accelerate to-fsdp2` maps NO_SHARD to "
+               "fsdp_reshard_after_forward: false (plain DDP is distributed_type: MULTI_GPU)")
+HYBRID_SHARD = Sharding(
+    "HYBRID_SHARD", "HYBRID_SHARD", True, 3, "everything inside a node, replicated across nodes",
+    REF_7,
+    fsdp2_note="FSDP2 shards hybrid through parallelism_config (HSDP, Accelerate >= 1.10): set "
+               "parallelism_config_dp_replicate_size = num_machines and "
+               "parallelism_config_dp_shard_size = GPUs per node",
+    deepspeed_note="closest is ZeRO-3 with ZeRO++ hierarchical partitioning "
+                   "(zero_optimization.zero_hpz_partition_size = GPUs per node), which only a "
+                   "deepspeed_config_file can set; plain ZeRO-3 shards across all nodes")
+HYBRID_SHARD_ZERO2 = Sharding(
+    "HYBRID_SHARD_ZERO2", "HYBRID_SHARD_ZERO2", False, 2,
+    "gradients and optimizer state inside a node", REF_7,
+    fsdp2_note=HYBRID_SHARD.fsdp2_note,
+    deepspeed_note="DeepSpeed has no exact match; ZeRO-2 shards gradients and optimizer state "
+                   "across all ranks, not within a node")
+OPTIMIZER_ONLY = Sharding(
+    "ZeRO-1", "SHARD_GRAD_OP", False, 1, "optimizer state only", REF_7,
+    fsdp1_note="FSDP cannot shard the optimizer state alone (ZeRO-1); SHARD_GRAD_OP also shards "
+               "gradients, which saves more memory for the same communication",
+    fsdp2_note="FSDP cannot shard the optimizer state alone (ZeRO-1); reshard_after_forward: "
+               "false is the ZeRO-2-like mode")
+
+FSDP1_STRATEGIES: dict[str, Sharding] = {
+    row.fsdp1: row for row in (FULL_SHARD, SHARD_GRAD_OP, NO_SHARD, HYBRID_SHARD, HYBRID_SHARD_ZERO2)}
+# integer aliases 1..5, in torch ShardingStrategy order (reference §2 fsdp_sharding_strategy)
+FSDP1_STRATEGY_NUMBERS: dict[int, str] = {
+    1: "FULL_SHARD", 2: "SHARD_GRAD_OP", 3: "NO_SHARD", 4: "HYBRID_SHARD", 5: "HYBRID_SHARD_ZERO2"}
+# (reshard_after_forward, hybrid mesh through parallelism_config) -> row
+FSDP2_RESHARD: dict[tuple[bool, bool], Sharding] = {
+    (True, False): FULL_SHARD, (False, False): SHARD_GRAD_OP,
+    (True, True): HYBRID_SHARD, (False, True): HYBRID_SHARD_ZERO2}
+ZERO_STAGES: dict[int, Sharding] = {3: FULL_SHARD, 2: SHARD_GRAD_OP, 1: OPTIMIZER_ONLY, 0: NO_SHARD}
+
+# --- defaults that decide what an absent key means (reference §2 / §3, "effective default") ---
+FSDP_LAUNCH_DEFAULTS = {
+    "fsdp_version": 1,
+    "fsdp_sharding_strategy": "FULL_SHARD",
+    "fsdp_offload_params": False,
+    "fsdp_cpu_ram_efficient_loading": True,
+    "fsdp_sync_module_states": True,
+    "fsdp_reshard_after_forward": True,
+}
+FSDP_DEFAULT_STATE_DICT = {1: "FULL_STATE_DICT", 2: "SHARDED_STATE_DICT"}
+FSDP_STATE_DICT_NUMBERS = {1: "FULL_STATE_DICT", 2: "LOCAL_STATE_DICT", 3: "SHARDED_STATE_DICT"}
+DEEPSPEED_DEFAULT_STAGE = 2  # DeepSpeedPlugin env fallback (reference §3 zero_stage)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A row of the "other options" table: one concern, its key on each side."""
+
+    concern: str
+    fsdp: str
+    deepspeed: str
+    source: str
+
+
+CONCEPTS = (
+    Concept("sharding / partitioning", "fsdp_sharding_strategy (FSDP2: fsdp_reshard_after_forward)",
+            "zero_stage", f"{SEED_TABLE}; {REF_7}"),
+    Concept("offload", "fsdp_offload_params (all or nothing)",
+            "offload_param_device + offload_optimizer_device", f"{SEED_TABLE}; seed: Offloading; {REF_7}"),
+    Concept("model loading", "fsdp_cpu_ram_efficient_loading + fsdp_sync_module_states",
+            "zero3_init_flag (ZeRO-3 only)", f"{SEED_TABLE}; seed: Model Loading; {REF_7}"),
+    Concept("checkpointing", "fsdp_state_dict_type", "zero3_save_16bit_model (ZeRO-3 only)",
+            f"{SEED_TABLE}; seed: Checkpointing; {REF_7}"),
+)
+
+# --- keys that have no equivalent on the other side, and why (each note cites its source) ---
+WRAP = ("DeepSpeed needs no wrap policy, partitioning is transparent to the model "
+        "(seed: Model; reference §7 wrapping)")
+PREFETCH = ("DeepSpeed always prefetches; ZeRO-3 bucket sizes such as stage3_prefetch_bucket_size "
+            "belong in a DeepSpeed JSON and Accelerate fills them (seed: Prefetching)")
+FSDP_ONLY: dict[str, str] = {
+    "fsdp_auto_wrap_policy": WRAP,
+    "fsdp_transformer_layer_cls_to_wrap": WRAP + "; for MoE models the closest DeepSpeed key is "
+                                          "deepspeed_moe_layer_cls_names (ZeRO-3 leaf modules)",
+    "fsdp_min_num_params": WRAP,
+    "fsdp_backward_prefetch": PREFETCH,
+    "fsdp_forward_prefetch": PREFETCH,
+    "fsdp_use_orig_params": "DeepSpeed exposes the original parameters transparently, also to "
+                            "torch.compile (seed: Parameters Summoning)",
+    "fsdp_sync_module_states": "DeepSpeed has no such option; ZeRO-3 loading (zero3_init_flag) "
+                               "needs no broadcast (seed table: parameters syncing)",
+    "fsdp_activation_checkpointing": "no DeepSpeed key in an Accelerate config; turn on gradient "
+                                     "checkpointing in the training code, e.g. "
+                                     "model.gradient_checkpointing_enable() (reference §7)",
+    "fsdp_ignored_modules": "DeepSpeed has no way to leave modules unpartitioned from an "
+                            "Accelerate config (reference §2, FSDP only)",
+}
+DEEPSPEED_ONLY: dict[str, str] = {
+    "gradient_accumulation_steps": "FSDP takes it from the training code: "
+                                   "Accelerator(gradient_accumulation_steps=N) or "
+                                   "TrainingArguments(gradient_accumulation_steps=N) "
+                                   "(seed: Training; reference §7)",
+    "gradient_clipping": "FSDP takes it from the training code: accelerator.clip_grad_norm_(params, "
+                         "max_norm) or TrainingArguments(max_grad_norm=...) (seed: Training; "
+                         "reference §7)",
+    "offload_optimizer_nvme_path": "NVMe offload has no FSDP equivalent (seed: Offloading)",
+    "offload_param_nvme_path": "NVMe offload has no FSDP equivalent (seed: Offloading)",
+    "deepspeed_moe_layer_cls_names": "no FSDP equivalent; FSDP wraps the classes named in "
+                                     "fsdp_transformer_layer_cls_to_wrap, which is not the same as a "
+                                     "ZeRO-3 leaf module (reference §3, §7)",
+    "deepspeed_hostfile": "the DeepSpeed runner's hostfile has no FSDP equivalent: FSDP runs "
+                          "`accelerate launch` on every node with its machine_rank "
+                          "(reference §7 multi-node launch)",
+    "deepspeed_multinode_launcher": "FSDP is always launched torchrun-style on every node "
+                                    "(reference §7 multi-node launch)",
+    "deepspeed_inclusion_filter": "DeepSpeed runner only (reference §3)",
+    "deepspeed_exclusion_filter": "DeepSpeed runner only (reference §3)",
+}
+# FSDP1-only keys that FSDP2 does not read (reference §5 T30; Accelerate >= 1.14 to-fsdp2 drops them)
+FSDP1_ONLY: dict[str, str] = {
+    "fsdp_backward_prefetch": "FSDP2 always overlaps like BACKWARD_PRE (T30)",
+    "fsdp_forward_prefetch": "not implemented in FSDP2 (T30)",
+    "fsdp_use_orig_params": "FSDP2 always works on the original parameters (T30)",
+    "fsdp_sync_module_states": "redundant in FSDP2 (T30); the launch default true keeps "
+                               "Accelerate's cpu_ram_efficient_loading check (A15) satisfied",
+}
+# parallelism_config keys that only FSDP2 uses; sequence parallelism (sp_*) is DeepSpeed's
+FSDP2_PARALLELISM = ("parallelism_config_dp_replicate_size", "parallelism_config_dp_shard_size",
+                     "parallelism_config_tp_size", "parallelism_config_cp_size",
+                     "parallelism_config_cp_comm_strategy", "parallelism_config_cp_backend")
+PARALLELISM_SOURCE = "reference §1 parallelism_config, A66/A67"
+
+# --- settings a DeepSpeed JSON can carry, read when converting away from a linked JSON ---
+JSON_GATHER_16BIT = ("stage3_gather_16bit_weights_on_model_save", "gather_16bit_weights_on_model_save",
+                     "stage3_gather_fp16_weights_on_model_save")  # deepspeed.md §1.5 (aliases)
+
+# --- the precision consequence (seed: On Differences in Data Precision Handling) ---
+PRECISION_SOURCE = "seed: On Differences in Data Precision Handling"
+DEEPSPEED_MEMORY = (
+    "DeepSpeed creates the flat parameters and the optimizer state in fp32 whatever torch_dtype the "
+    "model is loaded in ({source}). Per trainable parameter with Adam: fp32 master 4 B + Adam "
+    "moments 2 x 4 B = 12 B, plus {working}; ZeRO-2 divides the 12 B by num_processes, ZeRO-3 "
+    "divides everything. {fsdp}")
+FSDP_MEMORY_NO_MP = (
+    "FSDP without mixed precision could keep all of it in the load dtype, e.g. bf16: weights 2 B + "
+    "gradients 2 B + Adam 2 x 2 B = 8 B per parameter, so expect roughly twice the memory, most "
+    "visible on few GPUs.")
+FSDP_MEMORY_MP = "FSDP with mixed precision also upcasts to fp32, so memory stays about the same."

@@ -1,0 +1,299 @@
+"""One test per row of the FSDP <-> DeepSpeed mapping (seed table, reference §7)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shardlint.convert import ConvertError
+
+
+def fsdp1(**keys: object) -> str:
+    body = "".join(f"  {k}: {v}\n" for k, v in keys.items())
+    return f"distributed_type: FSDP\nmixed_precision: bf16\nnum_processes: 8\nfsdp_config:\n  fsdp_version: 1\n{body}"
+
+
+def fsdp2(**keys: object) -> str:
+    body = "".join(f"  {k}: {v}\n" for k, v in keys.items())
+    return f"distributed_type: FSDP\nmixed_precision: bf16\nnum_processes: 8\nfsdp_config:\n  fsdp_version: 2\n{body}"
+
+
+def deepspeed(**keys: object) -> str:
+    body = "".join(f"  {k}: {v}\n" for k, v in keys.items())
+    return f"distributed_type: DEEPSPEED\nmixed_precision: bf16\nnum_processes: 8\ndeepspeed_config:\n{body}"
+
+
+# ---------------------------------------------------------------- sharding <-> ZeRO stage
+@pytest.mark.parametrize(("strategy", "stage", "approximated"), [
+    ("FULL_SHARD", 3, False), ("SHARD_GRAD_OP", 2, False), ("NO_SHARD", 0, False),
+    ("HYBRID_SHARD", 3, True), ("HYBRID_SHARD_ZERO2", 2, True),
+    ("full_shard", 3, False), (1, 3, False), (2, 2, False), (3, 0, False), (4, 3, True), (5, 2, True),
+])
+def test_fsdp1_strategy_to_zero_stage(convert, strategy, stage, approximated):
+    out = convert(fsdp1(fsdp_sharding_strategy=strategy), "deepspeed")
+    assert out.data["distributed_type"] == "DEEPSPEED"
+    assert "fsdp_config" not in out.data
+    assert out.ds["zero_stage"] == stage
+    assert out.noted("approximated", "zero_stage") is approximated
+
+
+def test_fsdp1_absent_strategy_is_full_shard_even_if_reshard_says_otherwise(convert):
+    # under accelerate launch FSDP1 ignores fsdp_reshard_after_forward (reference §2 FSDP1 caveat)
+    out = convert(fsdp1(fsdp_reshard_after_forward="SHARD_GRAD_OP"), "deepspeed")
+    assert out.ds["zero_stage"] == 3
+    assert out.noted("check", "fsdp_reshard_after_forward")
+
+
+@pytest.mark.parametrize(("reshard", "stage"), [("true", 3), ("false", 2), ("'yes'", 3)])
+def test_fsdp2_reshard_to_zero_stage(convert, reshard, stage):
+    assert convert(fsdp2(fsdp_reshard_after_forward=reshard), "deepspeed").ds["zero_stage"] == stage
+
+
+def test_fsdp2_hsdp_is_hybrid(convert):
+    text = fsdp2(fsdp_reshard_after_forward="true") + (
+        "parallelism_config:\n  parallelism_config_dp_replicate_size: 2\n  parallelism_config_dp_shard_size: 4\n")
+    out = convert(text, "deepspeed")
+    assert out.ds["zero_stage"] == 3
+    assert out.noted("approximated", "zero_hpz_partition_size")
+    assert "parallelism_config" not in out.data
+    assert out.noted("left out", "parallelism_config_dp_replicate_size")
+
+
+@pytest.mark.parametrize(("stage", "strategy", "reshard", "approximated"), [
+    (3, "FULL_SHARD", True, False), (2, "SHARD_GRAD_OP", False, False),
+    (1, "SHARD_GRAD_OP", False, True), (0, "NO_SHARD", False, False),
+])
+def test_zero_stage_to_fsdp(convert, stage, strategy, reshard, approximated):
+    out1 = convert(deepspeed(zero_stage=stage), "fsdp")
+    assert out1.data["distributed_type"] == "FSDP" and "deepspeed_config" not in out1.data
+    assert out1.fsdp["fsdp_version"] == 1
+    assert out1.fsdp["fsdp_sharding_strategy"] == strategy
+    assert out1.noted("approximated", "ZeRO-1") is approximated
+    out2 = convert(deepspeed(zero_stage=stage), "fsdp2")
+    assert out2.fsdp["fsdp_version"] == 2
+    assert out2.fsdp["fsdp_reshard_after_forward"] is reshard
+    assert "fsdp_sharding_strategy" not in out2.fsdp
+
+
+def test_zero_stage_absent_is_accelerates_default_two(convert):
+    assert convert(deepspeed(zero3_init_flag="false"), "fsdp").fsdp["fsdp_sharding_strategy"] == "SHARD_GRAD_OP"
+
+
+def test_no_shard_to_fsdp2_is_noted(convert):
+    out = convert(deepspeed(zero_stage=0), "fsdp2")
+    assert out.noted("approximated", "MULTI_GPU")
+
+
+# ---------------------------------------------------------------- offload
+@pytest.mark.parametrize(("strategy", "optimizer", "param"), [
+    ("FULL_SHARD", "cpu", "cpu"), ("SHARD_GRAD_OP", "cpu", None)])
+def test_fsdp_offload_to_deepspeed(convert, strategy, optimizer, param):
+    out = convert(fsdp1(fsdp_sharding_strategy=strategy, fsdp_offload_params="true"), "deepspeed")
+    assert out.ds["offload_optimizer_device"] == optimizer
+    assert out.ds.get("offload_param_device") == param
+    assert out.noted("approximated", "only the optimizer state") is (param is None)
+
+
+def test_fsdp_no_offload_to_deepspeed(convert):
+    out = convert(fsdp1(fsdp_offload_params="false"), "deepspeed")
+    assert out.ds["offload_optimizer_device"] == out.ds["offload_param_device"] == "none"
+
+
+@pytest.mark.parametrize(("param", "optimizer", "approximated"), [
+    ("cpu", "cpu", False), ("none", "cpu", True), ("cpu", "none", True), ("none", "none", False)])
+def test_deepspeed_offload_to_fsdp(convert, param, optimizer, approximated):
+    out = convert(deepspeed(zero_stage=3, offload_param_device=param, offload_optimizer_device=optimizer), "fsdp")
+    assert out.fsdp["fsdp_offload_params"] is (param == "cpu" or optimizer == "cpu")
+    assert out.noted("approximated", "all or nothing") is approximated
+
+
+def test_nvme_offload_has_no_fsdp_equivalent(convert):
+    out = convert(deepspeed(zero_stage=3, offload_param_device="nvme", offload_param_nvme_path="/nvme",
+                            offload_optimizer_device="nvme", offload_optimizer_nvme_path="/nvme"), "fsdp2")
+    assert out.fsdp["fsdp_offload_params"] is True
+    assert out.noted("approximated", "NVMe")
+    assert out.noted("left out", "offload_param_nvme_path")
+    assert out.noted("left out", "offload_optimizer_nvme_path")
+
+
+# ---------------------------------------------------------------- model loading
+@pytest.mark.parametrize("loading", [True, False])
+def test_cpu_ram_efficient_loading_to_zero3_init(convert, loading):
+    flag = str(loading).lower()
+    out = convert(fsdp1(fsdp_cpu_ram_efficient_loading=flag, fsdp_sync_module_states="true"), "deepspeed")
+    assert out.ds["zero3_init_flag"] is loading
+    assert out.noted("left out", "fsdp_sync_module_states")
+
+
+def test_loading_below_zero3_is_noted(convert):
+    out = convert(fsdp1(fsdp_sharding_strategy="SHARD_GRAD_OP", fsdp_cpu_ram_efficient_loading="true"), "deepspeed")
+    assert out.ds["zero3_init_flag"] is False
+    assert out.noted("approximated", "only ZeRO-3 loads")
+
+
+@pytest.mark.parametrize(("flag", "loading"), [("true", True), ("false", False), (None, True)])
+def test_zero3_init_flag_to_fsdp(convert, flag, loading):
+    keys = {"zero_stage": 3} | ({"zero3_init_flag": flag} if flag else {})
+    out = convert(deepspeed(**keys), "fsdp")
+    assert out.fsdp["fsdp_cpu_ram_efficient_loading"] is loading
+    assert out.fsdp["fsdp_sync_module_states"] is True  # A15 / seed tip
+
+
+# ---------------------------------------------------------------- checkpointing
+@pytest.mark.parametrize(("state_dict", "save16"), [
+    ("FULL_STATE_DICT", True), ("SHARDED_STATE_DICT", False), ("LOCAL_STATE_DICT", False), (1, True)])
+def test_state_dict_type_to_zero3_save_16bit(convert, state_dict, save16):
+    out = convert(fsdp1(fsdp_state_dict_type=state_dict), "deepspeed")
+    assert out.ds["zero3_save_16bit_model"] is save16
+
+
+def test_state_dict_defaults_differ_by_fsdp_version(convert):
+    assert convert(fsdp1(), "deepspeed").ds["zero3_save_16bit_model"] is True      # FSDP1: FULL
+    assert convert(fsdp2(), "deepspeed").ds["zero3_save_16bit_model"] is False     # FSDP2: SHARDED
+
+
+@pytest.mark.parametrize(("save16", "state_dict"), [("true", "FULL_STATE_DICT"), ("false", "SHARDED_STATE_DICT")])
+def test_zero3_save_16bit_to_state_dict_type(convert, save16, state_dict):
+    out = convert(deepspeed(zero_stage=3, zero3_save_16bit_model=save16), "fsdp2")
+    assert out.fsdp["fsdp_state_dict_type"] == state_dict
+
+
+def test_full_state_dict_below_zero3_is_noted(convert):
+    out = convert(fsdp1(fsdp_sharding_strategy="SHARD_GRAD_OP", fsdp_state_dict_type="FULL_STATE_DICT"), "deepspeed")
+    assert "zero3_save_16bit_model" not in out.ds
+    assert out.noted("approximated", "training checkpoints are always sharded")
+
+
+# ---------------------------------------------------------------- prefetch, wrap policy, use_orig_params
+@pytest.mark.parametrize("key", ["fsdp_backward_prefetch: BACKWARD_PRE", "fsdp_forward_prefetch: true",
+                                 "fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP",
+                                 "fsdp_transformer_layer_cls_to_wrap: LlamaDecoderLayer",
+                                 "fsdp_min_num_params: 100000000", "fsdp_use_orig_params: true",
+                                 "fsdp_activation_checkpointing: true"])
+def test_fsdp_only_keys_are_left_out_with_a_reason(convert, key):
+    name, value = key.split(": ")
+    out = convert(fsdp1(**{name: value}), "deepspeed")
+    assert name not in out.text.split("deepspeed_config:")[1]
+    note = next(n for n in out.notes if name in n.key)
+    assert note.kind == "left out" and ("seed:" in note.message or "reference §" in note.message)
+
+
+def test_deepspeed_to_fsdp1_adds_what_fsdp_needs(convert):
+    out = convert(deepspeed(zero_stage=3), "fsdp")
+    assert out.fsdp["fsdp_auto_wrap_policy"] == "TRANSFORMER_BASED_WRAP"   # seed: Model
+    assert out.fsdp["fsdp_backward_prefetch"] == "BACKWARD_PRE"            # seed: Prefetching tip
+    assert out.fsdp["fsdp_use_orig_params"] is True                        # seed: Parameters Summoning
+
+
+def test_deepspeed_to_fsdp2_writes_no_fsdp1_only_keys(convert):
+    out = convert(deepspeed(zero_stage=3), "fsdp2")
+    assert not {"fsdp_backward_prefetch", "fsdp_use_orig_params", "fsdp_sync_module_states"} & set(out.fsdp)
+
+
+# ---------------------------------------------------------------- gradient accumulation and clipping
+def test_gradient_settings_move_to_code(convert):
+    out = convert(deepspeed(zero_stage=2, gradient_accumulation_steps=4, gradient_clipping=1.0), "fsdp")
+    assert "gradient_accumulation_steps" not in out.text.split("fsdp_config:")[1]
+    assert out.noted("left out", "gradient_accumulation_steps (4)")
+    assert out.noted("left out", "gradient_clipping (1.0)")
+
+
+def test_gradient_settings_stay_auto_for_deepspeed(convert):
+    out = convert(fsdp1(), "deepspeed")
+    assert "gradient_accumulation_steps" not in out.ds and "gradient_clipping" not in out.ds
+    assert out.noted("check", "A57")
+
+
+# ---------------------------------------------------------------- mixed precision
+@pytest.mark.parametrize(("mp", "expected"), [("bf16", "FSDP with mixed precision"), ("'no'", "FSDP without")])
+def test_memory_note_states_the_formula(convert, mp, expected):
+    out = convert(fsdp1().replace("mixed_precision: bf16", f"mixed_precision: {mp}"), "deepspeed")
+    note = next(n for n in out.notes if n.key.startswith("mixed_precision"))
+    assert "fp32 master 4 B + Adam moments 2 x 4 B" in note.message and expected in note.message
+    assert out.data["mixed_precision"] == mp.strip("'")  # kept, still the string Accelerate expects
+    assert "fp32 master 4 B" in out.text                 # also in the YAML comments
+
+
+def test_linked_json_precision_moves_into_the_yaml(convert, tmp_path):
+    (tmp_path / "ds.json").write_text(json.dumps({
+        "zero_optimization": {"stage": 3, "offload_param": {"device": "cpu"},
+                              "stage3_gather_16bit_weights_on_model_save": True, "reduce_bucket_size": "auto"},
+        "bf16": {"enabled": True}, "gradient_accumulation_steps": 8, "optimizer": {"type": "AdamW"}}))
+    text = ("distributed_type: DEEPSPEED\nnum_processes: 8\ndeepspeed_config:\n"
+            "  deepspeed_config_file: ds.json\n  zero3_init_flag: true\n")
+    out = convert(text, "fsdp")
+    assert out.data["mixed_precision"] == "bf16"
+    assert out.fsdp["fsdp_sharding_strategy"] == "FULL_SHARD"
+    assert out.fsdp["fsdp_offload_params"] is True
+    assert out.fsdp["fsdp_state_dict_type"] == "FULL_STATE_DICT"
+    assert out.noted("left out", "gradient_accumulation_steps 8")
+    assert out.noted("left out", "optimizer") and out.noted("left out", "zero_optimization.reduce_bucket_size")
+    assert out.noted("check", "no longer used")
+
+
+def test_linked_json_without_precision_gives_quoted_no(convert, tmp_path):
+    (tmp_path / "ds.json").write_text('{"zero_optimization": {"stage": 2}}')
+    out = convert("distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\n", "fsdp2")
+    assert out.data["mixed_precision"] == "no"       # a string, not YAML 1.1's False
+    assert "mixed_precision: 'no'" in out.text
+
+
+def test_missing_linked_json_is_said(convert):
+    out = convert("distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: gone.json\n", "fsdp")
+    assert out.noted("check", "not found")
+    assert out.fsdp["fsdp_sharding_strategy"] == "SHARD_GRAD_OP"
+
+
+# ---------------------------------------------------------------- launch
+def test_multi_node_fsdp_keeps_torchrun_style_launch(convert):
+    out = convert(fsdp1().replace("num_processes: 8", "num_processes: 16\nnum_machines: 2\nmain_process_ip: 10.0.0.1"),
+                  "deepspeed")
+    assert out.ds["deepspeed_multinode_launcher"] == "standard"
+    assert out.data["main_process_ip"] == "10.0.0.1" and out.data["num_machines"] == 2
+
+
+def test_deepspeed_runner_keys_are_left_out(convert):
+    out = convert(deepspeed(zero_stage=3, deepspeed_hostfile="/job/hostfile", deepspeed_multinode_launcher="pdsh"),
+                  "fsdp")
+    assert out.noted("left out", "deepspeed_hostfile") and out.noted("left out", "deepspeed_multinode_launcher")
+
+
+# ---------------------------------------------------------------- FSDP1 <-> FSDP2
+def test_fsdp1_to_fsdp2(convert):
+    out = convert(fsdp1(fsdp_sharding_strategy="SHARD_GRAD_OP", fsdp_backward_prefetch="BACKWARD_PRE",
+                        fsdp_use_orig_params="true", fsdp_sync_module_states="true",
+                        fsdp_state_dict_type="LOCAL_STATE_DICT", fsdp_auto_wrap_policy="TRANSFORMER_BASED_WRAP"),
+                  "fsdp2")
+    assert out.fsdp == {"fsdp_version": 2, "fsdp_reshard_after_forward": False,
+                        "fsdp_state_dict_type": "SHARDED_STATE_DICT", "fsdp_auto_wrap_policy": "TRANSFORMER_BASED_WRAP"}
+    assert out.noted("approximated", "LOCAL_STATE_DICT")
+    assert list(out.fsdp)[1] == "fsdp_reshard_after_forward"  # took fsdp_sharding_strategy's place
+
+
+def test_fsdp1_to_fsdp2_keeps_fsdp1_default_checkpoint(convert):
+    assert convert(fsdp1(), "fsdp2").fsdp["fsdp_state_dict_type"] == "FULL_STATE_DICT"
+
+
+def test_fsdp2_to_fsdp1(convert):
+    out = convert(fsdp2(fsdp_reshard_after_forward="false", fsdp_cpu_ram_efficient_loading="true"), "fsdp")
+    assert out.fsdp["fsdp_version"] == 1
+    assert out.fsdp["fsdp_sharding_strategy"] == "SHARD_GRAD_OP"
+    assert "fsdp_reshard_after_forward" not in out.fsdp
+    assert out.fsdp["fsdp_sync_module_states"] is True
+    assert out.fsdp["fsdp_state_dict_type"] == "SHARDED_STATE_DICT"  # FSDP2's default, now explicit
+
+
+# ---------------------------------------------------------------- refusals
+@pytest.mark.parametrize(("text", "target", "message"), [
+    ("distributed_type: MULTI_GPU\nnum_processes: 2\n", "deepspeed", "only FSDP and DEEPSPEED"),
+    ("distributed_type: DEEPSPEED\ndeepspeed_config:\n  zero_stage: 3\n", "deepspeed", "already uses DeepSpeed"),
+    ("distributed_type: FSDP\nfsdp_config:\n  fsdp_version: 2\n", "fsdp2", "already uses FSDP2"),
+    ("distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: HALF_SHARD\n", "deepspeed", "HALF_SHARD"),
+    ("distributed_type: DEEPSPEED\ndeepspeed_config:\n  zero_stage: 4\n", "fsdp", "ZeRO stage"),
+    ("distributed_type: FSDP\nfsdp_config: [\n", "deepspeed", "not a loadable config"),
+    ("zero_optimization: {stage: 3}\n", "fsdp", "only Accelerate"),
+])
+def test_refuses_what_it_cannot_convert(convert, text, target, message):
+    with pytest.raises(ConvertError, match=message):
+        convert(text, target)
