@@ -16,12 +16,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from difflib import SequenceMatcher
+from typing import Any, Callable, Iterable
 
 from shardlint.diagnostics import TextEdit
 from shardlint.document import Document, KeyPath, Node
 
-__all__ = ["quote_scalar", "remove_key", "rename_key", "replace_value_text", "set_value"]
+__all__ = ["chain", "edits_between", "quote_scalar", "remove_key", "rename_key", "replace_value_text",
+           "set_value"]
+
+Operation = Callable[[Document], list[TextEdit]]
 
 _PLAIN_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*\Z")
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -88,6 +92,48 @@ def quote_scalar(doc: Document, path: KeyPath) -> list[TextEdit]:
     if "\n" in raw:
         return []
     return [_Layout(doc).edit(node.value.start, node.value.end, _yaml_scalar(raw, quote="'"))]
+
+
+def chain(doc: Document, operations: Iterable[Operation]) -> list[TextEdit]:
+    """Several changes made one after another, as edits on the original text.
+
+    Each operation sees the text the previous ones left (re-parsed), so changes
+    that touch the same place compose: e.g. removing a mapping's last key and
+    then adding another.  Returns ``[]`` when a step leaves text that does not load.
+    """
+    from shardlint.fixes.apply import apply_edits
+    from shardlint.loading.reader import parse
+
+    current = doc
+    for operation in operations:
+        edits = operation(current)
+        if not edits:
+            continue
+        current = Document(doc.path, doc.display_path, apply_edits(current.text, edits), doc.syntax)
+        parse(current)
+        if not current.loaded:
+            return []
+    return edits_between(doc, current.text)
+
+
+def edits_between(doc: Document, new_text: str) -> list[TextEdit]:
+    """Line-wise edits that turn ``doc.text`` into ``new_text`` (one per changed hunk)."""
+    old_lines, new_lines = _lines(doc.text), _lines(new_text)
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    edits = []
+    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            edits.append(TextEdit(doc.index.range(starts[i1], starts[i2]), "".join(new_lines[j1:j2])))
+    return edits
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` split after each ``\n`` (a ``\r`` stays with its line)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 # --- rendering -----------------------------------------------------------------

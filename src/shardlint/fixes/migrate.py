@@ -24,7 +24,7 @@ from typing import Any
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity, TextEdit
 from shardlint.document import Document, KeyPath, format_path
-from shardlint.fixes.edits import remove_key, rename_key, set_value
+from shardlint.fixes.edits import Operation, chain, remove_key, rename_key, set_value
 
 CODE = "FSDP190"
 _STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "HYBRID_SHARD_ZERO2")
@@ -95,32 +95,35 @@ def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
             (str(section[policy]).upper() if policy else None) in _NO_WRAP:
         return [], ("FSDP2 activation checkpointing needs an auto-wrap policy (A39); "
                     "set fsdp_auto_wrap_policy first")
-    edits: list[TextEdit] = []
+    # fsdp_version goes in first, so dropping keys never leaves the section empty
     version = _key(section, "fsdp_version")
-    edits += set_value(doc, base + (version or "fsdp_version",), 2)
+    steps: list[Operation] = [lambda d: set_value(d, base + (version or "fsdp_version",), 2)]
     strategy = _key(section, "fsdp_sharding_strategy")
     reshard = _key(section, "fsdp_reshard_after_forward")
     if strategy is not None:
         name = strategy_name(section[strategy])
         if name is None:
             return [], f"unknown sharding strategy {section[strategy]!r}"
+        value = RESHARD_AFTER_FORWARD[name]
         if reshard is not None:
-            edits += remove_key(doc, base + (strategy,))
-            edits += set_value(doc, base + (reshard,), RESHARD_AFTER_FORWARD[name])
+            steps += [lambda d: remove_key(d, base + (strategy,)),
+                      lambda d: set_value(d, base + (reshard,), value)]
         else:
             new_key = "fsdp_reshard_after_forward" if strategy.startswith("fsdp_") else "reshard_after_forward"
-            edits += rename_key(doc, base + (strategy,), new_key)
-            edits += set_value(doc, base + (strategy,), RESHARD_AFTER_FORWARD[name])
+            steps += [lambda d: set_value(d, base + (strategy,), value),
+                      lambda d: rename_key(d, base + (strategy,), new_key)]
     elif reshard is not None and str(section[reshard]).strip().lower() not in _TRUTH_VALUES:
         name = strategy_name(section[reshard])
         if name is None:
             return [], f"fsdp_reshard_after_forward {section[reshard]!r} is not a sharding strategy"
-        edits += set_value(doc, base + (reshard,), RESHARD_AFTER_FORWARD[name])
+        value = RESHARD_AFTER_FORWARD[name]
+        steps.append(lambda d: set_value(d, base + (reshard,), value))
     for dropped in DROPPED:
         key = _key(section, dropped)
         if key is not None:
-            edits += remove_key(doc, base + (key,))
+            steps.append(lambda d, key=key: remove_key(d, base + (key,)))
     state = _key(section, "fsdp_state_dict_type")
     if state is not None and str(section[state]).strip().upper() in ("LOCAL_STATE_DICT", "2"):
-        edits += set_value(doc, base + (state,), "SHARDED_STATE_DICT")
-    return edits, None
+        steps.append(lambda d: set_value(d, base + (state,), "SHARDED_STATE_DICT"))
+    edits = chain(doc, steps)
+    return edits, None if edits else "the edits would not leave a loadable file"
