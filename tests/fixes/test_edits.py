@@ -113,8 +113,10 @@ def test_crlf_is_kept(tmp_path):
 
 
 def test_replace_block_collection_with_scalar(tmp_path):
-    out = run(tmp_path, "a:\n  b: 1\n  c: 2  # c\nd: 3\n", set_value, ("a",), "x")
-    assert out == "a: x  # c\nd: 3\n"
+    out = run(tmp_path, "a:  # section\n  # inner\n  b: 1\n  c: 2  # c\nd: 3\n", set_value, ("a",), "x")
+    assert out == "a: x  # section\n  # inner\nd: 3\n"
+    out = run(tmp_path, "a: 1  # one\nd: 3", set_value, ("a",), {"b": [1]})
+    assert out == "a:  # one\n  b:\n    - 1\nd: 3"
 
 
 # --- remove_key ------------------------------------------------------------------

@@ -301,8 +301,26 @@ class _Layout:
         node = self.doc.positions[path]
         if self.json or self.is_flow(path) or self.is_scalar(path) or node.key is None:
             return [self.edit(node.value.start, self.content_end(path), new)]
-        colon = self.colon_after(node.key.end)  # a block collection: the new text goes after the colon
-        return [self.edit(colon + 1, self.content_end(path), " " + new)]
+        return self.replace_after_colon(path, new)
+
+    def replace_after_colon(self, path: KeyPath, inline: str, lines: str = "") -> list[TextEdit]:
+        """Put `` inline`` after ``path``'s colon and block ``lines`` below, in place of its value.
+
+        The comment ending the key's line (or the old scalar's line) stays, and so do
+        whole-line comments inside the old value.
+        """
+        node = self.doc.positions[path]
+        assert node.key is not None
+        colon = self.colon_after(node.key.end)
+        first_end, end = self.line_end(colon), self.line_end(self.content_end(path))
+        tail = self.text[self.content_end(path) if self.is_scalar(path) else colon + 1:first_end].rstrip("\r\n")
+        if not tail.lstrip().startswith("#"):
+            tail = ""
+        new = (" " + inline if inline else "") + tail + self.newline
+        new += self.comment_lines(path, first_end, end) + lines
+        if end == len(self.text) and not self.text.endswith("\n"):
+            new = new.removesuffix(self.newline)
+        return [self.edit(colon + 1, end, new)]
 
     def replace_value(self, path: KeyPath, value: Any) -> list[TextEdit]:
         node = self.doc.positions[path]
@@ -315,9 +333,7 @@ class _Layout:
             if self.is_scalar(path) and node.value.start == node.value.end:  # `key:` with no value
                 at = self.line_end(node.value.start)
                 return self.edit_insert(at, self.yaml_block(value, self.column(node.key.start)))
-            colon = self.colon_after(node.key.end)
-            lines = self.yaml_block(value, self.column(node.key.start))
-            return [self.edit(colon + 1, self.line_end(self.content_end(path)), self.newline + lines)]
+            return self.replace_after_colon(path, "", self.yaml_block(value, self.column(node.key.start)))
         old = self.text[node.value.start:node.value.end]
         quote = node.style if node.style in ("'", '"') and isinstance(value, str) else None
         text = _yaml_scalar(value, quote=quote, like=old)
