@@ -59,6 +59,7 @@ def _engine_flags(args: argparse.Namespace, options: LintOptions) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from shardlint.engine.registry import RuleFileError
     from shardlint.lint import lint_paths
     from shardlint.reporters import renderer
     from shardlint.settings import ConfigError
@@ -69,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
         report = lint_paths(args.paths, options)
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")
+        return 2
+    except RuleFileError as exc:
+        sys.stderr.write(f"shardlint: error: bad rule file {exc}\n")
         return 2
     if args.fix or args.diff:
         from shardlint.fixes.run import run_fix_mode

@@ -16,7 +16,7 @@ FAMILIES = {
     "acc": "Accelerate top level and launch (ACC)", "fsdp": "FSDP (FSDP)",
     "dsa": "DeepSpeed in an Accelerate config, and the YAML/JSON pair (DSA)",
     "ds": "DeepSpeed JSON (DS)", "hf": "\"auto\" values and Trainer/Accelerate filling (HF)",
-    "yaml": "YAML scalar traps (YAML)",
+    "yaml": "YAML scalar traps (YAML)", "suppress": "Suppression comments (SUP)",
 }
 SEVERITY_LABEL = {"error": "error", "warning": "warning", "info": "info", "hint": "hint"}
 

@@ -66,6 +66,7 @@ def resolve_key(node: dict[str, Any], section: Segment | None, wanted: str) -> s
     """The key of ``node`` that Accelerate reads as ``wanted`` (the last one written wins)."""
     if section not in SECTION_PREFIXES:
         return wanted if wanted in node else None
+    wanted = canonical_key(section, wanted)
     found = None
     for key in node:
         if isinstance(key, str) and canonical_key(section, key) == wanted:

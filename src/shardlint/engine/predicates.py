@@ -1,8 +1,9 @@
 """The ``when:`` predicate language, compiled once into plain closures.
 
 An atom selects a value with one of ``path`` (this file), ``effective`` (this
-file, else Accelerate's launch default), ``fact`` (a named fact) or ``linked``
-(the linked DeepSpeed JSON), then tests it; several tests in one atom must all
+file, else Accelerate's launch default), ``fact`` (a named fact), ``linked``
+(the linked DeepSpeed JSON) or ``key`` (the name of the key a path matches),
+then tests it; several tests in one atom must all
 hold.  ``all``, ``any`` and ``not`` combine predicates.  Values and the expected
 values are normalised as the library reads the key (``as:`` overrides that), so
 ``equals: FULL_SHARD`` also matches ``1`` and ``full_shard``.
@@ -19,7 +20,7 @@ from shardlint.engine.schema_fragment import validate_fragment
 from shardlint.engine.values import NORMALISERS, same, str_to_bool
 
 Predicate = Callable[[Context, tuple[Any, ...]], bool]
-SELECTORS = ("path", "effective", "fact", "linked")
+SELECTORS = ("path", "effective", "fact", "linked", "key")
 TESTS = ("exists", "equals", "in", "not-in", "truthy", "gt", "gte", "lt", "lte", "matches", "type", "schema")
 JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
               "null": (type(None),), "object": (dict,), "array": (list,)}
@@ -122,6 +123,9 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
             data, aliases, kind = doc.data, False, "deepspeed"
         else:
             data, aliases, kind = ctx.doc.data, ctx.aliases, ctx.kind
+        if selector == "key":
+            names = [_canonical(actual, aliases)[-1] for actual, _, _ in paths.matches(data, concrete, aliases)]
+            return [(True, name, _identity) for name in names if concrete] or ((False, None, _identity),)
         if paths.has_wildcards(concrete) or "**" in concrete:
             hits = list(paths.matches(data, concrete, aliases))
             if not hits:
