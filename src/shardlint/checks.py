@@ -10,8 +10,9 @@ from shardlint.options import LintOptions
 def run_checks(doc: Document, options: LintOptions) -> list[Diagnostic]:
     """Everything beyond loading: schema validation, then the rule engine."""
     from shardlint.fixes.migrate import check_fsdp1
+    from shardlint.validation import validate_document
 
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = validate_document(doc)
     diagnostics.extend(check_fsdp1(doc))
     rule_findings = run_rules(doc, options, diagnostics)
     return diagnostics + rule_findings

@@ -1,0 +1,298 @@
+"""Schema failures as diagnostics: one stable code per failure class, one clear message, a fix when
+the intended spelling is known.
+
+Severity follows what the libraries do with the input; the schemas say it per
+object with ``x-shardlint-unknown`` (``error``: the library refuses unknown
+keys there; ``warning``: it silently ignores them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
+from shardlint.document import Document, KeyPath, format_path
+from shardlint.validation.edits import rename_key_fix, replace_value_fix
+from shardlint.validation.engine import Failure, Schema, Validator
+from shardlint.validation.suggest import closest
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
+
+# (family, failure class) -> (code, severity)
+CODES: dict[tuple[str, str], tuple[str, Severity]] = {
+    ("accelerate", "unknown-error"): ("ACC001", E),
+    ("accelerate", "unknown-warning"): ("ACC002", W),
+    ("accelerate", "removed-error"): ("ACC003", E),
+    ("accelerate", "removed-warning"): ("ACC004", W),
+    ("accelerate", "type"): ("ACC005", E),
+    ("accelerate", "value"): ("ACC006", E),
+    ("accelerate", "range"): ("ACC007", E),
+    ("accelerate", "required"): ("ACC008", E),
+    ("accelerate", "deprecated"): ("ACC009", I),
+    ("deepspeed", "unknown-error"): ("DS001", E),
+    ("deepspeed", "unknown-warning"): ("DS002", W),
+    ("deepspeed", "removed-error"): ("DS003", E),
+    ("deepspeed", "removed-warning"): ("DS004", W),
+    ("deepspeed", "type"): ("DS005", E),
+    ("deepspeed", "value"): ("DS006", E),
+    ("deepspeed", "range"): ("DS007", E),
+    ("deepspeed", "conflict"): ("DS008", E),
+    ("deepspeed", "deprecated"): ("DS009", W),
+    ("deepspeed", "auto"): ("DS010", W),
+}
+
+_TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean",
+               "object": "a mapping", "array": "a list", "null": "null"}
+_LIBRARY = {"accelerate": "Accelerate", "deepspeed": "DeepSpeed"}
+_EXPONENT = re.compile(r"^[-+]?[0-9.]+[eE][-+]?[0-9]+$")
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {json.dumps(value)}"
+    if isinstance(value, (int, float)):
+        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the string {json.dumps(shown, ensure_ascii=False)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def _literal(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _join(words: list[str], last: str = "or") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def _ignores_case(validator: Validator, schema: Schema) -> bool:
+    schema = validator.resolve(schema)
+    if schema.get("x-shardlint-ignore-case"):
+        return True
+    return any(_ignores_case(validator, b) for b in [*schema.get("anyOf", []), *schema.get("oneOf", [])])
+
+
+class FindingBuilder:
+    """Turns one document's failures into diagnostics."""
+
+    def __init__(self, doc: Document, validator: Validator) -> None:
+        self.doc = doc
+        self.validator = validator
+        self.family = doc.kind or "accelerate"
+        self.library = _LIBRARY[self.family]
+
+    # -- entry points ---------------------------------------------------------
+    def failure(self, failure: Failure) -> Diagnostic:
+        handler = {"unknown-key": self._unknown, "type": self._type, "value": self._value,
+                   "range": self._range, "required": self._required, "conflict": self._conflict}[failure.kind]
+        return handler(failure)
+
+    def deprecated(self, path: KeyPath, schema: Schema) -> Diagnostic:
+        info = schema.get("x-shardlint-deprecated", {})
+        use = f"; use {info['use']}" if info.get("use") else ""
+        if self.family == "deepspeed":
+            what = "DeepSpeed logs a deprecation warning and translates it"
+        else:
+            what = info.get("note", "Accelerate still accepts it")
+        if info.get("note") and self.family == "deepspeed":
+            what += f" ({info['note']})"
+        message = f"`{format_path(path)}` is deprecated: {what}{use}"
+        return self._make("deprecated", message, path, self.doc.range(path, "key"))
+
+    # -- failure classes ------------------------------------------------------
+    def _unknown(self, failure: Failure) -> Diagnostic:
+        path, key, obj = failure.path, failure.keys[0], failure.schema
+        level = obj.get("x-shardlint-unknown", "warning")
+        where = self._where(obj, path)
+        note = obj.get("x-shardlint-unknown-note", "")
+        old = self._outdated(obj, key)
+        if old is not None:
+            info, removed = old
+            if removed:
+                version = info.get("version")
+                head = f"`{key}` {where} was removed in {version}" if version else f"`{key}` is not a setting {where}"
+                message = f"{head} ({info['note']}): {note}"
+                fix = None
+            else:
+                target = self._same_style(obj, key, info["to"])
+                message = f"`{key}` {where} should be `{target}` ({info['note']}): {note}"
+                fix = rename_key_fix(self.doc, path, target)
+            return self._make(f"removed-{level}", message, path, self.doc.range(path, "key"), fix)
+        message = f"unknown key `{key}` {where}: {note}"
+        suggestion = self._key_suggestion(obj, path, key)
+        fix = None
+        if suggestion:
+            message += f". Did you mean `{suggestion}`?"
+            fix = rename_key_fix(self.doc, path, suggestion)
+        return self._make(f"unknown-{level}", message, path, self.doc.range(path, "key"), fix)
+
+    def _type(self, failure: Failure) -> Diagnostic:
+        value = self.doc.get(failure.path)
+        if self._is_unfilled_auto(value):
+            return self._auto(failure.path)
+        expected = failure.schema.get("x-shardlint-expected") or self._expected(failure.expected)
+        message = f"`{format_path(failure.path)}` must be {expected}, not {describe(value)}{self._yaml_hint(failure.path, value)}"
+        return self._make("type", message, failure.path, self.doc.range(failure.path, "value"))
+
+    def _value(self, failure: Failure) -> Diagnostic:
+        value = self.doc.get(failure.path)
+        if self._is_unfilled_auto(value):
+            return self._auto(failure.path)
+        allowed = [v for v in failure.expected if v is not None]
+        ignore_case = _ignores_case(self.validator, failure.schema)
+        if failure.schema.get("x-shardlint-expected"):
+            expected = failure.schema["x-shardlint-expected"]
+        elif allowed:
+            shown = _join([_literal(v) for v in allowed])
+            expected = (f"one of {shown}" if len(allowed) > 1 else shown) + (" (any case)" if ignore_case else "")
+        else:
+            expected = f"a string matching {failure.schema.get('pattern')}"
+        message = (f"`{format_path(failure.path)}` must be {expected}, not {describe(value)}"
+                   f"{self._yaml_hint(failure.path, value)}")
+        fix = None
+        if isinstance(value, str):
+            suggestion = closest(value, [v for v in allowed if isinstance(v, str)])
+            if suggestion is not None and suggestion != value:
+                message += f". Did you mean {suggestion}?"
+                fix = replace_value_fix(self.doc, failure.path, suggestion)
+        return self._make("value", message, failure.path, self.doc.range(failure.path, "value"), fix)
+
+    def _range(self, failure: Failure) -> Diagnostic:
+        keyword, bound = failure.expected
+        value = self.doc.get(failure.path)
+        phrase = {"minimum": f"at least {bound}", "maximum": f"at most {bound}",
+                  "exclusiveMinimum": f"greater than {bound}", "exclusiveMaximum": f"less than {bound}",
+                  "minItems": f"a list of at least {bound} items", "maxItems": f"a list of at most {bound} items"}
+        shown = f"{len(value)} items" if isinstance(value, list) else _literal(value)
+        message = f"`{format_path(failure.path)}` must be {phrase[keyword]}, not {shown}"
+        return self._make("range", message, failure.path, self.doc.range(failure.path, "value"))
+
+    def _required(self, failure: Failure) -> Diagnostic:
+        key = failure.keys[0]
+        where = self._where(failure.schema, failure.path + (key,))
+        message = f"missing required key `{key}` {where}: {self.library} refuses the file without it"
+        return self._make("required", message, failure.path + (key,), self._required_range(failure.path))
+
+    def _conflict(self, failure: Failure) -> Diagnostic:
+        first, second = failure.keys
+        paths = sorted((failure.path + (k,) for k in (first, second)),
+                       key=lambda p: self.doc.span(p, "key").start)
+        later = paths[-1]
+        where = self._where(failure.schema, later)
+        message = (f"`{first}` and `{second}` {where} are two spellings of one setting: {self.library} refuses "
+                   f"them together; keep one")
+        return self._make("conflict", message, later, self.doc.range(later, "key"))
+
+    def _auto(self, path: KeyPath) -> Diagnostic:
+        """ "auto" where nothing fills it: DeepSpeed drops it in validated sections, keeps the string elsewhere."""
+        shown = format_path(path)
+        head = (f'`{shown}` is "auto", which neither the Hugging Face Trainer nor Accelerate fills: Accelerate '
+                f'stops with "`{shown}` not found in kwargs"')
+        if self._in_validated_section(path):
+            message = f"{head}, and DeepSpeed alone silently uses the default; write a value"
+            return self._make("auto", message, path, self.doc.range(path, "value"))
+        message = f"{head}, and DeepSpeed alone fails on the string; write a value"
+        return self._make("type", message, path, self.doc.range(path, "value"))
+
+    def _in_validated_section(self, path: KeyPath) -> bool:
+        """True when an enclosing object below the top level refuses unknown keys (a pydantic model)."""
+        node: Schema | None = self.validator.root
+        for depth, key in enumerate(path):
+            node = self._object_schema(node)
+            if node is None:
+                return False
+            if depth and node.get("x-shardlint-unknown") == "error":
+                return True
+            node = node.get("properties", {}).get(key)
+        return False
+
+    def _object_schema(self, node: Schema | None) -> Schema | None:
+        if node is None:
+            return None
+        node = self.validator.resolve(node)
+        if "properties" in node:
+            return node
+        for branch in node.get("anyOf", []):
+            found = self._object_schema(branch)
+            if found is not None:
+                return found
+        return None
+
+    # -- helpers --------------------------------------------------------------
+    def _make(self, failure_class: str, message: str, path: KeyPath, where: Range,
+              fix: Fix | None = None) -> Diagnostic:
+        code, severity = CODES[(self.family, failure_class)]
+        return Diagnostic(code, severity, message, where, format_path(path), [fix] if fix else [],
+                          f"{DOCS_BASE}{code}.md")
+
+    def _is_unfilled_auto(self, value: Any) -> bool:
+        return self.family == "deepspeed" and value == "auto"
+
+    @staticmethod
+    def _where(obj: Schema, path: KeyPath) -> str:
+        parent = format_path(path[:-1])
+        return f"in `{parent}`" if parent else "at the top level"
+
+    def _outdated(self, obj: Schema, key: str) -> tuple[dict[str, Any], bool] | None:
+        prefix = obj.get("x-shardlint-prefix", "")
+        for name in (key, prefix + key) if prefix and not key.startswith(prefix) else (key,):
+            if name in obj.get("x-shardlint-renamed", {}):
+                return obj["x-shardlint-renamed"][name], False
+            if name in obj.get("x-shardlint-removed", {}):
+                return obj["x-shardlint-removed"][name], True
+        return None
+
+    @staticmethod
+    def _same_style(obj: Schema, written: str, canonical: str) -> str:
+        """``canonical`` without the section prefix when the file writes keys without it."""
+        prefix = obj.get("x-shardlint-prefix", "")
+        if prefix and not written.startswith(prefix) and canonical.startswith(prefix):
+            return canonical[len(prefix):]
+        return canonical
+
+    def _key_suggestion(self, obj: Schema, path: KeyPath, key: str) -> str | None:
+        present = self.doc.get(path[:-1]) or {}
+        names = list(obj.get("properties", {}))
+        prefix = obj.get("x-shardlint-prefix", "")
+        if prefix and not key.startswith(prefix):
+            names = [n[len(prefix):] for n in names if n.startswith(prefix)]
+        return closest(key, [n for n in names if n not in present])
+
+    @staticmethod
+    def _expected(expected: tuple[Any, ...]) -> str:
+        words = [_TYPE_WORDS.get(v, v) if isinstance(v, str) and v in _TYPE_WORDS else _literal(v)
+                 for v in expected if v != "null"]
+        return _join(words) or "null"
+
+    def _yaml_hint(self, path: KeyPath, value: Any) -> str:
+        if self.doc.syntax != "yaml":
+            return ""
+        node = self.doc.positions.get(path)
+        if node is None or node.style != "":
+            return ""
+        if isinstance(value, bool):
+            written = self.doc.text[node.value.start:node.value.end]
+            return f" (YAML reads the unquoted {written} as a boolean; quote it if you meant a string)"
+        if isinstance(value, str) and _EXPONENT.match(value):
+            return f" (YAML 1.1 reads {value} as a string; write the number out in full)"
+        return ""
+
+    def _required_range(self, parent: KeyPath) -> Range:
+        if parent:
+            return self.doc.range(parent, "key")
+        keys = [p for p in self.doc.positions if len(p) == 1]
+        if keys:
+            first = min(keys, key=lambda p: self.doc.span(p, "key").start)
+            return self.doc.range(first, "key")
+        return self.doc.range((), "value")
