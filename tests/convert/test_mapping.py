@@ -297,3 +297,22 @@ def test_fsdp2_to_fsdp1(convert):
 def test_refuses_what_it_cannot_convert(convert, text, target, message):
     with pytest.raises(ConvertError, match=message):
         convert(text, target)
+
+
+@pytest.mark.parametrize("key", ["offload_param_device: cpu", "zero3_save_16bit_model: true",
+                                 "zero3_init_flag: true"])
+def test_zero3_settings_below_zero3_had_no_effect(convert, key):
+    name, value = key.split(": ")
+    out = convert(deepspeed(zero_stage=2, **{name: value}), "fsdp")
+    assert out.fsdp["fsdp_offload_params"] is False
+    assert out.fsdp["fsdp_state_dict_type"] == "SHARDED_STATE_DICT"
+    assert out.noted("left out", name)
+
+
+def test_yaml_precision_beside_a_json_that_disagrees(convert, tmp_path):
+    (tmp_path / "ds.json").write_text('{"zero_optimization": {"stage": 3}, "fp16": {"enabled": true}}')
+    text = ("distributed_type: DEEPSPEED\nmixed_precision: bf16\ndeepspeed_config:\n"
+            "  deepspeed_config_file: ds.json\n")
+    out = convert(text, "fsdp")
+    assert out.data["mixed_precision"] == "bf16"
+    assert out.noted("check", "enables fp16")

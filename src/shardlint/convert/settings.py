@@ -203,7 +203,7 @@ def _device(value: Any) -> str:
 
 def _read_deepspeed(data: dict[str, Any], config_path: Path | None) -> Settings:
     sec = Section.read(data, "deepspeed_config")
-    values, prov = sec.values, {}
+    values, prov, notes = sec.values, {}, []
     linked = None
     if values.get("deepspeed_config_file") not in (None, "none"):
         linked = read_linked(str(values["deepspeed_config_file"]), config_path)
@@ -223,21 +223,30 @@ def _read_deepspeed(data: dict[str, Any], config_path: Path | None) -> Settings:
             prov["offload"] = ", ".join(shown)
         if "zero3_save_16bit_model" in values:
             prov["checkpoint"] = sec.shown("zero3_save_16bit_model")
-    # ZeRO-3 only: offloading parameters, 16-bit gathering and zero.Init (reference §3, A50)
+    init = str_to_bool(values.get("zero3_init_flag", stage == 3), sec.where("zero3_init_flag"))
+    ignored = [name for name, on in (("offload_param_device", param_dev != "none"),
+                                     ("zero3_save_16bit_model", save16), ("zero3_init_flag", init)) if on]
     if stage < 3:
-        param_dev, save16 = "none", False
-    init = str_to_bool(values.get("zero3_init_flag", stage == 3), sec.where("zero3_init_flag")) and stage == 3
+        # ZeRO-3 only: offloading parameters, 16-bit gathering and zero.Init (reference §3, T18, A50)
+        param_dev, save16, init = "none", False, False
+        notes.extend(Note("left out", sec.where(name), f"had no effect at ZeRO-{stage}: it is a ZeRO-3 setting "
+                          "(reference §3, T18, A50)") for name in ignored)
     prov["loading"] = (sec.shown("zero3_init_flag") if "zero3_init_flag" in values
                        else f"zero3_init_flag: {str(stage == 3).lower()} (default for ZeRO-{stage})")
     settings = Settings("deepspeed", sec, table.ZERO_STAGES[stage],
                         offload_params=param_dev != "none", offload_optimizer=opt_dev != "none",
                         efficient_loading=init, full_state_dict=save16,
-                        mixed_precision=data.get("mixed_precision"), linked=linked, provenance=prov)
+                        mixed_precision=data.get("mixed_precision"), linked=linked, provenance=prov,
+                        notes=notes)
     if linked is not None:
         settings.notes.extend(linked.notes)
         if settings.mixed_precision is None and linked.mixed_precision is not None:
             settings.mixed_precision = linked.mixed_precision
             settings.mixed_precision_from_json = True
+        elif linked.mixed_precision not in (None, str(settings.mixed_precision).lower()):
+            settings.notes.append(Note("check", "mixed_precision",
+                f"the YAML says {_show(settings.mixed_precision)} but {linked.written} enables "
+                f"{linked.mixed_precision}; Accelerate refused that pair (A48/A52). The YAML's value is kept"))
     for device, key in ((param_dev, "offload_param_device"), (opt_dev, "offload_optimizer_device")):
         if device == "nvme":
             settings.notes.append(Note("approximated", f"{sec.name}.{key}",
