@@ -9,4 +9,5 @@ COMMANDS = {
     "rule": "Show one rule's documentation: what it checks, why, its source and examples.",
     "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
     "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
+    "schema": "Print the JSON Schema of Accelerate or DeepSpeed configs, for editors.",
 }
