@@ -13,20 +13,26 @@ from typing import Callable
 from shardlint.document import Document
 
 
-def linked_json(doc: Document, is_open: Callable[[Path], bool]) -> Path | None:
-    """The resolved path of the DeepSpeed JSON ``doc`` names, or ``None``."""
+def linked_json(doc: Document, is_open: Callable[[Path], bool]) -> tuple[Path, ...]:
+    """Where the DeepSpeed JSON ``doc`` names is: the file found, or every place it may appear.
+
+    Empty when ``doc`` names none.  While the file is missing, each candidate is
+    returned, so that creating it at any of them re-lints ``doc``.
+    """
     if doc.kind != "accelerate":
-        return None
+        return ()
     from shardlint.engine.link import CONFIG_FILE_PATH, candidates
 
     value = doc.get(CONFIG_FILE_PATH)
     if not isinstance(value, str) or value.strip().lower() in ("", "none") or value.lstrip().startswith("{"):
-        return None
+        return ()
+    places = []
     for candidate in candidates(doc.path, value.strip()):
         try:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):
             continue
         if is_open(resolved) or resolved.is_file():
-            return resolved
-    return None
+            return (resolved,)
+        places.append(resolved)
+    return tuple(places)

@@ -28,7 +28,7 @@ class OpenFile:
     text: str
     version: int | None = None
     result: FileResult | None = None  # the lint of ``text``; None when stale
-    link: Path | None = None  # the DeepSpeed JSON this Accelerate config uses
+    links: tuple[Path, ...] = ()  # the DeepSpeed JSON this Accelerate config uses (or may, once created)
     kind: str | None = None  # the kind found by the last lint that could tell
     data: Any = UNKNOWN  # the last tree that parsed (completion runs on half-typed text)
 
@@ -77,7 +77,7 @@ class Session:
             return None
         if file.result is None:
             file.result = lint_buffer(file.path, file.text, self.options_for(file.path))
-            file.link = linked_json(file.result.document, self.is_open)
+            file.links = linked_json(file.result.document, self.is_open)
             document = file.result.document
             file.kind = document.kind or file.kind
             if document.loaded:
@@ -96,4 +96,4 @@ class Session:
 
     def dependents(self, path: Path) -> list[str]:
         """Open configs whose last lint linked them to ``path``."""
-        return [f.uri for f in self.files.values() if f.link is not None and f.link == path]
+        return [f.uri for f in self.files.values() if path in f.links]
