@@ -22,6 +22,7 @@ class Context:
         self.kind = doc.kind
         self.aliases = doc.kind == "accelerate"
         self._facts: dict[str, Any] = {}
+        self._raw: dict[paths.PathPattern, tuple[bool, Any, tuple[Any, ...]]] = {}
 
     @cached_property
     def target(self) -> dict[str, Version]:
@@ -43,7 +44,10 @@ class Context:
 
     def raw(self, path: paths.PathPattern) -> tuple[bool, Any, tuple[Any, ...]]:
         """(found, value as loaded, path as written) for a concrete path in this file."""
-        return paths.lookup(self.doc.data, path, self.aliases)
+        hit = self._raw.get(path)
+        if hit is None:
+            hit = self._raw[path] = paths.lookup(self.doc.data, path, self.aliases)
+        return hit
 
     def value(self, path: paths.PathPattern, default: Any = None) -> Any:
         """The normalised value at a concrete path, or ``default``."""

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.schema_fragment import validate_fragment
-from shardlint.engine.values import NORMALISERS, same, str_to_bool
+from shardlint.engine.values import NORMALISERS, normaliser_for, same, str_to_bool
 
 Predicate = Callable[[Context, tuple[Any, ...]], bool]
 SELECTORS = ("path", "effective", "fact", "linked", "key")
@@ -110,12 +110,19 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
             return fixed
         if not use_key_normaliser:
             return _identity
-        from shardlint.engine.values import normaliser_for
-
         return normaliser_for(kind, tuple(path)) or _identity
 
+    wild = paths.has_wildcards(pattern)
+
     def select_path(ctx: Context, bindings: tuple[Any, ...]) -> Any:
-        concrete = paths.bind(pattern, bindings)
+        concrete = paths.bind(pattern, bindings) if wild else pattern
+        concrete_wild = wild and paths.has_wildcards(concrete)
+        if selector in ("path", "effective") and not concrete_wild:
+            found, value, _ = ctx.raw(concrete)
+            norm = normaliser(ctx, concrete, ctx.kind)
+            if not found and selector == "effective":
+                found, value = ctx.effective(concrete)
+            return ((found, norm(value) if found else None, norm),)
         if selector == "linked":
             doc = ctx.linked
             if doc is None:
@@ -126,7 +133,7 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
         if selector == "key":
             names = [_canonical(actual, aliases)[-1] for actual, _, _ in paths.matches(data, concrete, aliases)]
             return [(True, name, _identity) for name in names if concrete] or ((False, None, _identity),)
-        if paths.has_wildcards(concrete) or "**" in concrete:
+        if concrete_wild:
             hits = list(paths.matches(data, concrete, aliases))
             if not hits:
                 return ((False, None, _identity),)
@@ -137,9 +144,6 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
             return out
         found, value, _ = paths.lookup(data, concrete, aliases)
         norm = normaliser(ctx, concrete, kind)
-        if not found and selector == "effective":
-            found, value = ctx.effective(concrete)
-            return ((found, norm(value) if found else None, norm),)
         return ((found, norm(value) if found else None, norm),)
 
     return select_path

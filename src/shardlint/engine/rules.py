@@ -58,7 +58,7 @@ class Rule:
 
     def _targets(self, ctx: Context) -> list[tuple[tuple[Any, ...], Any, tuple[Any, ...]]]:
         first = self.at[0]
-        if paths.has_wildcards(first) or "**" in first:
+        if paths.has_wildcards(first):
             return list(paths.matches(ctx.doc.data, first, ctx.aliases))
         for candidate in self.at:
             found, value, written = ctx.raw(candidate)
