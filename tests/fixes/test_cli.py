@@ -12,6 +12,7 @@ FSDP1 = """\
 # 8 GPUs, one node
 distributed_type: FSDP
 fsdp_config:
+  fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP
   fsdp_backward_prefetch: BACKWARD_PRE
   fsdp_sharding_strategy: SHARD_GRAD_OP  # keep params gathered
   fsdp_use_orig_params: true
@@ -21,6 +22,7 @@ MIGRATED = """\
 # 8 GPUs, one node
 distributed_type: FSDP
 fsdp_config:
+  fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP
   fsdp_reshard_after_forward: false  # keep params gathered
   fsdp_version: 2
 num_processes: 8
@@ -102,3 +104,11 @@ def test_fix_walks_a_directory_and_keeps_crlf(tmp_path):
     assert "Fixed 2 problems in 2 files" in done.stdout, done.stdout + done.stderr
     assert (tmp_path / "a.yaml").read_bytes() == MIGRATED.replace("\n", "\r\n").encode()
     assert (tmp_path / "b.yaml").read_text() == MIGRATED
+
+
+def test_output_file_gets_the_report_of_what_remains(tmp_path):
+    write(tmp_path, "fsdp.yaml", FSDP1)
+    done = run_shardlint("check", "--fix", "--unsafe-fixes", "--format", "json", "--output-file", "out/r.json",
+                         "fsdp.yaml", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout == ""
+    assert json.loads((tmp_path / "out" / "r.json").read_text())["files"][0]["diagnostics"] == []

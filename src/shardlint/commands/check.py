@@ -77,9 +77,11 @@ def run(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from shardlint.fixes.run import run_fix_mode
 
+        color = args.output_file is None and _use_color(args.color)
         return run_fix_mode(report, options, unsafe=args.unsafe_fixes, diff=args.diff,
-                            render=lambda r: renderer(args.format)(r, color=_use_color(args.color)),
-                            summary_to_stdout=args.format == "text")
+                            render=lambda r: renderer(args.format)(r, color=color),
+                            emit=lambda text: settings_cli.write_report(text, args.output_file),
+                            summary_to_stdout=args.format == "text" and args.output_file is None)
     color = args.output_file is None and _use_color(args.color)
     try:
         settings_cli.write_report(renderer(args.format)(report, color=color), args.output_file)

@@ -89,11 +89,12 @@ def summary_line(summary: FixSummary, fail_level: Severity, *, diff: bool) -> st
 
 
 def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bool,
-                 render: Callable[[Report], str], summary_to_stdout: bool) -> int:
+                 render: Callable[[Report], str], summary_to_stdout: bool,
+                 emit: Callable[[str], None] | None = None) -> int:
     """Fix (or diff) ``report``'s files, print the outcome, return the exit code (as ruff does).
 
     After ``--fix`` the exit code reflects what remains; ``--diff`` exits 1 when it
-    would change something.
+    would change something.  ``emit`` writes the rendered report of what remains.
     """
     summary = fix_report(report, options, unsafe=unsafe, write=not diff)
     line = summary_line(summary, options.fail_level, diff=diff)
@@ -103,6 +104,10 @@ def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bo
         sys.stdout.write("".join(summary.diffs))
         sys.stderr.write(line + "\n")
         return 2 if report.failures or summary.write_failed else int(bool(summary.diffs))
-    sys.stdout.write(render(report))
+    try:
+        (emit or sys.stdout.write)(render(report))
+    except OSError as exc:
+        sys.stderr.write(f"shardlint: error: cannot write the report: {exc}\n")
+        return 2
     (sys.stdout if summary_to_stdout else sys.stderr).write(line + "\n")
     return 2 if summary.write_failed else report.exit_code(options.fail_level)
