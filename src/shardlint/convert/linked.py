@@ -75,13 +75,13 @@ def _read_zero(linked: LinkedConfig, data: dict[str, Any], key: str) -> None:
         zero = {"stage": 1}
     if not isinstance(zero, dict):
         linked.notes.append(Note("check", key, f"{linked.written} has no zero_optimization section, which "
-                                 f"Accelerate rejects (A47); converted as ZeRO-{linked.stage}"))
+                                 f"Accelerate rejects; converted as ZeRO-{linked.stage}"))
         return
     stage = zero.get("stage", 0)
     if stage == "auto":
         stage = _AUTO_STAGE
         linked.notes.append(Note("approximated", f"{linked.written}: zero_optimization.stage",
-                                 f"\"auto\" is filled with Accelerate's zero_stage, {stage} by default (A53)"))
+                                 f"\"auto\" is filled with Accelerate's zero_stage, {stage} by default"))
     elif isinstance(stage, bool) or str(stage) not in ("0", "1", "2", "3"):
         linked.notes.append(Note("check", f"{linked.written}: zero_optimization.stage",
                                  f"{stage!r} is not a ZeRO stage; converted as ZeRO-{_AUTO_STAGE}"))
@@ -117,7 +117,7 @@ def _read_precision(linked: LinkedConfig, data: dict[str, Any], key: str) -> Non
     if any(enabled == "auto" for _, enabled in chosen):
         linked.notes.append(Note("check", f"{linked.written}: bf16/fp16.enabled",
                                  "\"auto\" takes the precision from --mixed_precision on the command line "
-                                 "(A48/A52); set mixed_precision in the converted YAML or keep passing it"))
+                                 "; set mixed_precision in the converted YAML or keep passing it"))
         return
     enabled = [name for name, on in chosen if on is True or str(on).lower() == "true"]
     linked.mixed_precision = enabled[0] if enabled else "no"
@@ -129,7 +129,7 @@ def _leftovers(linked: LinkedConfig, data: dict[str, Any], key: str) -> None:
     for name in ("gradient_accumulation_steps", "gradient_clipping"):
         if name in data:
             linked.notes.append(Note("left out", f"{linked.written}: {name} {data[name]}",
-                                     table.DEEPSPEED_ONLY[name]))
+                                     table.DEEPSPEED_ONLY[name].reason))
     left = [k for k in data if k not in _READ_TOP_KEYS
             and k not in ("gradient_accumulation_steps", "gradient_clipping")]
     zero = data.get("zero_optimization")

@@ -26,7 +26,8 @@ class Note:
 def comment_block(title: str, notes: list[Note], carried: list[str]) -> str:
     """The comment block placed above the converted section (without the ``# `` prefixes
     ruamel adds to the first column)."""
-    lines = [f"{BLOCK_HEADER[2:]} {title}: read these notes, then delete them."]
+    lines = [f"{BLOCK_HEADER[2:]} {title}: read these notes, then delete them.",
+             ' ("guide" is Accelerate\'s "Moving between FSDP and DeepSpeed")']
     for kind in KINDS:
         chosen = [n for n in notes if n.kind == kind]
         if not chosen:
@@ -44,7 +45,7 @@ def comment_block(title: str, notes: list[Note], carried: list[str]) -> str:
 
 def summary(title: str, notes: list[Note]) -> str:
     """The stderr summary: one line per note, grouped by kind."""
-    out = [f"shardlint convert {title}"]
+    out = [f"shardlint convert {title} (\"guide\" is Accelerate's \"Moving between FSDP and DeepSpeed\")"]
     for kind in KINDS:
         chosen = [n for n in notes if n.kind == kind]
         if chosen:

@@ -86,11 +86,12 @@ def _to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:
         notes.append(Note("check", "deepspeed_config.deepspeed_multinode_launcher",
                           "standard keeps FSDP's launch (accelerate launch on every node with its "
                           "machine_rank); the default pdsh needs a deepspeed_hostfile and passwordless SSH "
-                          "from the main node (reference §3, T27)"))
+                          "from the main node"))
     for key in sec.values:
         if key in FSDP_MAPPED or (key == "fsdp_sharding_strategy" and s.flavour == "fsdp2"):
             continue
-        reason = table.FSDP_ONLY.get(key, "not an fsdp_config key Accelerate reads, so it had no effect")
+        unmapped = table.FSDP_ONLY.get(key)
+        reason = unmapped.reason if unmapped else "not an fsdp_config key Accelerate reads, so it had no effect"
         notes.append(Note("left out", sec.where(key) + f" {_value(sec, key)}", reason))
     if isinstance(data.get("deepspeed_config"), dict):
         notes.append(Note("left out", "deepspeed_config (old section)",
@@ -98,8 +99,8 @@ def _to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:
     _parallelism_to_deepspeed(data, plan)
     notes.append(Note("check", "gradient_accumulation_steps, gradient_clipping",
                       "not written, so Accelerate fills both as \"auto\" from Accelerator(...) / "
-                      "TrainingArguments, as FSDP took them (seed: Training); do not write `auto` in the "
-                      "YAML, a plain Accelerator() then fails (A57)"))
+                      "TrainingArguments, as FSDP took them (guide: Training); do not write `auto` in the "
+                      "YAML, a plain Accelerator() then fails on int('auto')"))
     notes.append(_memory_note(s))
     if str(s.mixed_precision).lower() == "fp8":
         notes.append(Note("check", "mixed_precision: fp8", "under DeepSpeed, fp8 runs with DeepSpeed's bf16 "
@@ -117,7 +118,7 @@ def _offload_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
         if s.offload_params:
             plan.notes.append(Note("left out", s.section.where("fsdp_offload_params"),
                                    "ZeRO-0 cannot offload; DeepSpeed offloads from ZeRO-1 (optimizer) and "
-                                   "ZeRO-3 (parameters) on (deepspeed.md §1.6/§1.7)"))
+                                   "ZeRO-3 (parameters) on"))
         return
     device = "cpu" if s.offload_params else "none"
     plan.entries.append(Entry("offload_optimizer_device", device, comment))
@@ -126,7 +127,7 @@ def _offload_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
     elif s.offload_params:
         plan.notes.append(Note("approximated", s.section.where("fsdp_offload_params"),
                                f"ZeRO-{stage} can offload only the optimizer state; parameters are "
-                               "offloaded with ZeRO-3 only (seed: Offloading; reference §3)"))
+                               "offloaded with ZeRO-3 only (guide: Offloading)"))
 
 
 def _loading_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
@@ -137,7 +138,7 @@ def _loading_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
     if s.efficient_loading:
         plan.notes.append(Note("approximated", s.section.where("fsdp_cpu_ram_efficient_loading"),
                                f"only ZeRO-3 loads models memory-efficiently (zero3_init_flag); at "
-                               f"ZeRO-{stage} every rank loads the whole model (seed: Model Loading)"))
+                               f"ZeRO-{stage} every rank loads the whole model (guide: Model Loading)"))
 
 
 def _checkpoint_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
@@ -148,12 +149,12 @@ def _checkpoint_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
             plan.notes.append(Note("check", "deepspeed_config.zero3_save_16bit_model",
                                    "false keeps checkpoints sharded like SHARDED_STATE_DICT, but then "
                                    "accelerator.get_state_dict / save_model cannot gather the weights "
-                                   "under ZeRO-3; the seed recommends true (seed: Checkpointing)"))
+                                   "under ZeRO-3; the guide recommends true (guide: Checkpointing)"))
     elif s.full_state_dict:
         plan.notes.append(Note("approximated", where,
                                f"FULL_STATE_DICT: at ZeRO-{stage} every rank holds whole parameters, so "
                                "the saved model is full anyway; DeepSpeed's training checkpoints are always "
-                               "sharded (seed: Checkpointing)"))
+                               "sharded (guide: Checkpointing)"))
 
 
 def _parallelism_to_deepspeed(data: dict[str, Any], plan: Plan) -> None:
@@ -198,12 +199,12 @@ def _deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     if s.offload_params != s.offload_optimizer:
         notes.append(Note("approximated", "deepspeed_config offload",
                           "FSDP offload is all or nothing: parameters, gradients and optimizer state all "
-                          "go to CPU (seed: Offloading)"))
+                          "go to CPU (guide: Offloading)"))
     plan.entries.append(Entry("fsdp_auto_wrap_policy", "TRANSFORMER_BASED_WRAP",
-                              "FSDP needs a wrap policy (seed: Model)"))
+                              "FSDP needs a wrap policy (guide: Model)"))
     if version == 1:
         plan.entries.append(Entry("fsdp_backward_prefetch", "BACKWARD_PRE",
-                                  "DeepSpeed always prefetched (seed: Prefetching)"))
+                                  "DeepSpeed always prefetched (guide: Prefetching)"))
     loading = s.efficient_loading if row.zero_stage == 3 else True
     plan.entries.append(Entry("fsdp_cpu_ram_efficient_loading", loading,
                               _from(s, "loading") if row.zero_stage == 3 else "FSDP's launch default"))
@@ -211,20 +212,21 @@ def _deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
         notes.append(Note("approximated", "fsdp_cpu_ram_efficient_loading",
                           f"ZeRO-{row.zero_stage} has no memory-efficient loading; FSDP's launch default "
                           "(true: rank 0 loads the weights, FSDP broadcasts them) is written "
-                          "(seed: Model Loading)"))
+                          "(guide: Model Loading)"))
     if version == 1:
         plan.entries.append(Entry("fsdp_sync_module_states", True,
-                                  "required with cpu_ram_efficient_loading (seed: Model Loading, A15)"))
+                                  "required with cpu_ram_efficient_loading (guide: Model Loading; accelerate launch checks it)"))
     state_dict = "FULL_STATE_DICT" if s.full_state_dict else "SHARDED_STATE_DICT"
     plan.entries.append(Entry("fsdp_state_dict_type", state_dict,
                               _from(s, "checkpoint") or "DeepSpeed checkpoints are sharded"))
     if version == 1:
         plan.entries.append(Entry("fsdp_use_orig_params", True, "transparent in DeepSpeed "
-                                  "(seed: Parameters Summoning)"))
+                                  "(guide: Parameters Summoning)"))
     for key in sec.values:
         if key in DEEPSPEED_MAPPED:
             continue
-        reason = table.DEEPSPEED_ONLY.get(key, "not a deepspeed_config key Accelerate reads, so it had no effect")
+        unmapped = table.DEEPSPEED_ONLY.get(key)
+        reason = unmapped.reason if unmapped else "not a deepspeed_config key Accelerate reads, so it had no effect"
         notes.append(Note("left out", sec.where(key) + f" {_value(sec, key)}", reason))
     if s.linked is not None:
         notes.append(Note("check", "deepspeed_config.deepspeed_config_file",
@@ -239,7 +241,7 @@ def _deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     fp8 = data.get("fp8_config")
     if isinstance(fp8, dict) and str(fp8.get("backend", fp8.get("fp8_backend", ""))).upper() == "MSAMP":
         notes.append(Note("check", "fp8_config.backend: MSAMP",
-                          "MS-AMP works with DeepSpeed only; FSDP raises NotImplementedError (A43)"))
+                          "MS-AMP works with DeepSpeed only; FSDP raises NotImplementedError"))
     return plan
 
 
@@ -248,7 +250,7 @@ def _precision_to_fsdp(s: Settings, plan: Plan) -> None:
         plan.top_level["mixed_precision"] = s.mixed_precision
         plan.notes.append(Note("check", "mixed_precision",
                                f"{s.mixed_precision}, {_from(s, 'precision')}: Accelerate forbids it in a YAML "
-                               "beside a deepspeed_config_file (A48), FSDP needs it here"))
+                               "beside a deepspeed_config_file, FSDP needs it here"))
     mp = str(s.mixed_precision).lower() if s.mixed_precision not in (None, False) else "no"
     if mp == "no":
         plan.notes.append(Note("check", "mixed_precision (no)",
@@ -303,16 +305,16 @@ def _fsdp1_to_fsdp2(s: Settings, plan: Plan, row: table.Sharding) -> None:
                               replaces=sec.actual.get(source_key) if source_key else None))
     if row.fsdp2_note:
         plan.notes.append(Note("approximated", f"{row.name}", row.fsdp2_note))
-    for key, why in table.FSDP1_ONLY.items():
+    for key, unmapped in table.FSDP1_ONLY.items():
         if key in sec.values:
             plan.remove_keys.append(sec.actual[key])
-            plan.notes.append(Note("left out", sec.where(key) + f" {_value(sec, key)}", why))
+            plan.notes.append(Note("left out", sec.where(key) + f" {_value(sec, key)}", unmapped.reason))
     state_dict = sec.values.get("fsdp_state_dict_type")
     if state_dict is not None and str(state_dict).upper() in ("LOCAL_STATE_DICT", "2"):
         plan.entries.append(Entry("fsdp_state_dict_type", "SHARDED_STATE_DICT", "FSDP2 has no LOCAL_STATE_DICT"))
         plan.notes.append(Note("approximated", sec.where("fsdp_state_dict_type"),
-                               "LOCAL_STATE_DICT does not exist in FSDP2 (A28); SHARDED_STATE_DICT is the "
-                               "closest (reference §7 FSDP1 -> FSDP2 recipe)"))
+                               "Accelerate rejects LOCAL_STATE_DICT with FSDP2; SHARDED_STATE_DICT is the "
+                               "closest (guide: FSDP1 vs FSDP2)"))
 
 
 def _fsdp2_to_fsdp1(s: Settings, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
@@ -328,7 +330,7 @@ def _fsdp2_to_fsdp1(s: Settings, data: dict[str, Any], plan: Plan, row: table.Sh
             if key in data["parallelism_config"]:
                 plan.parallelism_remove.append(key)
         plan.notes.append(Note("approximated", "parallelism_config", f"the HSDP mesh becomes {row.fsdp1}, "
-                               "which replicates across nodes and shards within a node (reference §7)"))
+                               "which replicates across nodes and shards within a node"))
     parallelism = data.get("parallelism_config")
     for key in parallelism if isinstance(parallelism, dict) else ():
         if key not in plan.parallelism_remove:
@@ -336,7 +338,7 @@ def _fsdp2_to_fsdp1(s: Settings, data: dict[str, Any], plan: Plan, row: table.Sh
             plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
                                    f"parallelism_config is FSDP2-only ({table.PARALLELISM_SOURCE})"))
     plan.entries += [
-        Entry("fsdp_backward_prefetch", "BACKWARD_PRE", "FSDP2 always overlapped like BACKWARD_PRE (T30)"),
-        Entry("fsdp_sync_module_states", True, "required with cpu_ram_efficient_loading (A15)"),
-        Entry("fsdp_use_orig_params", True, "FSDP2 always used the original parameters (T30)"),
+        Entry("fsdp_backward_prefetch", "BACKWARD_PRE", "FSDP2 always overlapped like BACKWARD_PRE"),
+        Entry("fsdp_sync_module_states", True, "accelerate launch requires it with cpu_ram_efficient_loading"),
+        Entry("fsdp_use_orig_params", True, "FSDP2 always used the original parameters"),
     ]

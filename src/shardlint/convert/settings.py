@@ -155,8 +155,8 @@ def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> Settings:
                 if intended is not sharding:
                     notes.append(Note("check", sec.where("fsdp_reshard_after_forward"),
                         f"FSDP1 under accelerate launch ignores {sec.shown('fsdp_reshard_after_forward')} "
-                        "and shards FULL_SHARD (fsdp_sharding_strategy's default wins, reference §2 "
-                        "FSDP1 caveat); converted what runs, FULL_SHARD"))
+                        "and shards FULL_SHARD (fsdp_sharding_strategy's default wins); converted what "
+                        "runs, FULL_SHARD"))
     else:
         raw = values.get("fsdp_reshard_after_forward", defaults["fsdp_reshard_after_forward"])
         reshard = str_to_bool(raw, sec.where("fsdp_reshard_after_forward"))
@@ -167,7 +167,7 @@ def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> Settings:
             prov["sharding"] += " with parallelism_config_dp_replicate_size > 1"
         if "fsdp_sharding_strategy" in values:
             notes.append(Note("left out", sec.where("fsdp_sharding_strategy"),
-                              "FSDP2 never reads it (reference §2, A33b)"))
+                              "FSDP2 never reads it"))
 
     offload = str_to_bool(values.get("fsdp_offload_params", defaults["fsdp_offload_params"]),
                           sec.where("fsdp_offload_params"))
@@ -229,8 +229,7 @@ def _read_deepspeed(data: dict[str, Any], config_path: Path | None) -> Settings:
     if stage < 3:
         # ZeRO-3 only: offloading parameters, 16-bit gathering and zero.Init (reference §3, T18, A50)
         param_dev, save16, init = "none", False, False
-        notes.extend(Note("left out", sec.where(name), f"had no effect at ZeRO-{stage}: it is a ZeRO-3 setting "
-                          "(reference §3, T18, A50)") for name in ignored)
+        notes.extend(Note("left out", sec.where(name), f"had no effect at ZeRO-{stage}: it is a ZeRO-3 setting") for name in ignored)
     prov["loading"] = (sec.shown("zero3_init_flag") if "zero3_init_flag" in values
                        else f"zero3_init_flag: {str(stage == 3).lower()} (default for ZeRO-{stage})")
     settings = Settings("deepspeed", sec, table.ZERO_STAGES[stage],
@@ -246,10 +245,10 @@ def _read_deepspeed(data: dict[str, Any], config_path: Path | None) -> Settings:
         elif linked.mixed_precision not in (None, str(settings.mixed_precision).lower()):
             settings.notes.append(Note("check", "mixed_precision",
                 f"the YAML says {_show(settings.mixed_precision)} but {linked.written} enables "
-                f"{linked.mixed_precision}; Accelerate refused that pair (A48/A52). The YAML's value is kept"))
+                f"{linked.mixed_precision}; Accelerate refused that pair. The YAML's value is kept"))
     for device, key in ((param_dev, "offload_param_device"), (opt_dev, "offload_optimizer_device")):
         if device == "nvme":
             settings.notes.append(Note("approximated", f"{sec.name}.{key}",
                                        "NVMe offload has no FSDP equivalent; FSDP offloads to CPU "
-                                       "(seed: Offloading)"))
+                                       "(guide: Offloading)"))
     return settings

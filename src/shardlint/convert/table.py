@@ -4,7 +4,8 @@ Every row cites where the equivalence comes from: the seed document
 ("Moving between FSDP and DeepSpeed", ``seed: <section>``), the reference notes
 on Accelerate (``reference §N``, with the Accelerate file that does the work) or
 Accelerate's own ``to-fsdp2`` converter.  The code in ``plan.py`` only looks
-rows up; it holds no equivalence of its own.
+rows up; it holds no equivalence of its own.  Messages shown to users cite the seed as
+"guide: <section>" (Accelerate's concept guide "Moving between FSDP and DeepSpeed").
 """
 
 from __future__ import annotations
@@ -112,69 +113,86 @@ CONCEPTS = (
             f"{SEED_TABLE}; seed: Checkpointing; {REF_7}"),
 )
 
-# --- keys that have no equivalent on the other side, and why (each note cites its source) ---
-WRAP = ("DeepSpeed needs no wrap policy, partitioning is transparent to the model "
-        "(seed: Model; reference §7 wrapping)")
-PREFETCH = ("DeepSpeed always prefetches; ZeRO-3 bucket sizes such as stage3_prefetch_bucket_size "
-            "belong in a DeepSpeed JSON and Accelerate fills them (seed: Prefetching)")
-FSDP_ONLY: dict[str, str] = {
-    "fsdp_auto_wrap_policy": WRAP,
-    "fsdp_transformer_layer_cls_to_wrap": WRAP + "; for MoE models the closest DeepSpeed key is "
-                                          "deepspeed_moe_layer_cls_names (ZeRO-3 leaf modules)",
-    "fsdp_min_num_params": WRAP,
-    "fsdp_backward_prefetch": PREFETCH,
-    "fsdp_forward_prefetch": PREFETCH,
-    "fsdp_use_orig_params": "DeepSpeed exposes the original parameters transparently, also to "
-                            "torch.compile (seed: Parameters Summoning)",
-    "fsdp_sync_module_states": "DeepSpeed has no such option; ZeRO-3 loading (zero3_init_flag) "
-                               "needs no broadcast (seed table: parameters syncing)",
-    "fsdp_activation_checkpointing": "no DeepSpeed key in an Accelerate config; turn on gradient "
-                                     "checkpointing in the training code, e.g. "
-                                     "model.gradient_checkpointing_enable() (reference §7)",
-    "fsdp_ignored_modules": "DeepSpeed has no way to leave modules unpartitioned from an "
-                            "Accelerate config (reference §2, FSDP only)",
+# --- keys that have no equivalent on the other side, and why ---
+@dataclass(frozen=True)
+class Unmapped:
+    """Why a key has no counterpart (shown to the user) and where that comes from."""
+
+    reason: str
+    source: str
+
+
+GUIDE_FSDP2 = "Accelerate's FSDP1 vs FSDP2 guide"
+_WRAP = Unmapped("DeepSpeed needs no wrap policy, partitioning is transparent to the model (guide: Model)",
+                 f"seed: Model; {REF_7} wrapping")
+_PREFETCH = Unmapped("DeepSpeed always prefetches; ZeRO-3 bucket sizes such as stage3_prefetch_bucket_size "
+                     "belong in a DeepSpeed JSON and Accelerate fills them (guide: Prefetching)",
+                     f"seed: Prefetching; {REF_7} prefetch")
+FSDP_ONLY: dict[str, Unmapped] = {
+    "fsdp_auto_wrap_policy": _WRAP,
+    "fsdp_transformer_layer_cls_to_wrap": Unmapped(
+        _WRAP.reason + "; for MoE models the closest DeepSpeed key is deepspeed_moe_layer_cls_names "
+                       "(ZeRO-3 leaf modules)", _WRAP.source),
+    "fsdp_min_num_params": _WRAP,
+    "fsdp_backward_prefetch": _PREFETCH,
+    "fsdp_forward_prefetch": _PREFETCH,
+    "fsdp_use_orig_params": Unmapped(
+        "DeepSpeed exposes the original parameters transparently, also to torch.compile "
+        "(guide: Parameters Summoning)", f"seed: Parameters Summoning; {REF_7}"),
+    "fsdp_sync_module_states": Unmapped(
+        "DeepSpeed has no such option; ZeRO-3 loading (zero3_init_flag) needs no broadcast "
+        "(guide: parameters syncing)", f"{SEED_TABLE} row 'parameters syncing'; {REF_7}"),
+    "fsdp_activation_checkpointing": Unmapped(
+        "no DeepSpeed key in an Accelerate config; turn on gradient checkpointing in the training code, "
+        "e.g. model.gradient_checkpointing_enable()", f"{REF_7} activation checkpointing"),
+    "fsdp_ignored_modules": Unmapped(
+        "DeepSpeed has no way to leave modules unpartitioned from an Accelerate config",
+        "reference §2 fsdp_ignored_modules (FSDP only); reference §3 has no counterpart"),
 }
-DEEPSPEED_ONLY: dict[str, str] = {
-    "gradient_accumulation_steps": "FSDP takes it from the training code: "
-                                   "Accelerator(gradient_accumulation_steps=N) or "
-                                   "TrainingArguments(gradient_accumulation_steps=N) "
-                                   "(seed: Training; reference §7)",
-    "gradient_clipping": "FSDP takes it from the training code: accelerator.clip_grad_norm_(params, "
-                         "max_norm) or TrainingArguments(max_grad_norm=...) (seed: Training; "
-                         "reference §7)",
-    "offload_optimizer_nvme_path": "NVMe offload has no FSDP equivalent (seed: Offloading)",
-    "offload_param_nvme_path": "NVMe offload has no FSDP equivalent (seed: Offloading)",
-    "deepspeed_moe_layer_cls_names": "no FSDP equivalent; FSDP wraps the classes named in "
-                                     "fsdp_transformer_layer_cls_to_wrap, which is not the same as a "
-                                     "ZeRO-3 leaf module (reference §3, §7)",
-    "deepspeed_hostfile": "the DeepSpeed runner's hostfile has no FSDP equivalent: FSDP runs "
-                          "`accelerate launch` on every node with its machine_rank "
-                          "(reference §7 multi-node launch)",
-    "deepspeed_multinode_launcher": "FSDP is always launched torchrun-style on every node "
-                                    "(reference §7 multi-node launch)",
-    "deepspeed_inclusion_filter": "DeepSpeed runner only (reference §3)",
-    "deepspeed_exclusion_filter": "DeepSpeed runner only (reference §3)",
+_TRAINING = f"seed: Training; {REF_7} gradient accumulation / clipping"
+_NVME = Unmapped("NVMe offload has no FSDP equivalent (guide: Offloading)", f"seed: Offloading; {REF_7} offload")
+_RUNNER = "reference §3 deepspeed_hostfile / filters / launcher; §7 multi-node launch"
+DEEPSPEED_ONLY: dict[str, Unmapped] = {
+    "gradient_accumulation_steps": Unmapped(
+        "FSDP takes it from the training code: Accelerator(gradient_accumulation_steps=N) or "
+        "TrainingArguments(gradient_accumulation_steps=N) (guide: Training)", _TRAINING),
+    "gradient_clipping": Unmapped(
+        "FSDP takes it from the training code: accelerator.clip_grad_norm_(params, max_norm) or "
+        "TrainingArguments(max_grad_norm=...) (guide: Training)", _TRAINING),
+    "offload_optimizer_nvme_path": _NVME,
+    "offload_param_nvme_path": _NVME,
+    "deepspeed_moe_layer_cls_names": Unmapped(
+        "no FSDP equivalent; FSDP wraps the classes named in fsdp_transformer_layer_cls_to_wrap, which is "
+        "not the same as a ZeRO-3 leaf module", f"reference §3 deepspeed_moe_layer_cls_names; {REF_7} wrapping"),
+    "deepspeed_hostfile": Unmapped(
+        "the DeepSpeed runner's hostfile has no FSDP equivalent: FSDP runs `accelerate launch` on every "
+        "node with its machine_rank", _RUNNER),
+    "deepspeed_multinode_launcher": Unmapped(
+        "FSDP is always launched torchrun-style, `accelerate launch` on every node", _RUNNER),
+    "deepspeed_inclusion_filter": Unmapped("an option of the deepspeed runner only", _RUNNER),
+    "deepspeed_exclusion_filter": Unmapped("an option of the deepspeed runner only", _RUNNER),
 }
-# FSDP1-only keys that FSDP2 does not read (reference §5 T30; Accelerate >= 1.14 to-fsdp2 drops them)
-FSDP1_ONLY: dict[str, str] = {
-    "fsdp_backward_prefetch": "FSDP2 always overlaps like BACKWARD_PRE (T30)",
-    "fsdp_forward_prefetch": "not implemented in FSDP2 (T30)",
-    "fsdp_use_orig_params": "FSDP2 always works on the original parameters (T30)",
-    "fsdp_sync_module_states": "redundant in FSDP2 (T30); the launch default true keeps "
-                               "Accelerate's cpu_ram_efficient_loading check (A15) satisfied",
+_T30 = "reference §5 T30 (docs/source/concept_guides/fsdp1_vs_fsdp2.md); to-fsdp2 drops it since v1.14"
+FSDP1_ONLY: dict[str, Unmapped] = {
+    "fsdp_backward_prefetch": Unmapped(f"FSDP2 always overlaps like BACKWARD_PRE ({GUIDE_FSDP2})", _T30),
+    "fsdp_forward_prefetch": Unmapped(f"not implemented in FSDP2 ({GUIDE_FSDP2})", _T30),
+    "fsdp_use_orig_params": Unmapped(f"FSDP2 always works on the original parameters ({GUIDE_FSDP2})", _T30),
+    "fsdp_sync_module_states": Unmapped(
+        f"redundant in FSDP2 ({GUIDE_FSDP2}); its launch default, true, keeps accelerate launch's "
+        "cpu_ram_efficient_loading check satisfied", f"{_T30}; reference A15 (utils/launch.py)"),
 }
 # parallelism_config keys that only FSDP2 uses; sequence parallelism (sp_*) is DeepSpeed's
 FSDP2_PARALLELISM = ("parallelism_config_dp_replicate_size", "parallelism_config_dp_shard_size",
                      "parallelism_config_tp_size", "parallelism_config_cp_size",
                      "parallelism_config_cp_comm_strategy", "parallelism_config_cp_backend")
-PARALLELISM_SOURCE = "reference §1 parallelism_config, A66/A67"
+PARALLELISM_SOURCE = "Accelerate's ParallelismConfig"
 
 # --- settings a DeepSpeed JSON can carry, read when converting away from a linked JSON ---
 JSON_GATHER_16BIT = ("stage3_gather_16bit_weights_on_model_save", "gather_16bit_weights_on_model_save",
                      "stage3_gather_fp16_weights_on_model_save")  # deepspeed.md §1.5 (aliases)
 
 # --- the precision consequence (seed: On Differences in Data Precision Handling) ---
-PRECISION_SOURCE = "seed: On Differences in Data Precision Handling"
+PRECISION_SOURCE = "guide: On Differences in Data Precision Handling"
 DEEPSPEED_MEMORY = (
     "DeepSpeed creates the flat parameters and the optimizer state in fp32 whatever torch_dtype the "
     "model is loaded in ({source}). Per trainable parameter with Adam: fp32 master 4 B + Adam "
