@@ -206,13 +206,21 @@ def test_gradient_settings_stay_auto_for_deepspeed(convert):
 
 
 # ---------------------------------------------------------------- mixed precision
-@pytest.mark.parametrize(("mp", "expected"), [("bf16", "FSDP with mixed precision"), ("'no'", "FSDP without")])
-def test_memory_note_states_the_formula(convert, mp, expected):
-    out = convert(fsdp1().replace("mixed_precision: bf16", f"mixed_precision: {mp}"), "deepspeed")
+@pytest.mark.parametrize(("mp", "strategy", "formula"), [
+    ("bf16", "FULL_SHARD", "Adam moments 2 x 4 B = 16 B; at ZeRO-3 each GPU holds 16 B / num_processes (2 B with 8)"),
+    ("bf16", "SHARD_GRAD_OP", "at ZeRO-2 each GPU holds 2 B + 14 B / num_processes (1.75 B with 8)"),
+    ("fp16", "NO_SHARD", "fp16 weights 2 B + fp16 gradients 2 B + fp32 master weights 4 B"),
+    ("'no'", "FULL_SHARD", "fp32 weights 4 B + fp32 gradients 4 B + Adam moments 2 x 4 B = 16 B"),
+])
+def test_memory_note_states_the_formula(convert, mp, strategy, formula):
+    text = fsdp1(fsdp_sharding_strategy=strategy).replace("mixed_precision: bf16", f"mixed_precision: {mp}")
+    out = convert(text, "deepspeed")
     note = next(n for n in out.notes if n.key.startswith("mixed_precision"))
-    assert "fp32 master 4 B + Adam moments 2 x 4 B" in note.message and expected in note.message
+    assert formula in note.message
+    assert ("FSDP without mixed precision" in note.message) is (mp == "'no'")
     assert out.data["mixed_precision"] == mp.strip("'")  # kept, still the string Accelerate expects
-    assert "fp32 master 4 B" in out.text                 # also in the YAML comments
+    comments = " ".join(line.lstrip("#").strip() for line in out.text.splitlines() if line.startswith("#"))
+    assert formula in comments  # also in the YAML, as comments
 
 
 def test_linked_json_precision_moves_into_the_yaml(convert, tmp_path):

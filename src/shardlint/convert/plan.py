@@ -101,7 +101,7 @@ def _to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:
                       "not written, so Accelerate fills both as \"auto\" from Accelerator(...) / "
                       "TrainingArguments, as FSDP took them (guide: Training); do not write `auto` in the "
                       "YAML, a plain Accelerator() then fails on int('auto')"))
-    notes.append(_memory_note(s))
+    notes.append(_memory_note(s, data.get("num_processes")))
     if str(s.mixed_precision).lower() == "fp8":
         notes.append(Note("check", "mixed_precision: fp8", "under DeepSpeed, fp8 runs with DeepSpeed's bf16 "
                           "enabled (accelerate: utils/dataclasses.py DeepSpeedPlugin.set_mixed_precision)"))
@@ -168,16 +168,30 @@ def _parallelism_to_deepspeed(data: dict[str, Any], plan: Plan) -> None:
                                    f"FSDP2-only (HSDP / tensor / context parallel) ({table.PARALLELISM_SOURCE})"))
 
 
-def _memory_note(s: Settings) -> Note:
+def _memory_note(s: Settings, processes: Any) -> Note:
+    """The fp32 cost of DeepSpeed as a per-parameter formula for the target ZeRO stage."""
     mp = str(s.mixed_precision).lower() if s.mixed_precision not in (None, False) else "no"
-    if mp in ("fp16", "bf16", "fp8"):
-        working = f"the {'fp16' if mp == 'fp16' else 'bf16'} working weights 2 B and gradients 2 B"
-        fsdp = table.FSDP_MEMORY_MP
+    mixed = mp in ("fp16", "bf16", "fp8")
+    weights, grads, optimizer = table.DEEPSPEED_BYTES["mixed" if mixed else "fp32"]
+    low = "fp16" if mp == "fp16" else "bf16"
+    if mixed:
+        parts = (f"{low} weights {weights} B + {low} gradients {grads} B + fp32 master weights 4 B + "
+                 f"Adam moments 2 x 4 B = {weights + grads + optimizer} B")
     else:
-        working = "fp32 gradients 4 B (no mixed precision: DeepSpeed trains in fp32)"
-        fsdp = table.FSDP_MEMORY_NO_MP
-    return Note("check", f"mixed_precision ({mp})",
-                table.DEEPSPEED_MEMORY.format(source=table.PRECISION_SOURCE, working=working, fsdp=fsdp))
+        parts = (f"fp32 weights {weights} B + fp32 gradients {grads} B + Adam moments 2 x 4 B = "
+                 f"{weights + grads + optimizer} B (no mixed precision: DeepSpeed trains in fp32)")
+    sharded = table.ZERO_SHARDS[s.stage]
+    sizes = {"weights": weights, "gradients": grads, "optimizer": optimizer}
+    whole = sum(v for k, v in sizes.items() if k not in sharded)
+    split = sum(v for k, v in sizes.items() if k in sharded)
+    n = processes if isinstance(processes, int) and not isinstance(processes, bool) and processes > 0 else None
+    terms = [f"{whole} B"] if whole else []
+    if split:
+        terms.append(f"{split} B / num_processes" + (f" ({split / n:g} B with {n})" if n else ""))
+    fsdp = table.FSDP_MEMORY_MP if mixed else table.FSDP_MEMORY_NO_MP
+    return Note("check", f"mixed_precision ({mp})", table.DEEPSPEED_MEMORY.format(
+        source=table.PRECISION_SOURCE, parts=parts, stage=s.stage, per_gpu=" + ".join(terms) + " per parameter",
+        fsdp=fsdp))
 
 
 # ---------------------------------------------------------------- DeepSpeed -> FSDP

@@ -192,14 +192,21 @@ JSON_GATHER_16BIT = ("stage3_gather_16bit_weights_on_model_save", "gather_16bit_
                      "stage3_gather_fp16_weights_on_model_save")  # deepspeed.md §1.5 (aliases)
 
 # --- the precision consequence (seed: On Differences in Data Precision Handling) ---
+# Bytes per trainable parameter under DeepSpeed with Adam: the 16-bit working weights and
+# gradients, and the fp32 master weights + two fp32 Adam moments ("12 B", ZeRO paper's
+# optimizer-state term).  Without mixed precision the fp32 weights are the master copy.
 PRECISION_SOURCE = "guide: On Differences in Data Precision Handling"
+DEEPSPEED_BYTES = {  # (weights, gradients, optimizer state incl. fp32 master)
+    "mixed": (2, 2, 4 + 2 * 4),
+    "fp32": (4, 4, 2 * 4),
+}
+ZERO_SHARDS = {0: (), 1: ("optimizer",), 2: ("optimizer", "gradients"), 3: ("optimizer", "gradients", "weights")}
 DEEPSPEED_MEMORY = (
-    "DeepSpeed creates the flat parameters and the optimizer state in fp32 whatever torch_dtype the "
-    "model is loaded in ({source}). Per trainable parameter with Adam: fp32 master 4 B + Adam "
-    "moments 2 x 4 B = 12 B, plus {working}; ZeRO-2 divides the 12 B by num_processes, ZeRO-3 "
-    "divides everything. {fsdp}")
+    "DeepSpeed creates the flat parameters and the optimizer state in fp32 whatever torch_dtype the model "
+    "is loaded in ({source}). Per trainable parameter with Adam: {parts}; at ZeRO-{stage} each GPU holds "
+    "{per_gpu}. {fsdp}")
 FSDP_MEMORY_NO_MP = (
     "FSDP without mixed precision could keep all of it in the load dtype, e.g. bf16: weights 2 B + "
-    "gradients 2 B + Adam 2 x 2 B = 8 B per parameter, so expect roughly twice the memory, most "
-    "visible on few GPUs.")
-FSDP_MEMORY_MP = "FSDP with mixed precision also upcasts to fp32, so memory stays about the same."
+    "gradients 2 B + Adam 2 x 2 B = 8 B per parameter before sharding, half of DeepSpeed's 16 B; "
+    "most visible on few GPUs.")
+FSDP_MEMORY_MP = "FSDP with mixed precision also keeps fp32 sharded parameters and optimizer state, so memory stays about the same."
