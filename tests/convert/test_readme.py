@@ -1,0 +1,25 @@
+"""The README's worked examples are what the converter really prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from shardlint.convert import convert_text
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Converting between FSDP and DeepSpeed", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(?:yaml|json)\n(.*?)```", section, flags=re.S)
+
+
+def test_readme_examples_are_real(tmp_path: Path):
+    fsdp, to_deepspeed, deepspeed, ds_json, to_fsdp2 = _blocks()
+    (tmp_path / "fsdp.yaml").write_text(fsdp)
+    (tmp_path / "deepspeed.yaml").write_text(deepspeed)
+    (tmp_path / "ds_zero3.json").write_text(ds_json)
+    assert convert_text(fsdp, "deepspeed", tmp_path / "fsdp.yaml").text == to_deepspeed
+    assert convert_text(deepspeed, "fsdp2", tmp_path / "deepspeed.yaml").text == to_fsdp2
