@@ -1,11 +1,9 @@
-"""A rule's explanation for hovers, read from its file in ``rules/<family>/<CODE>-<name>.yaml``."""
+"""A rule's explanation for hovers, from its rule file (through the rule engine's registry)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-from shardlint.resources import data_dir
 
 
 @dataclass(frozen=True)
@@ -17,36 +15,22 @@ class RuleDoc:
 
 
 @cache
-def _rule_files() -> dict[str, str]:
-    try:
-        root = data_dir("rules")
-    except FileNotFoundError:
-        return {}
-    files = {}
-    for path in root.glob("*/*.yaml"):
-        code = path.name.split("-", 1)[0]
-        files.setdefault(code, str(path))
-    return files
-
-
-@cache
 def rule_doc(code: str) -> RuleDoc | None:
-    """The rule's name, summary and rationale, or ``None`` when no file documents it."""
-    path = _rule_files().get(code)
-    if path is None:
-        return None
+    """The rule's name, summary and rationale, or ``None`` when no readable file documents it."""
     import yaml
 
+    from shardlint.engine.registry import find_rule_spec
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError):
+        found = find_rule_spec(code)
+    except (OSError, ValueError, yaml.YAMLError):  # an unreadable or half-written rule file
         return None
-    if not isinstance(data, dict):
+    if found is None:
         return None
+    spec = found[1]
 
     def text(key: str) -> str:
-        value = data.get(key)
+        value = spec.get(key)
         return value.strip() if isinstance(value, str) else ""
 
     return RuleDoc(code, text("name"), text("summary"), text("rationale"))

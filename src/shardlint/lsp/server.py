@@ -41,6 +41,7 @@ class ShardlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("shardlint", __version__)
         self.settings = ClientSettings()
+        self.initial_settings: Any = None  # from initializationOptions: used when the client has none to pull
         self.options: LintOptions = self.settings.lint_options()
         self.session = Session(lambda path: self.options)
         self.pending: dict[str, asyncio.TimerHandle] = {}
@@ -49,7 +50,7 @@ class ShardlintServer(LanguageServer):
     # --- settings ---------------------------------------------------------------------
 
     def apply_settings(self, raw: Any) -> None:
-        self.settings = parse_settings(raw)
+        self.settings = parse_settings(raw if raw else self.initial_settings)
         self.options = self.settings.lint_options()
         for problem in self.settings.problems:
             self.warn(problem)
@@ -131,7 +132,8 @@ server = ShardlintServer()
 @server.feature(types.INITIALIZE)
 def initialize(ls: ShardlintServer, params: types.InitializeParams) -> None:
     ls.session.encoder = PositionEncoder(ls.workspace.position_encoding or types.PositionEncodingKind.Utf16)
-    if params.initialization_options is not None:
+    if params.initialization_options:
+        ls.initial_settings = params.initialization_options
         ls.settings = parse_settings(params.initialization_options)
         ls.options = ls.settings.lint_options()
 
