@@ -40,7 +40,6 @@ CODES: dict[tuple[str, str], tuple[str, Severity]] = {
     ("deepspeed", "range"): ("DS007", E),
     ("deepspeed", "conflict"): ("DS008", E),
     ("deepspeed", "deprecated"): ("DS009", W),
-    ("deepspeed", "auto"): ("DS010", W),
 }
 
 _TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean",
@@ -140,7 +139,7 @@ class FindingBuilder:
     def _type(self, failure: Failure) -> Diagnostic:
         value = self.doc.get(failure.path)
         if self._is_unfilled_auto(value):
-            return self._auto(failure.path)
+            return self._auto(failure)
         expected = failure.schema.get("x-shardlint-expected") or self._expected(failure.expected)
         message = f"`{format_path(failure.path)}` must be {expected}, not {describe(value)}{self._yaml_hint(failure.path, value)}"
         return self._make("type", message, failure.path, self.doc.range(failure.path, "value"))
@@ -148,7 +147,7 @@ class FindingBuilder:
     def _value(self, failure: Failure) -> Diagnostic:
         value = self.doc.get(failure.path)
         if self._is_unfilled_auto(value):
-            return self._auto(failure.path)
+            return self._auto(failure)
         allowed = [v for v in failure.expected if v is not None]
         ignore_case = _ignores_case(self.validator, failure.schema)
         if failure.schema.get("x-shardlint-expected"):
@@ -194,16 +193,15 @@ class FindingBuilder:
                    f"them together; keep one")
         return self._make("conflict", message, later, self.doc.range(later, "key"))
 
-    def _auto(self, path: KeyPath) -> Diagnostic:
-        """ "auto" where nothing fills it: DeepSpeed drops it in validated sections, keeps the string elsewhere."""
+    def _auto(self, failure: Failure) -> Diagnostic:
+        """ "auto" where nothing fills it, reported in its own failure class (type or value) with its own words."""
+        path = failure.path
         shown = format_path(path)
-        head = (f'`{shown}` is "auto", which neither the Hugging Face Trainer nor Accelerate fills: Accelerate '
-                f'stops with "`{shown}` not found in kwargs"')
-        if self._in_validated_section(path):
-            message = f"{head}, and DeepSpeed alone silently uses the default; write a value"
-            return self._make("auto", message, path, self.doc.range(path, "value"))
-        message = f"{head}, and DeepSpeed alone fails on the string; write a value"
-        return self._make("type", message, path, self.doc.range(path, "value"))
+        alone = ("silently uses the default" if self._in_validated_section(path)
+                 else "fails on the string")
+        message = (f'`{shown}` is "auto", which neither the Hugging Face Trainer nor Accelerate fills here: '
+                   f'Accelerate stops with "`{shown}` not found in kwargs", and DeepSpeed alone {alone}; write a value')
+        return self._make(failure.kind, message, path, self.doc.range(path, "value"))
 
     def _in_validated_section(self, path: KeyPath) -> bool:
         """True when an enclosing object below the top level refuses unknown keys (a pydantic model)."""
@@ -271,9 +269,10 @@ class FindingBuilder:
 
     @staticmethod
     def _expected(expected: tuple[Any, ...]) -> str:
-        words = [_TYPE_WORDS.get(v, v) if isinstance(v, str) and v in _TYPE_WORDS else _literal(v)
-                 for v in expected if v != "null"]
-        return _join(words) or "null"
+        types = [_TYPE_WORDS[v] for v in expected if isinstance(v, str) and v in _TYPE_WORDS and v != "null"]
+        values = [_literal(v) for v in expected if not (isinstance(v, str) and v in _TYPE_WORDS) and v is not None]
+        parts = types + ([f"one of {_join(values)}" if len(values) > 1 else values[0]] if values else [])
+        return _join(parts) or "null"
 
     def _yaml_hint(self, path: KeyPath, value: Any) -> str:
         if self.doc.syntax != "yaml":
