@@ -324,3 +324,27 @@ def test_yaml_precision_beside_a_json_that_disagrees(convert, tmp_path):
     out = convert(text, "fsdp")
     assert out.data["mixed_precision"] == "bf16"
     assert out.noted("check", "enables fp16")
+
+
+def test_keys_without_the_fsdp_prefix_are_read(convert):
+    # inside fsdp_config Accelerate prepends fsdp_ to keys that lack it (reference §0)
+    text = ("distributed_type: FSDP\nfsdp_config:\n  sharding_strategy: SHARD_GRAD_OP\n  offload_params: true\n"
+            "  state_dict_type: SHARDED_STATE_DICT\n  backward_prefetch: BACKWARD_PRE\n")
+    out = convert(text, "deepspeed")
+    assert out.ds["zero_stage"] == 2 and out.ds["offload_optimizer_device"] == "cpu"
+    assert out.noted("left out", "fsdp_config.backward_prefetch")
+    in_place = convert(text, "fsdp2")
+    assert in_place.fsdp == {"fsdp_version": 2, "fsdp_reshard_after_forward": False, "offload_params": True,
+                             "state_dict_type": "SHARDED_STATE_DICT"}
+
+
+def test_old_prefetch_spelling_is_dropped_for_fsdp2(convert):
+    out = convert(fsdp1(fsdp_backward_prefetch_policy="BACKWARD_PRE"), "fsdp2")
+    assert "fsdp_backward_prefetch_policy" not in out.fsdp
+    assert out.noted("left out", "old spelling")
+
+
+def test_section_alone_identifies_the_source(convert):
+    out = convert("num_processes: 2\nfsdp_config:\n  fsdp_sharding_strategy: FULL_SHARD\n", "deepspeed")
+    assert out.data["distributed_type"] == "DEEPSPEED" and out.ds["zero_stage"] == 3
+    assert out.text.startswith("distributed_type: DEEPSPEED\n")

@@ -145,6 +145,9 @@ FSDP_ONLY: dict[str, Unmapped] = {
     "fsdp_activation_checkpointing": Unmapped(
         "no DeepSpeed key in an Accelerate config; turn on gradient checkpointing in the training code, "
         "e.g. model.gradient_checkpointing_enable()", f"{REF_7} activation checkpointing"),
+    "fsdp_backward_prefetch_policy": Unmapped(
+        "the old spelling of fsdp_backward_prefetch, ignored since Accelerate 1.0; DeepSpeed always "
+        "prefetches (guide: Prefetching)", "reference §2 fsdp_backward_prefetch (old spelling), §6 v1.0.0"),
     "fsdp_ignored_modules": Unmapped(
         "DeepSpeed has no way to leave modules unpartitioned from an Accelerate config",
         "reference §2 fsdp_ignored_modules (FSDP only); reference §3 has no counterpart"),
@@ -177,6 +180,9 @@ FSDP1_ONLY: dict[str, Unmapped] = {
     "fsdp_backward_prefetch": Unmapped(f"FSDP2 always overlaps like BACKWARD_PRE ({GUIDE_FSDP2})", _T30),
     "fsdp_forward_prefetch": Unmapped(f"not implemented in FSDP2 ({GUIDE_FSDP2})", _T30),
     "fsdp_use_orig_params": Unmapped(f"FSDP2 always works on the original parameters ({GUIDE_FSDP2})", _T30),
+    "fsdp_backward_prefetch_policy": Unmapped(
+        "the old spelling of fsdp_backward_prefetch, ignored since Accelerate 1.0; FSDP2 has no "
+        f"prefetch setting ({GUIDE_FSDP2})", f"reference §2 (old spelling, removed v1.0.0); {_T30}"),
     "fsdp_sync_module_states": Unmapped(
         f"redundant in FSDP2 ({GUIDE_FSDP2}); its launch default, true, keeps accelerate launch's "
         "cpu_ram_efficient_loading check satisfied", f"{_T30}; reference A15 (utils/launch.py)"),

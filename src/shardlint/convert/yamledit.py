@@ -63,7 +63,10 @@ def apply(text: str, plan: Plan) -> str:
     yaml, indent = _yaml(text)
     root = yaml.load(text)
     scrub_notes(root)
-    root["distributed_type"] = plan.distributed_type
+    if "distributed_type" in root:
+        root["distributed_type"] = plan.distributed_type
+    else:
+        root.insert(0, "distributed_type", plan.distributed_type)
     if plan.in_place and isinstance(root.get(plan.section), CommentedMap):
         carried = _edit_in_place(root[plan.section], plan, indent)
     else:
