@@ -167,3 +167,20 @@ def test_atomic_write_failure_leaves_file_and_no_temp(tmp_path, monkeypatch):
         write_atomic(target, "a: 2\n")
     assert target.read_text() == "a: 1\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]
+
+
+def test_read_only_file_is_not_written_and_fix_report_says_so(tmp_path, monkeypatch):
+    from shardlint.fixes import atomic
+    from shardlint.fixes.run import fix_report
+    from shardlint.lint import lint_paths
+
+    target = tmp_path / "fsdp.yaml"
+    text = "distributed_type: FSDP\nfsdp_config:\n  fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP\n"
+    target.write_text(text)
+    os.chmod(target, 0o444)
+    monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)  # as for a non-root user
+    report = lint_paths([str(target)], LintOptions())
+    summary = fix_report(report, LintOptions(), unsafe=True, write=True)
+    assert summary.write_failed and summary.fixed == 0
+    assert summary.notes == [f"{target}: not written: the file is read-only"]
+    assert target.read_text() == text

@@ -112,3 +112,4 @@ def test_output_file_gets_the_report_of_what_remains(tmp_path):
                          "fsdp.yaml", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout == ""
     assert json.loads((tmp_path / "out" / "r.json").read_text())["files"][0]["diagnostics"] == []
+

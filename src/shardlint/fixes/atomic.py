@@ -1,12 +1,13 @@
 """Write a fixed file atomically: a temporary file beside it, then ``os.replace``.
 
 Readers see the old file or the new one, never half of either.  The file's
-permission bits are kept, a UTF-8 byte-order mark is kept, and a symlink is
-followed so the link itself stays a link.
+permission bits are kept, a UTF-8 byte-order mark is kept, a symlink is
+followed so the link itself stays a link, and a read-only file is left alone.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -19,6 +20,8 @@ def write_atomic(path: Path, text: str) -> None:
     """Replace ``path``'s contents with ``text`` (UTF-8, as it was read)."""
     target = Path(os.path.realpath(path))
     info = target.stat()
+    if not os.access(target, os.W_OK):  # a read-only file says "do not change me"; rename would
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     with target.open("rb") as handle:
         bom = handle.read(len(_BOM)) == _BOM
     data = (_BOM if bom else b"") + text.encode("utf-8")

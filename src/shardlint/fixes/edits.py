@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from difflib import SequenceMatcher
 from typing import Any, Callable, Iterable
 
 from shardlint.diagnostics import TextEdit
@@ -118,6 +117,8 @@ def chain(doc: Document, operations: Iterable[Operation]) -> list[TextEdit]:
 
 def edits_between(doc: Document, new_text: str) -> list[TextEdit]:
     """Line-wise edits that turn ``doc.text`` into ``new_text`` (one per changed hunk)."""
+    from difflib import SequenceMatcher
+
     old_lines, new_lines = _lines(doc.text), _lines(new_text)
     starts = [0]
     for line in old_lines:
