@@ -149,6 +149,24 @@ def test_target_and_deepspeed_runner_reach_the_lint_options(tmp_path: Path) -> N
 
 # --- the command line over the configuration ---------------------------------------------------
 
+def test_runner_and_target_flags_beat_the_file_even_at_their_defaults(tmp_path: Path) -> None:
+    import argparse
+
+    from shardlint.settings.cli import add_arguments, options_from_args
+
+    _pyproject(tmp_path, 'target = {accelerate = "1.6"}\ndeepspeed-runner = "deepspeed"')
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fail-level")
+    parser.add_argument("--target")
+    parser.add_argument("--deepspeed-runner")
+    add_arguments(parser)
+    args = parser.parse_args(["--config", str(tmp_path / "pyproject.toml"),
+                              "--deepspeed-runner", "trainer", "--target", "accelerate=1.10"])
+    options = options_from_args(args)
+    resolved = options_for(options, settings_for(tmp_path / "a.yaml", options))
+    assert (resolved.deepspeed_runner, resolved.target) == ("trainer", {"accelerate": "1.10"})
+
+
 @pytest.mark.parametrize(("flags", "expected"), [
     ([], []),
     (["--extend-select", "SL002"], ["SL002"]),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from shardlint.diagnostics import Severity
 from shardlint.options import LintOptions
+from shardlint.settings.loader import parse_target
 from shardlint.settings.model import ConfigError, Settings
 from shardlint.settings.resolve import settings_in
 from shardlint.settings.selectors import SelectionLayer, check_selector
@@ -45,9 +46,17 @@ def _overrides(args: argparse.Namespace) -> Settings | None:
     ignore = _selectors("--ignore", args.ignore)
     fail_level = Severity.parse(args.fail_level) if args.fail_level else None
     selection = SelectionLayer(select, extend, ignore) if select is not None or extend or ignore else None
-    if selection is None and fail_level is None:
+    target = None
+    if getattr(args, "target", None):
+        try:
+            target = parse_target(args.target)
+        except ValueError as exc:
+            raise ConfigError(f"--target: {exc}") from None
+    runner = getattr(args, "deepspeed_runner", None)  # the flag, even at its default, beats the file
+    if selection is None and fail_level is None and target is None and runner is None:
         return None
-    return Settings(source="command line", selection=selection, fail_level=fail_level)
+    return Settings(source="command line", selection=selection, fail_level=fail_level, target=target,
+                    deepspeed_runner=runner)
 
 
 def options_from_args(args: argparse.Namespace) -> LintOptions:
