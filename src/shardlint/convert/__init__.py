@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shardlint.convert.notes import Note, summary
-from shardlint.convert.plan import TARGETS, Target, build_plan
+from shardlint.convert.model import TARGETS, Target
+from shardlint.convert.plan import build_plan
 from shardlint.convert.settings import ConvertError, read_settings
 
 __all__ = ["TARGETS", "Conversion", "ConvertError", "Note", "Target", "convert_text"]

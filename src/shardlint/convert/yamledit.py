@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from shardlint.convert.notes import BLOCK_HEADER, BLOCK_INDENT, comment_block
-from shardlint.convert.plan import Entry, Plan
+from shardlint.convert.model import Entry, Plan
 
 
 def _yaml(text: str) -> tuple[YAML, int]:

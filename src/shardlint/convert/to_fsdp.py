@@ -1,0 +1,175 @@
+"""DeepSpeed -> FSDP (1 or 2), and FSDP1 <-> FSDP2 in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shardlint.convert import table
+from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED, Entry, Plan, came_from,
+                                     shown_value)
+from shardlint.convert.notes import Note
+from shardlint.convert.settings import Settings
+
+
+def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
+    notes, sec, row = list(s.notes), s.section, s.sharding
+    plan = Plan(f"DeepSpeed -> FSDP{version}", "FSDP", "fsdp_config", [], drop_sections=["deepspeed_config"],
+                notes=notes)
+    sharding_from = came_from(s, "sharding")
+    approximation = row.fsdp1_note if version == 1 else row.fsdp2_note
+    if approximation:
+        notes.append(Note("approximated", f"ZeRO-{row.zero_stage}", approximation))
+    plan.entries.append(Entry("fsdp_version", version))
+    if version == 1:
+        plan.entries.append(Entry("fsdp_sharding_strategy", row.fsdp1, sharding_from))
+    else:
+        plan.entries.append(Entry("fsdp_reshard_after_forward", row.fsdp2, sharding_from))
+    offload = s.offload_params or s.offload_optimizer
+    plan.entries.append(Entry("fsdp_offload_params", offload, came_from(s, "offload")))
+    if s.offload_params != s.offload_optimizer:
+        notes.append(Note("approximated", "deepspeed_config offload",
+                          "FSDP offload is all or nothing: parameters, gradients and optimizer state all "
+                          "go to CPU (guide: Offloading)"))
+    plan.entries.append(Entry("fsdp_auto_wrap_policy", "TRANSFORMER_BASED_WRAP",
+                              "FSDP needs a wrap policy (guide: Model)"))
+    if version == 1:
+        plan.entries.append(Entry("fsdp_backward_prefetch", "BACKWARD_PRE",
+                                  "DeepSpeed always prefetched (guide: Prefetching)"))
+    loading = s.efficient_loading if row.zero_stage == 3 else True
+    plan.entries.append(Entry("fsdp_cpu_ram_efficient_loading", loading,
+                              came_from(s, "loading") if row.zero_stage == 3 else "FSDP's launch default"))
+    if row.zero_stage < 3:
+        notes.append(Note("approximated", "fsdp_cpu_ram_efficient_loading",
+                          f"ZeRO-{row.zero_stage} has no memory-efficient loading; FSDP's launch default "
+                          "(true: rank 0 loads the weights, FSDP broadcasts them) is written "
+                          "(guide: Model Loading)"))
+    if version == 1:
+        plan.entries.append(Entry("fsdp_sync_module_states", True,
+                                  "required with cpu_ram_efficient_loading (guide: Model Loading; accelerate launch checks it)"))
+    state_dict = "FULL_STATE_DICT" if s.full_state_dict else "SHARDED_STATE_DICT"
+    plan.entries.append(Entry("fsdp_state_dict_type", state_dict,
+                              came_from(s, "checkpoint") or "DeepSpeed checkpoints are sharded"))
+    if version == 1:
+        plan.entries.append(Entry("fsdp_use_orig_params", True, "transparent in DeepSpeed "
+                                  "(guide: Parameters Summoning)"))
+    for key in sec.values:
+        if key in DEEPSPEED_MAPPED:
+            continue
+        unmapped = table.DEEPSPEED_ONLY.get(key)
+        reason = unmapped.reason if unmapped else "not a deepspeed_config key Accelerate reads, so it had no effect"
+        notes.append(Note("left out", sec.where(key) + f" {shown_value(sec, key)}", reason))
+    if s.linked is not None:
+        notes.append(Note("check", "deepspeed_config.deepspeed_config_file",
+                          f"{s.linked.written} is no longer used: its ZeRO stage, offload, 16-bit save "
+                          "and precision were read into the keys above; everything else it holds is listed "
+                          "under \"left out\""))
+    if isinstance(data.get("fsdp_config"), dict):
+        notes.append(Note("left out", "fsdp_config (old section)",
+                          "DeepSpeed ignored it; replaced by the converted section"))
+    _precision_to_fsdp(s, plan)
+    _parallelism_to_fsdp(data, plan, version)
+    fp8 = data.get("fp8_config")
+    if isinstance(fp8, dict) and str(fp8.get("backend", fp8.get("fp8_backend", ""))).upper() == "MSAMP":
+        notes.append(Note("check", "fp8_config.backend: MSAMP",
+                          "MS-AMP works with DeepSpeed only; FSDP raises NotImplementedError"))
+    return plan
+
+
+def _precision_to_fsdp(s: Settings, plan: Plan) -> None:
+    if s.mixed_precision_from_json:
+        plan.top_level["mixed_precision"] = s.mixed_precision
+        plan.notes.append(Note("check", "mixed_precision",
+                               f"{s.mixed_precision}, {came_from(s, 'precision')}: Accelerate forbids it in a YAML "
+                               "beside a deepspeed_config_file, FSDP needs it here"))
+    mp = str(s.mixed_precision).lower() if s.mixed_precision not in (None, False) else "no"
+    if mp == "no":
+        plan.notes.append(Note("check", "mixed_precision (no)",
+                               "DeepSpeed trained in fp32; FSDP without mixed precision trains and keeps the "
+                               "optimizer in the dtype the model is loaded in (torch_dtype) "
+                               f"({table.PRECISION_SOURCE})"))
+
+
+def _parallelism_to_fsdp(data: dict[str, Any], plan: Plan, version: int) -> None:
+    parallelism = data.get("parallelism_config")
+    if not isinstance(parallelism, dict):
+        return
+    for key in parallelism:
+        if version == 2 and key in table.FSDP2_PARALLELISM:
+            continue
+        plan.parallelism_remove.append(key)
+        why = ("parallelism_config is FSDP2-only" if version == 1 else
+               "DeepSpeed sequence parallelism (ALST/Ulysses) needs DeepSpeed; FSDP2's closest is context "
+               "parallelism, parallelism_config_cp_size")
+        plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
+                               f"{why} ({table.PARALLELISM_SOURCE})"))
+
+
+
+# ---------------------------------------------------------------- FSDP1 <-> FSDP2
+def fsdp_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
+    notes, sec, row = list(s.notes), s.section, s.sharding
+    plan = Plan(f"FSDP{3 - version} -> FSDP{version}", "FSDP", "fsdp_config", [], in_place=True, notes=notes)
+    plan.entries.append(Entry("fsdp_version", version))
+    if version == 2:
+        _fsdp1_to_fsdp2(s, plan, row)
+    else:
+        _fsdp2_to_fsdp1(s, data, plan, row)
+    if "fsdp_state_dict_type" not in sec.values:
+        default = table.FSDP_DEFAULT_STATE_DICT[3 - version]
+        plan.entries.append(Entry("fsdp_state_dict_type", default,
+                                  f"FSDP{3 - version}'s default; FSDP{version} defaults to "
+                                  f"{table.FSDP_DEFAULT_STATE_DICT[version]}"))
+    for key in sec.values:
+        if key not in FSDP_SHARED and key not in FSDP_MAPPED and key not in table.FSDP1_ONLY:
+            notes.append(Note("check", sec.where(key), "not an fsdp_config key Accelerate reads; kept as is"))
+    return plan
+
+
+def _fsdp1_to_fsdp2(s: Settings, plan: Plan, row: table.Sharding) -> None:
+    sec = s.section
+    source_key = "fsdp_sharding_strategy" if "fsdp_sharding_strategy" in sec.values else None
+    if "fsdp_reshard_after_forward" in sec.values:
+        if source_key:
+            plan.remove_keys.append(sec.actual[source_key])
+        source_key = "fsdp_reshard_after_forward"
+    plan.entries.append(Entry("fsdp_reshard_after_forward", row.fsdp2, came_from(s, "sharding"),
+                              replaces=sec.actual.get(source_key) if source_key else None))
+    if row.fsdp2_note:
+        plan.notes.append(Note("approximated", f"{row.name}", row.fsdp2_note))
+    for key, unmapped in table.FSDP1_ONLY.items():
+        if key in sec.values:
+            plan.remove_keys.append(sec.actual[key])
+            plan.notes.append(Note("left out", sec.where(key) + f" {shown_value(sec, key)}", unmapped.reason))
+    state_dict = sec.values.get("fsdp_state_dict_type")
+    if state_dict is not None and str(state_dict).upper() in ("LOCAL_STATE_DICT", "2"):
+        plan.entries.append(Entry("fsdp_state_dict_type", "SHARDED_STATE_DICT", "FSDP2 has no LOCAL_STATE_DICT"))
+        plan.notes.append(Note("approximated", sec.where("fsdp_state_dict_type"),
+                               "Accelerate rejects LOCAL_STATE_DICT with FSDP2; SHARDED_STATE_DICT is the "
+                               "closest (guide: FSDP1 vs FSDP2)"))
+
+
+def _fsdp2_to_fsdp1(s: Settings, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
+    sec = s.section
+    replaces = sec.actual.get("fsdp_reshard_after_forward")
+    if "fsdp_sharding_strategy" in sec.values:
+        if replaces:
+            plan.remove_keys.append(replaces)
+        replaces = sec.actual["fsdp_sharding_strategy"]
+    plan.entries.append(Entry("fsdp_sharding_strategy", row.fsdp1, came_from(s, "sharding"), replaces=replaces))
+    if row in (table.HYBRID_SHARD, table.HYBRID_SHARD_ZERO2):
+        for key in ("parallelism_config_dp_replicate_size", "parallelism_config_dp_shard_size"):
+            if key in data["parallelism_config"]:
+                plan.parallelism_remove.append(key)
+        plan.notes.append(Note("approximated", "parallelism_config", f"the HSDP mesh becomes {row.fsdp1}, "
+                               "which replicates across nodes and shards within a node"))
+    parallelism = data.get("parallelism_config")
+    for key in parallelism if isinstance(parallelism, dict) else ():
+        if key not in plan.parallelism_remove:
+            plan.parallelism_remove.append(key)
+            plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
+                                   f"parallelism_config is FSDP2-only ({table.PARALLELISM_SOURCE})"))
+    plan.entries += [
+        Entry("fsdp_backward_prefetch", "BACKWARD_PRE", "FSDP2 always overlapped like BACKWARD_PRE"),
+        Entry("fsdp_sync_module_states", True, "accelerate launch requires it with cpu_ram_efficient_loading"),
+        Entry("fsdp_use_orig_params", True, "FSDP2 always used the original parameters"),
+    ]
