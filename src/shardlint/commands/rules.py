@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [{"code": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary,
                  "applies-to": sorted(r.applies_to), "check": "builtin" if r.builtin else "declarative",
-                 "fix": r.fix is not None, "docs": r.docs_url} for r in rules]
+                 "fix": r.has_fix, "docs": r.docs_url} for r in rules]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return 0
     width = max((len(r.name) for r in rules), default=0)

@@ -46,8 +46,9 @@ class RuleSet:
         self.by_id = {r.id: r for r in self.rules}
         for rule in self.rules:
             if not rule.builtin:
-                for kind in rule.applies_to:
-                    self.by_kind.setdefault(kind, []).append(rule)
+                for kind in ("accelerate", "deepspeed"):
+                    if kind in rule.applies_to or "any" in rule.applies_to:
+                        self.by_kind.setdefault(kind, []).append(rule)
 
 
 def rules_root() -> Path:
@@ -125,9 +126,9 @@ def bundle_text(bundle: dict[str, Any]) -> str:
     return json.dumps(bundle, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _compile(path: Path, spec: dict[str, Any]) -> Rule:
+def _compile(path: Path, spec: dict[str, Any], lazy: bool = False) -> Rule:
     try:
-        return compile_rule(spec)
+        return compile_rule(spec, lazy)
     except RuleError as exc:
         raise RuleFileError(path, str(exc)) from None
 
@@ -139,15 +140,25 @@ def _installed(root: Path) -> bool:
 
 @cache
 def load_ruleset() -> RuleSet:
+    """Every rule, compiled once per process: from the bundle while it is current, else the YAML files."""
     root = rules_root()
-    bundle_path = root / BUNDLE_NAME
-    if bundle_path.is_file():
-        bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
-        fresh = bundle.get("format") == BUNDLE_FORMAT and (
-            _installed(root) or bundle.get("fingerprint") == fingerprint(rule_files(root), root))
-        if fresh:
-            return RuleSet([_compile(bundle_path, spec) for spec in bundle["rules"]])
+    ruleset = ruleset_from_bundle(root / BUNDLE_NAME, None if _installed(root) else root)
+    if ruleset is not None:
+        return ruleset
     return RuleSet([_compile(path, spec) for path, spec in read_rule_files(root)])
+
+
+def ruleset_from_bundle(bundle_path: Path, sources: Path | None) -> RuleSet | None:
+    """The bundle's rules; ``None`` when it is missing, of another format, or (given ``sources``)
+    out of date with the rule files there."""
+    if not bundle_path.is_file():
+        return None
+    bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
+    if bundle.get("format") != BUNDLE_FORMAT:
+        return None
+    if sources is not None and bundle.get("fingerprint") != fingerprint(rule_files(sources), sources):
+        return None
+    return RuleSet([_compile(bundle_path, spec, lazy=True) for spec in bundle["rules"]])
 
 
 def find_rule_spec(code: str) -> tuple[Path, dict[str, Any]] | None:

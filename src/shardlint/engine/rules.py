@@ -38,17 +38,22 @@ class Rule:
     at_part: str = "key"
     message: Renderer | None = None
     fix: FixBuilder | None = None
+    has_fix: bool = False
+    pending: dict[str, Any] | None = None  # a bundled rule's spec, compiled on first use
 
     @property
     def docs_url(self) -> str:
         return f"{DOCS_BASE}{self.id}.md"
 
     def applies(self, ctx: Context) -> bool:
-        if ctx.kind not in self.applies_to:
+        if ctx.kind not in self.applies_to and "any" not in self.applies_to:
             return False
         return all(satisfies(ctx.target[lib], spec) for lib, spec in self.versions.items())
 
     def evaluate(self, ctx: Context) -> list[Diagnostic]:
+        if self.pending is not None:
+            _compile_checks(self, self.pending)
+            self.pending = None
         assert self.when is not None and self.message is not None
         out = []
         for actual, value, bindings in self._targets(ctx):
@@ -78,15 +83,20 @@ class Rule:
                           ctx.doc.range(actual, part), format_path(actual), fixes, self.docs_url)
 
 
-def compile_rule(spec: dict[str, Any]) -> Rule:
-    """Build a Rule from a rule file's mapping (already checked against the rule schema)."""
+def compile_rule(spec: dict[str, Any], lazy: bool = False) -> Rule:
+    """Build a Rule from a rule file's mapping (already checked against the rule schema).
+
+    ``lazy`` defers compiling the predicate, message and fix to the rule's first
+    evaluation; only for rules from the bundle, which were compiled when it was built.
+    """
     rule_id = spec.get("id", "?")
     try:
         rule = Rule(
             id=rule_id, name=spec["name"], severity=Severity.parse(spec["severity"]),
             applies_to=frozenset(spec["applies-to"]), summary=spec.get("summary", ""),
             builtin=spec.get("check", "declarative") == "builtin",
-            versions=dict(spec.get("versions") or {}), supersedes=tuple(spec.get("supersedes") or ()))
+            versions=dict(spec.get("versions") or {}), supersedes=tuple(spec.get("supersedes") or ()),
+            has_fix=bool(spec.get("fix")))
         for spec_text in rule.versions.values():
             parse_specifier(spec_text)
         if rule.builtin:
@@ -94,18 +104,25 @@ def compile_rule(spec: dict[str, Any]) -> Rule:
         for required in ("when", "at", "message"):
             if required not in spec:
                 raise RuleError(f"a declarative rule needs '{required}'")
-        rule.when = compile_predicate(spec["when"])
-        at = spec["at"] if isinstance(spec["at"], list) else [spec["at"]]
-        rule.at = tuple(paths.parse_path(p) for p in at)
-        if len(rule.at) > 1 and any(paths.has_wildcards(p) for p in rule.at):
-            raise RuleError("'at' with wildcards must be a single path")
-        rule.at_part = spec.get("at-part", "key")
-        rule.message = compile_template(spec["message"])
-        if spec.get("fix"):
-            rule.fix = compile_fix(spec["fix"])
+        if lazy:
+            rule.pending = spec
+        else:
+            _compile_checks(rule, spec)
         return rule
     except RuleError as exc:
         raise RuleError(f"rule {rule_id}: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
         detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise RuleError(f"rule {rule_id}: {detail}") from None
+
+
+def _compile_checks(rule: Rule, spec: dict[str, Any]) -> None:
+    rule.when = compile_predicate(spec["when"])
+    at = spec["at"] if isinstance(spec["at"], list) else [spec["at"]]
+    rule.at = tuple(paths.parse_path(p) for p in at)
+    if len(rule.at) > 1 and any(paths.has_wildcards(p) for p in rule.at):
+        raise RuleError("'at' with wildcards must be a single path")
+    rule.at_part = spec.get("at-part", "key")
+    rule.message = compile_template(spec["message"])
+    if spec.get("fix"):
+        rule.fix = compile_fix(spec["fix"])
