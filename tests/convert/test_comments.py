@@ -54,7 +54,7 @@ def test_comments_and_unrelated_keys_survive(convert):
 
 def test_indentation_of_the_file_is_kept(convert):
     out = convert(SOURCE, "deepspeed")
-    assert "    zero_stage: 3  # from fsdp_sharding_strategy: FULL_SHARD" in out.text.splitlines()
+    assert "    zero_stage: 3  # convert: from fsdp_sharding_strategy: FULL_SHARD" in out.text.splitlines()
 
 
 def test_in_place_conversion_keeps_comments_on_kept_keys(convert):
@@ -80,3 +80,26 @@ def test_section_at_the_end_of_the_file(convert):
     out = convert(text, "fsdp")
     assert out.text.rstrip().endswith("# end")
     assert "#   # big model" in out.text
+
+
+def test_own_end_of_line_notes_are_not_carried_back(convert):
+    there = convert(SOURCE, "deepspeed")
+    assert "  # convert: from fsdp_sharding_strategy: FULL_SHARD" in there.text
+    back = convert(there.text, "fsdp")
+    assert "convert: from fsdp_sharding_strategy" not in back.text  # the DeepSpeed section's notes went with it
+    again = convert(back.text, "fsdp2")  # in place: stale end-of-line notes of kept keys are dropped too
+    section = again.text.split("fsdp_config:")[1]
+    assert "fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP\n" in section  # its DeepSpeed -> FSDP1 note is gone
+    assert section.count("# convert:") == 1  # only the value this conversion wrote
+
+
+def test_suppression_comments_inside_the_section_are_not_carried(convert):
+    text = ("distributed_type: FSDP\nfsdp_config:\n  fsdp_sync_module_states: false  # shardlint: disable=FSDP100\n"
+            "num_processes: 2\n")
+    out = convert(text, "deepspeed")
+    assert "disable=FSDP100" not in out.text
+
+
+def test_windows_line_endings_are_kept(convert):
+    out = convert(SOURCE.replace("\n", "\r\n"), "deepspeed")
+    assert out.text.count("\r\n") == out.text.count("\n")

@@ -13,6 +13,9 @@ KINDS: tuple[NoteKind, ...] = ("approximated", "left out", "check")
 # BLOCK_INDENT.  A later conversion recognises and replaces the block (see yamledit.scrub_notes).
 BLOCK_HEADER = "# shardlint convert"
 BLOCK_INDENT = "#  "
+# End-of-line comments a conversion writes start with this; a later conversion drops them
+# (they describe the previous source) instead of carrying them as the user's comments.
+EOL_MARK = "convert:"
 WIDTH = 100
 
 

@@ -18,7 +18,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from shardlint.convert.notes import BLOCK_HEADER, BLOCK_INDENT, comment_block
+from shardlint.convert.notes import BLOCK_HEADER, BLOCK_INDENT, EOL_MARK, comment_block
 from shardlint.convert.model import Entry, Plan
 
 
@@ -77,7 +77,8 @@ def apply(text: str, plan: Plan) -> str:
     out = io.StringIO()
     yaml.dump(root, out)
     result = out.getvalue()
-    return result if result.endswith("\n") else result + "\n"
+    result = result if result.endswith("\n") else result + "\n"
+    return result.replace("\n", "\r\n") if "\r\n" in text else result
 
 
 # ---------------------------------------------------------------- sections
@@ -92,7 +93,7 @@ def _new_section(entries: list[Entry], indent: int) -> CommentedMap:
 def _comment(section: CommentedMap, entry: Entry, indent: int) -> None:
     if entry.comment:
         width = len(pyyaml.safe_dump({entry.key: entry.value}, default_flow_style=False).rstrip("\n"))
-        section.yaml_add_eol_comment(entry.comment, entry.key, column=indent + width + 2)
+        section.yaml_add_eol_comment(f"{EOL_MARK} {entry.comment}", entry.key, column=indent + width + 2)
 
 
 def _replace_section(root: CommentedMap, plan: Plan, indent: int) -> list[str]:
@@ -219,7 +220,7 @@ def _apply_top_level(root: CommentedMap, plan: Plan) -> list[str]:
 
 # ---------------------------------------------------------------- comments
 def _tokens(node: Any):
-    """Every comment token in a round-trip tree, with the list or slot that holds it."""
+    """Every comment token in a round-trip tree."""
     if not isinstance(node, CommentedBase):
         return
     ca = node.ca
@@ -243,16 +244,24 @@ def _slot_tokens(slot: Any):
                 yield token
 
 
+_SUPPRESSION = re.compile(r"#\s*shardlint\s*:", re.IGNORECASE)
+
+
 def _comment_lines(node: Any, extra: tuple[CommentToken, ...] = ()) -> list[str]:
-    """The user's comments inside a section that is going away, one per line, as written."""
+    """The user's comments inside a section that is going away, one per line, as written.
+    Suppression comments are not carried: the keys they silenced are gone."""
     lines: list[str] = []
     tokens = {id(token): token for token in (*extra, *_tokens(node))}
     for token in tokens.values():
         for line in token.value.split("\n"):
             line = line.strip()
-            if line.startswith("#") and not line.startswith(BLOCK_HEADER):
+            if line.startswith("#") and not _ours(line) and not _SUPPRESSION.search(line):
                 lines.append(line)
     return lines
+
+
+def _ours(line: str) -> bool:
+    return line.startswith(BLOCK_HEADER) or line.lstrip("# ").startswith(EOL_MARK)
 
 
 def _item_tokens(mapping: CommentedMap, key: str) -> tuple[CommentToken, ...]:
@@ -262,8 +271,11 @@ def _item_tokens(mapping: CommentedMap, key: str) -> tuple[CommentToken, ...]:
 
 
 def scrub_notes(root: Any) -> None:
-    """Drop the note block of an earlier conversion, so notes never pile up."""
+    """Drop the note block and end-of-line notes of an earlier conversion, so notes never pile up."""
     for token in _tokens(root):
+        first, newline, rest = token.value.partition("\n")
+        if first.lstrip("# ").startswith(EOL_MARK):
+            token.value = newline + rest if rest.strip() else newline
         if BLOCK_HEADER not in token.value:
             continue
         kept, inside = [], False
