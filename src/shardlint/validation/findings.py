@@ -201,7 +201,9 @@ class FindingBuilder:
                  else "fails on the string")
         message = (f'`{shown}` is "auto", which neither the Hugging Face Trainer nor Accelerate fills here: '
                    f'Accelerate stops with "`{shown}` not found in kwargs", and DeepSpeed alone {alone}; write a value')
-        return self._make(failure.kind, message, path, self.doc.range(path, "value"))
+        declared = self._property_schema(path) or failure.schema
+        only_strings = self.validator.natural_types(declared) == {"string"}
+        return self._make("value" if only_strings else "type", message, path, self.doc.range(path, "value"))
 
     def _in_validated_section(self, path: KeyPath) -> bool:
         """True when an enclosing object below the top level refuses unknown keys (a pydantic model)."""
@@ -214,6 +216,16 @@ class FindingBuilder:
                 return True
             node = node.get("properties", {}).get(key)
         return False
+
+    def _property_schema(self, path: KeyPath) -> Schema | None:
+        """The schema declared for the key at ``path`` (following $ref and object branches)."""
+        node: Schema | None = self.validator.root
+        for key in path:
+            node = self._object_schema(node)
+            if node is None:
+                return None
+            node = node.get("properties", {}).get(key)
+        return node
 
     def _object_schema(self, node: Schema | None) -> Schema | None:
         if node is None:
