@@ -220,3 +220,35 @@ def test_quote_scalar(tmp_path, raw, quoted):
 def test_quote_scalar_leaves_quoted_and_json_alone(tmp_path):
     assert quote_scalar(load(tmp_path, "a: 'no'\n"), ("a",)) == []
     assert quote_scalar(load(tmp_path, '{"a": "no"}', "c.json"), ("a",)) == []
+
+
+ANCHORS = """\
+base: &b
+  x: 1
+other:
+  <<: *b
+  z: 3
+alias: *b
+v: &v 5
+w: *v
+"""
+
+
+@pytest.mark.parametrize("path", [("other", "x"), ("alias", "x"), ("alias",), ("v",), ("w",), ("base",)])
+def test_no_edit_reaches_through_anchors_aliases_or_merges(tmp_path, path):
+    doc = load(tmp_path, ANCHORS)
+    assert set_value(doc, path, 9) == []
+    assert remove_key(doc, path) == []
+    assert rename_key(doc, path, "q") == []
+    assert set_value(doc, path + ("new",), 1) == []
+
+
+def test_own_keys_beside_a_merge_stay_editable(tmp_path):
+    doc = load(tmp_path, ANCHORS)
+    assert applied(doc, set_value(doc, ("other", "z"), 4)) == ANCHORS.replace("z: 3", "z: 4")
+    assert applied(doc, set_value(doc, ("other", "n"), 1)) == ANCHORS.replace("z: 3\n", "z: 3\n  n: 1\n")
+    root_merge = "base: &b\n  x: 1\n<<: *b\ny: 2\n"
+    doc = load(tmp_path, root_merge)
+    assert set_value(doc, ("x",), 5) == []
+    assert set_value(doc, ("base", "x"), 5) == []  # the anchor's own value feeds the merge too
+    assert applied(doc, set_value(doc, ("y",), 3)) == root_merge.replace("y: 2", "y: 3")

@@ -40,14 +40,14 @@ def set_value(doc: Document, path: KeyPath, value: Any) -> list[TextEdit]:
     """
     layout = _Layout(doc)
     if path in doc.positions:
-        if doc.get(path) == value and type(doc.get(path)) is type(value):
+        if doc.get(path) == value and type(doc.get(path)) is type(value) or not layout.editable(path):
             return []
         return layout.replace_value(path, value)
     depth = len(path) - 1
     while depth > 0 and path[:depth] not in doc.positions:
         depth -= 1
     parent, rest = path[:depth], path[depth:]
-    if any(isinstance(part, int) for part in rest) or parent not in doc.positions:
+    if any(isinstance(part, int) for part in rest) or parent not in doc.positions or not layout.editable(parent):
         return []
     for key in reversed(rest[1:]):
         value = {key: value}
@@ -58,7 +58,8 @@ def remove_key(doc: Document, path: KeyPath) -> list[TextEdit]:
     """Delete ``path`` with its whole block; whole-line comments inside it are kept."""
     if not path or isinstance(path[-1], int) or path not in doc.positions:
         return []
-    return _Layout(doc).remove(path)
+    layout = _Layout(doc)
+    return layout.remove(path) if layout.editable(path) else []
 
 
 def rename_key(doc: Document, path: KeyPath, new_name: str) -> list[TextEdit]:
@@ -67,6 +68,8 @@ def rename_key(doc: Document, path: KeyPath, new_name: str) -> list[TextEdit]:
     if node is None or node.key is None or path[-1] == new_name:
         return []
     layout = _Layout(doc)
+    if not layout.editable(path):
+        return []
     old = doc.text[node.key.start:node.key.end]
     if doc.syntax == "json":
         new = json.dumps(new_name, ensure_ascii=False)
@@ -79,7 +82,8 @@ def replace_value_text(doc: Document, path: KeyPath, text: str) -> list[TextEdit
     """Replace the value of ``path`` with ``text`` verbatim (it must fit there)."""
     if path not in doc.positions:
         return []
-    return _Layout(doc).replace_text(path, text)
+    layout = _Layout(doc)
+    return layout.replace_text(path, text) if layout.editable(path) else []
 
 
 def quote_scalar(doc: Document, path: KeyPath) -> list[TextEdit]:
@@ -88,9 +92,10 @@ def quote_scalar(doc: Document, path: KeyPath) -> list[TextEdit]:
     if doc.syntax != "yaml" or node is None or node.style != "" or node.value.start == node.value.end:
         return []
     raw = doc.text[node.value.start:node.value.end]
-    if "\n" in raw:
+    layout = _Layout(doc)
+    if "\n" in raw or not layout.editable(path):
         return []
-    return [_Layout(doc).edit(node.value.start, node.value.end, _yaml_scalar(raw, quote="'"))]
+    return [layout.edit(node.value.start, node.value.end, _yaml_scalar(raw, quote="'"))]
 
 
 def chain(doc: Document, operations: Iterable[Operation]) -> list[TextEdit]:
@@ -212,6 +217,31 @@ class _Layout:
     @staticmethod
     def _start(node: Node) -> int:
         return node.key.start if node.key is not None else node.value.start
+
+    def editable(self, path: KeyPath) -> bool:
+        """False where an edit would reach through a YAML anchor, alias, tag or merge key.
+
+        An aliased or merged node's position is where its anchor sits, so editing it
+        there would change every place that refers to it.
+        """
+        if self.json:
+            return True
+        for depth in range(1, len(path) + 1):
+            here = path[:depth]
+            node = self.doc.positions.get(here)
+            if node is None or node.key is None:
+                return node is not None or depth == len(path)
+            if self.text[node.value.start:node.value.start + 1] in ("&", "!", "*") \
+                    or node.value.start < node.key.start:  # anchored, tagged, or an alias
+                return False
+            parent = self.doc.positions[here[:-1]].value
+            if not parent.start <= node.key.start < max(parent.end, parent.start + 1):
+                return False  # merged in from elsewhere
+            for sibling in self.children.get(here[:-1], []):
+                span = self.doc.positions[sibling].value
+                if sibling != here and span.start <= node.key.start < span.end:
+                    return False  # merged in from an anchor defined beside it
+        return True
 
     # offsets
     def edit(self, start: int, end: int, new_text: str) -> TextEdit:
