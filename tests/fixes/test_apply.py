@@ -184,3 +184,10 @@ def test_read_only_file_is_not_written_and_fix_report_says_so(tmp_path, monkeypa
     assert summary.write_failed and summary.fixed == 0
     assert summary.notes == [f"{target}: not written: the file is read-only"]
     assert target.read_text() == text
+
+
+def test_insertions_at_one_point_within_a_fix_keep_their_order():
+    both = fix(edit(1, 0, 0, "a: 0\n"), edit(1, 0, 0, "b: 0\n"))
+    result = apply_fixes(TEXT, [both])
+    assert result.text == "alpha: 1\na: 0\nb: 0\nbeta: 2\ngamma: 3\n" and result.applied == [both]
+    assert apply_edits(TEXT, list(both.edits)) == result.text

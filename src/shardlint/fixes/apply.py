@@ -22,13 +22,17 @@ class Applied:
     conflicting: list[Fix] = field(default_factory=list)  # overlapped an earlier fix
 
 
-def _overlaps(a: _Span, b: _Span) -> bool:
-    """True when the two edits cannot both be applied unambiguously."""
+def _overlaps(a: _Span, b: _Span, *, one_fix: bool = False) -> bool:
+    """True when the two edits cannot both be applied unambiguously.
+
+    Two insertions at one point are ordered within a fix (as listed), but from two
+    fixes their order would be a guess.
+    """
     if a == b:
         return False  # the same edit twice (two fixes agreeing) is applied once
     (a0, a1, _), (b0, b1, _) = a, b
     if a0 == a1 and b0 == b1:
-        return a0 == b0  # two insertions at one point: their order would be a guess
+        return a0 == b0 and not one_fix
     if a0 == a1:
         return b0 < a0 < b1
     if b0 == b1:
@@ -47,7 +51,7 @@ def apply_fixes(text: str, fixes: list[Fix]) -> Applied:
     accepted: list[_Span] = []
     for fix in fixes:
         spans = _spans(index, fix.edits)
-        inner_conflict = any(_overlaps(a, b) for i, a in enumerate(spans) for b in spans[i + 1:])
+        inner_conflict = any(_overlaps(a, b, one_fix=True) for i, a in enumerate(spans) for b in spans[i + 1:])
         if not spans or inner_conflict or any(_overlaps(s, t) for s in spans for t in accepted):
             result.conflicting.append(fix)
             continue
@@ -60,7 +64,7 @@ def apply_fixes(text: str, fixes: list[Fix]) -> Applied:
 def apply_edits(text: str, edits: list[TextEdit]) -> str:
     """Apply one consistent set of edits (say, a single fix); raises ValueError on overlap."""
     spans = _spans(TextIndex(text), edits)
-    if any(_overlaps(a, b) for i, a in enumerate(spans) for b in spans[i + 1:]):
+    if any(_overlaps(a, b, one_fix=True) for i, a in enumerate(spans) for b in spans[i + 1:]):
         raise ValueError("overlapping edits")
     return _splice(text, list(dict.fromkeys(spans)))
 
