@@ -249,7 +249,7 @@ def test_linked_json_without_precision_gives_quoted_no(convert, tmp_path):
 
 def test_missing_linked_json_is_said(convert):
     out = convert("distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: gone.json\n", "fsdp")
-    assert out.noted("check", "not found")
+    assert out.noted("check", "does not exist")
     assert out.fsdp["fsdp_sharding_strategy"] == "SHARD_GRAD_OP"
 
 
@@ -348,3 +348,20 @@ def test_section_alone_identifies_the_source(convert):
     out = convert("num_processes: 2\nfsdp_config:\n  fsdp_sharding_strategy: FULL_SHARD\n", "deepspeed")
     assert out.data["distributed_type"] == "DEEPSPEED" and out.ds["zero_stage"] == 3
     assert out.text.startswith("distributed_type: DEEPSPEED\n")
+
+
+def test_linked_json_is_found_like_the_linter_finds_it(convert, tmp_path):
+    # accelerate launch runs from the repository root: the path is relative to it, not to the YAML
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "z2.json").write_text('{"zero_optimization": {"stage": 2}, "bf16": {"enabled": true}}')
+    (tmp_path / "accelerate").mkdir()
+    text = "distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: configs/z2.json\n"
+    out = convert(text, "fsdp", name="accelerate/ds.yaml")
+    assert out.fsdp["fsdp_sharding_strategy"] == "SHARD_GRAD_OP" and out.data["mixed_precision"] == "bf16"
+
+
+def test_inline_json_value(convert):
+    text = ("distributed_type: DEEPSPEED\ndeepspeed_config:\n"
+            "  deepspeed_config_file: '{\"zero_optimization\": {\"stage\": 3}}'\n")
+    assert convert(text, "fsdp2").fsdp["fsdp_reshard_after_forward"] is True

@@ -43,6 +43,6 @@ def convert_text(text: str, target: Target, path: Path | None = None) -> Convers
         raise ConvertError(f"not a loadable config: {first}")
     if doc.syntax != "yaml" or detect_kind(doc) != "accelerate":
         raise ConvertError("only Accelerate YAML configs can be converted")
-    settings = read_settings(doc.data, path)
+    settings = read_settings(doc)
     plan = build_plan(settings, doc.data, target)
     return Conversion(apply(text, plan), plan.title, plan.notes)

@@ -13,6 +13,7 @@ from typing import Any
 
 from shardlint.convert import table
 from shardlint.convert.notes import Note
+from shardlint.document import Document
 
 _READ_ZERO_KEYS = ("stage", "offload_param", "offload_optimizer", "cpu_offload", "cpu_offload_param",
                    *table.JSON_GATHER_16BIT)
@@ -25,7 +26,6 @@ _AUTO_STAGE = table.DEEPSPEED_DEFAULT_STAGE
 @dataclass
 class LinkedConfig:
     written: str
-    path: Path | None = None
     stage: int = table.DEEPSPEED_DEFAULT_STAGE
     param_device: str = "none"
     optimizer_device: str = "none"
@@ -35,33 +35,30 @@ class LinkedConfig:
     notes: list[Note] = field(default_factory=list)
 
 
-def resolve(written: str, config_path: Path | None) -> Path | None:
-    """Beside the config first, then the working directory (Accelerate's own lookup)."""
-    candidates = [Path(written)]
-    if config_path is not None and not Path(written).is_absolute():
-        candidates.insert(0, config_path.parent / written)
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def read_linked(written: str, config_path: Path | None) -> LinkedConfig:
+def read_linked(doc: Document) -> LinkedConfig:
+    """Follow ``deepspeed_config_file`` the way the linter does (shardlint.engine.link: beside the
+    config, then up to the repository root, or inline JSON), then in the working directory,
+    where ``accelerate launch`` itself looks."""
+    from shardlint.engine.link import resolve
     from shardlint.loading.reader import Unreadable, read_document
 
     key = "deepspeed_config.deepspeed_config_file"
-    linked = LinkedConfig(written, resolve(written, config_path))
-    data: Any = None
-    if linked.path is not None:
+    link = resolve(doc)
+    written = str(doc.get(("deepspeed_config", "deepspeed_config_file")))
+    linked = LinkedConfig(link.value or written)
+    data: Any = link.document.data if link.document is not None else None
+    if data is None and Path(written).is_file():
         try:
-            doc = read_document(linked.path, str(linked.path))
-            data = doc.data if doc.loaded and not doc.load_diagnostics else None
+            found = read_document(Path(written), written)
+            data = found.data if found.loaded and not found.load_diagnostics else None
         except Unreadable:
             data = None
     if not isinstance(data, dict):
-        problem = "not found" if linked.path is None else "not a readable DeepSpeed JSON"
         linked.notes.append(Note("check", key,
-            f"{written} is {problem}, so its settings could not be carried over; converted with "
-            f"Accelerate's defaults instead (ZeRO-{linked.stage}, no offload, no 16-bit save, no "
-            "mixed precision): compare with the JSON by hand"))
-        linked.provenance["sharding"] = f"zero_stage: {linked.stage} (default; {written} unreadable)"
+            f"{link.problem or written + ' is not a readable DeepSpeed JSON'}; so its settings could not be "
+            f"carried over and Accelerate's defaults were used instead (ZeRO-{linked.stage}, no offload, no "
+            "16-bit save, no mixed precision): compare with the JSON by hand"))
+        linked.provenance["sharding"] = f"zero_stage: {linked.stage} (default; {linked.written} unreadable)"
         return linked
     _read_zero(linked, data, key)
     _read_precision(linked, data, key)

@@ -8,12 +8,12 @@ absent keys), so the conversion preserves behaviour, not just spelling.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from shardlint.convert import table
 from shardlint.convert.linked import LinkedConfig, read_linked
 from shardlint.convert.notes import Note
+from shardlint.document import Document
 
 Flavour = Literal["fsdp1", "fsdp2", "deepspeed"]
 
@@ -105,10 +105,11 @@ def source_flavour(data: dict[str, Any]) -> Flavour:
     raise ConvertError(f"distributed_type is {kind!r}: only FSDP and DEEPSPEED configs can be converted")
 
 
-def read_settings(data: dict[str, Any], config_path: Path | None) -> Settings:
+def read_settings(doc: Document) -> Settings:
+    data = doc.data
     flavour = source_flavour(data)
     if flavour == "deepspeed":
-        return _read_deepspeed(data, config_path)
+        return _read_deepspeed(doc)
     return _read_fsdp(data, flavour)
 
 
@@ -201,12 +202,13 @@ def _device(value: Any) -> str:
     return "none" if value is None else str(value).lower()
 
 
-def _read_deepspeed(data: dict[str, Any], config_path: Path | None) -> Settings:
+def _read_deepspeed(doc: Document) -> Settings:
+    data = doc.data
     sec = Section.read(data, "deepspeed_config")
     values, prov, notes = sec.values, {}, []
     linked = None
     if values.get("deepspeed_config_file") not in (None, "none"):
-        linked = read_linked(str(values["deepspeed_config_file"]), config_path)
+        linked = read_linked(doc)
         stage, param_dev, opt_dev, save16 = linked.stage, linked.param_device, linked.optimizer_device, linked.save_16bit
         prov.update(linked.provenance)
     else:
