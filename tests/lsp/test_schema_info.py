@@ -48,13 +48,13 @@ def test_values_prefer_canonical_spellings_and_keep_defaults_and_sources() -> No
 def test_const_branches_describe_a_value_without_being_offered() -> None:
     info = SchemaIndex(SCHEMA).info(("mode",))
     assert info.descriptions == ["How it runs."]
-    assert info.suggestions == ["FAST", "SLOW"]
+    assert info.values == ["FAST", "SLOW"]
     assert info.value_notes == {"False": "Unquoted NO read as false."}
 
 
 def test_booleans_are_suggested_as_true_and_false() -> None:
     info = SchemaIndex(SCHEMA).info(("section", "old"))
-    assert info.suggestions == [True, False] and info.descriptions == ["A boolean."]
+    assert info.values == [True, False] and info.descriptions == ["A boolean."]
     assert info.deprecated == "Replaced. Use `section.level`."
 
 

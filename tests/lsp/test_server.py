@@ -165,11 +165,22 @@ def test_completion_in_deepspeed_json(client: LspClient, workspace: Path) -> Non
     result = client.request("textDocument/completion", {"textDocument": {"uri": uri},
                                                         "position": {"line": 2, "character": len(text.split("\n")[2])}})
     labels = [i["label"] for i in result["items"]]
-    if not labels:  # the DeepSpeed schema has not been written in this installation
-        return
     assert "offload_optimizer" in labels and "stage" not in labels
     item = next(i for i in result["items"] if i["label"] == "offload_optimizer")
     assert item["textEdit"]["newText"] == '"offload_optimizer": '
+
+    client.change(uri, text + '"}, "bf16": {"enabled": 1}}\n', 3)
+    stage = text.split("\n")[2].index("3")
+    values = client.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                                        "position": {"line": 2, "character": stage}})
+    assert [i["label"] for i in values["items"]] == ["0", "1", "2", "3", '"auto"']
+    assert values["items"][0]["textEdit"]["range"]["end"] == {"line": 2, "character": stage + 1}
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": {"line": 2, "character": stage - 5}})
+    assert "ZeRO stage" in hover["contents"]["value"] and "`zero_optimization.stage`" in hover["contents"]["value"]
+    booleans = client.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                                          "position": {"line": 2, "character": len(text.split("\n")[2]) + 25}})
+    assert [i["label"] for i in booleans["items"]][:2] == ["true", "false"]
 
 
 def test_editing_a_linked_deepspeed_json_relints_its_accelerate_config(client: LspClient, workspace: Path) -> None:

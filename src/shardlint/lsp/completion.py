@@ -22,8 +22,8 @@ def _documentation(info: KeyInfo, syntax: str) -> types.MarkupContent | None:
         parts.insert(0, f"No longer read. {info.retired}")
     if info.expected:
         parts.append(f"Expected: {info.expected}")
-    elif info.suggestions:
-        parts.append("Values: " + ", ".join(code(v, syntax) for v in info.suggestions))
+    elif info.values:
+        parts.append("Values: " + ", ".join(code(v, syntax) for v in info.values))
     if info.has_default:
         parts.append(f"Default: {code(info.default, syntax)}")
     return types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)) if parts else None
@@ -66,7 +66,7 @@ def value_items(index: SchemaIndex, cursor: Cursor, syntax: str, data: Any,
                 replace: types.Range) -> list[types.CompletionItem]:
     info = index.info(cursor.path, data)
     items = []
-    for i, value in enumerate(info.suggestions):
+    for i, value in enumerate(info.values):
         text = scalar(value, syntax)
         label = text
         if syntax == "yaml" and cursor.start > 0 and cursor.text[cursor.start - 1] == ":":

@@ -46,8 +46,8 @@ def schema_section(info: KeyInfo, value: Any, role: Role, syntax: str) -> list[s
         out.append(f"{code(value, syntax)}: {note}")
     if info.expected:
         out.append(f"**Expected:** {info.expected}")
-    elif info.suggestions:
-        out.append("**Values:** " + ", ".join(code(v, syntax) for v in info.suggestions))
+    elif info.values:
+        out.append("**Values:** " + ", ".join(code(v, syntax) for v in info.values))
     elif info.types:
         out.append("**Type:** " + " | ".join(f"`{t}`" for t in info.types))
     if info.has_default:
@@ -67,8 +67,9 @@ def rule_section(diag: Diagnostic) -> list[str]:
     return out
 
 
-def _covers(diag: Diagnostic, pos: Position) -> bool:
-    return diag.range.start <= pos <= diag.range.end
+def _points_at(diag: Diagnostic, pos: Position) -> bool:
+    """A one-line finding under the cursor (a whole-file finding would follow every hover)."""
+    return diag.range.start.line == diag.range.end.line and diag.range.start <= pos <= diag.range.end
 
 
 def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str | None = None) -> types.Hover | None:
@@ -78,7 +79,7 @@ def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str |
     sections: list[str] = []
     if target is None:
         start = end = offset
-        fired = [d for d in result.diagnostics if _covers(d, pos)]
+        fired = [d for d in result.diagnostics if _points_at(d, pos)]
     else:
         path, role, start, end = target
         dotted = format_path(path)
@@ -89,7 +90,7 @@ def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str |
             title = f"**{path[-1]}**" + (f" · `{dotted}`" if len(path) > 1 else "")
             value = doc.get(path, UNKNOWN) if doc.loaded else UNKNOWN
             sections = [title, *schema_section(info, value, role, doc.syntax)]
-        fired = [d for d in result.diagnostics if (d.path == dotted and dotted) or _covers(d, pos)]
+        fired = [d for d in result.diagnostics if d.path == dotted or (not d.path and _points_at(d, pos))]
     for diag in fired:
         sections.extend(["---", *rule_section(diag)] if sections else rule_section(diag))
     if not sections:

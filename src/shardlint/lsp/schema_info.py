@@ -49,7 +49,7 @@ class KeyInfo:
 
     path: KeyPath
     descriptions: list[str] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)  # canonical spellings, else enum, else const members
+    values: list[Any] = field(default_factory=list)  # what to offer, best first (see _values)
     value_notes: dict[str, str] = field(default_factory=dict)  # repr(value) -> what it means
     types: list[str] = field(default_factory=list)
     expected: str | None = None
@@ -62,13 +62,6 @@ class KeyInfo:
     @property
     def known(self) -> bool:
         return bool(self.descriptions or self.values or self.types or self.has_default or self.retired)
-
-    @property
-    def suggestions(self) -> list[Any]:
-        """Values worth offering: booleans for a boolean, else the listed values."""
-        if "boolean" in self.types:
-            return [True, False]
-        return list(self.values)
 
 
 def _matches(schema: Any, instance: Any) -> bool | None:
@@ -111,11 +104,12 @@ class SchemaIndex:
                 return None
         return node
 
-    def _deref(self, node: Any, instance: Any, depth: int = 0) -> Iterator[Schema]:
-        """``node`` and every schema it stands for (through $ref, branches and a decided ``if``)."""
+    def _deref(self, node: Any, instance: Any, depth: int = 0) -> Iterator[tuple[Schema, int]]:
+        """``node`` and every schema it stands for (through $ref, branches and a decided ``if``),
+        each with how many of those steps it lies below ``node``."""
         if not isinstance(node, dict) or depth > _MAX_DEPTH:
             return
-        yield node
+        yield node, depth
         ref = node.get("$ref")
         if isinstance(ref, str):
             yield from self._deref(self._resolve_ref(ref), instance, depth + 1)
@@ -154,13 +148,12 @@ class SchemaIndex:
         if not matched and isinstance(schema.get("additionalProperties"), dict):
             yield schema["additionalProperties"]
 
-    def schemas_at(self, path: KeyPath, data: Any = UNKNOWN) -> list[Schema]:
-        """Every (dereferenced) schema that applies at ``path`` of a document holding ``data``."""
+    def _at(self, path: KeyPath, data: Any) -> list[tuple[Schema, int]]:
         current = list(self._deref(self.root, data))
         for step in path:
             data = _step(data, step)
-            nxt: list[Schema] = []
-            for schema in current:
+            nxt: list[tuple[Schema, int]] = []
+            for schema, _ in current:
                 for child in self._children(schema, step):
                     nxt.extend(self._deref(child, data))
             if not nxt:
@@ -168,13 +161,16 @@ class SchemaIndex:
             current = nxt
         return current
 
+    def schemas_at(self, path: KeyPath, data: Any = UNKNOWN) -> list[Schema]:
+        """Every (dereferenced) schema that applies at ``path`` of a document holding ``data``."""
+        return [schema for schema, _ in self._at(path, data)]
+
     def info(self, path: KeyPath, data: Any = UNKNOWN) -> KeyInfo:
         info = KeyInfo(path)
-        canonical: list[Any] = []
-        consts: list[Any] = []  # one-value branches: listed only when nothing else lists values
-        for schema in self.schemas_at(path, data):
-            _collect(schema, info, canonical, consts)
-        info.values = canonical or info.values or consts
+        found = self._at(path, data)
+        for schema, _ in found:
+            _collect(schema, info)
+        info.values = _values(found)
         if path and isinstance(path[-1], str):
             info.retired = self._retired(path, data)
         return info
@@ -226,22 +222,51 @@ def _add(values: list[Any], value: Any) -> None:
         values.append(value)
 
 
-def _collect(schema: Schema, info: KeyInfo, canonical: list[Any], consts: list[Any]) -> None:
+def _values(found: list[tuple[Schema, int]]) -> list[Any]:
+    """The values worth offering, best first.
+
+    The shallowest ``x-shardlint-values`` list names the canonical spellings, unless a
+    ``boolean`` type sits at least as high (then ``true``/``false``); else every
+    ``enum`` member, else the one-value branches.  ``"auto"`` (``x-shardlint-auto``)
+    is always offered where it is accepted.
+    """
+    canonical = min(((d, s["x-shardlint-values"]) for s, d in found
+                     if isinstance(s.get("x-shardlint-values"), list)), key=lambda c: c[0], default=None)
+    boolean = min((d for s, d in found if "boolean" in _types(s)), default=None)
+    out: list[Any] = []
+    if boolean is not None and (canonical is None or boolean <= canonical[0]):
+        out = [True, False]
+    elif canonical is not None:
+        for value in canonical[1]:
+            _add(out, value)
+    else:
+        for schema, _ in found:
+            for value in schema.get("enum") if isinstance(schema.get("enum"), list) else []:
+                _add(out, value)
+        if not out:
+            for schema, _ in found:
+                if "const" in schema:
+                    _add(out, schema["const"])
+    for schema, _ in found:
+        if schema.get("x-shardlint-auto") and "const" in schema:
+            _add(out, schema["const"])
+    return out
+
+
+def _types(schema: Schema) -> list[str]:
+    types = schema.get("type")
+    return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+
+
+def _collect(schema: Schema, info: KeyInfo) -> None:
     text = _description(schema)
     if "const" in schema:  # a one-value branch: its description is the value's
         if text:
             info.value_notes.setdefault(repr(schema["const"]), text)
     elif text and text not in info.descriptions:
         info.descriptions.append(text)
-    for value in schema["enum"] if isinstance(schema.get("enum"), list) else []:
-        _add(info.values, value)
-    if "const" in schema:
-        _add(consts, schema["const"])
-    for value in schema.get("x-shardlint-values") or []:
-        _add(canonical, value)
-    types = schema.get("type")
-    for t in types if isinstance(types, list) else [types]:
-        if isinstance(t, str) and t not in info.types:
+    for t in _types(schema):
+        if t not in info.types:
             info.types.append(t)
     if isinstance(schema.get("x-shardlint-expected"), str) and info.expected is None:
         info.expected = schema["x-shardlint-expected"]
