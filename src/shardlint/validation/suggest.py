@@ -5,19 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps).
+
+    With ``limit``, gives up as soon as the distance must exceed it and returns ``limit + 1``.
+    """
     if a == b:
         return 0
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
+    for i in range(1, len(a) + 1):
+        ca = a[i - 1]
         current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
+        for j in range(1, len(b) + 1):
+            cb = b[j - 1]
+            best = previous[j - 1] + (ca != cb)
+            if previous[j] + 1 < best:
+                best = previous[j] + 1
+            if current[j - 1] + 1 < best:
+                best = current[j - 1] + 1
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and previous2[j - 2] + 1 < best:
+                best = previous2[j - 2] + 1
+            current[j] = best
+        if limit is not None and min(current) > limit:
+            return limit + 1
         previous2, previous = previous, current
     return previous[-1]
 
@@ -37,11 +48,16 @@ def closest(word: str, candidates: Iterable[str], *, ignore_case: bool = True) -
         other = fold(candidate)
         if other == target:
             return candidate
-        distance = edit_distance(target, other)
         limit = min(4, max(1, len(other) // 4))
         shorter, longer = sorted((target, other), key=len)
-        contained = len(shorter) * 3 >= len(longer) * 2 and shorter in longer
-        if distance <= limit or contained:
-            if best is None or distance < best[0]:
-                best = (distance, candidate)
+        if len(shorter) * 3 >= len(longer) * 2 and shorter in longer:
+            distance = len(longer) - len(shorter)  # exactly the insertions
+        elif len(longer) - len(shorter) > limit:
+            continue  # the distance is at least the length difference
+        else:
+            distance = edit_distance(target, other, limit)
+            if distance > limit:
+                continue
+        if best is None or distance < best[0]:
+            best = (distance, candidate)
     return None if best is None else best[1]
