@@ -47,7 +47,7 @@ def percentile(samples: list[float], q: float) -> float:
 
 def measure(path: Path, edits: int) -> dict[str, list[float]]:
     converter = default_converter()
-    session = Session(lambda _: LintOptions())
+    session = Session(LintOptions)
     uri = path.resolve().as_uri()
     text = path.read_text(encoding="utf-8")
     buffer = TextDocument(uri, text, version=0)

@@ -209,6 +209,18 @@ def test_editing_a_linked_deepspeed_json_relints_its_accelerate_config(client: L
     assert not {"DSA100", "DSA101"} & set(codes(client.diagnostics(config_uri)))
 
 
+def test_typing_is_debounced_into_one_lint_of_the_last_version(client: LspClient, workspace: Path) -> None:
+    path = write(workspace, "typing/accelerate.yaml", BAD_MULTI_GPU)
+    uri = client.open(path)
+    client.diagnostics(uri)
+    text = BAD_MULTI_GPU.replace("mixed_precision: no", "mixed_precision: ")
+    for version, typed in enumerate(["'", "'b", "'bf", "'bf1", "'bf16", "'bf16'"], start=2):
+        client.change(uri, text.replace("mixed_precision: ", f"mixed_precision: {typed}"), version)
+    published = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)
+    assert published["version"] == 7
+    assert "YAML120" not in codes(published["diagnostics"])
+
+
 def test_closing_clears_diagnostics(client: LspClient, workspace: Path) -> None:
     path = write(workspace, "close/accelerate.yaml", BAD_MULTI_GPU)
     uri = client.open(path)
@@ -231,9 +243,13 @@ def test_workspace_settings_and_project_configuration(tmp_path: Path) -> None:
     lsp = LspClient(tmp_path)
     settings: dict = {"ignore": ["ACC", "DSA", "DS", "FSDP", "HF"]}
     lsp.handlers["workspace/configuration"] = lambda params: [settings]
+    registered: list[str] = []
+    lsp.handlers["client/registerCapability"] = lambda params: registered.extend(
+        r["method"] for r in params["registrations"])
     try:
-        lsp.initialize(tmp_path, capabilities={"workspace": {"configuration": True,
-                                                             "didChangeConfiguration": {"dynamicRegistration": False}}})
+        lsp.initialize(tmp_path, capabilities={"workspace": {
+            "configuration": True, "didChangeConfiguration": {"dynamicRegistration": True},
+            "didChangeWatchedFiles": {"dynamicRegistration": True}}})
         uri = lsp.open(path)
         # the editor turns off whole families, the project YAML120: nothing is left
         lsp.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"] == [])
@@ -241,6 +257,7 @@ def test_workspace_settings_and_project_configuration(tmp_path: Path) -> None:
         lsp.notify("workspace/didChangeConfiguration", {"settings": None})
         found = codes(lsp.diagnostics(uri))
         assert "FSDP100" in found and "YAML120" not in found
+        assert registered == ["workspace/didChangeConfiguration", "workspace/didChangeWatchedFiles"]
         settings = {"enable": False}
         lsp.notify("workspace/didChangeConfiguration", {"settings": None})
         assert lsp.diagnostics(uri) == []

@@ -43,11 +43,16 @@ class ShardlintServer(LanguageServer):
         self.settings = ClientSettings()
         self.initial_settings: Any = None  # from initializationOptions: used when the client has none to pull
         self.options: LintOptions = self.settings.lint_options()
-        self.session = Session(lambda path: self.options)
+        self.session = Session(lambda: self.options)
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.reported: set[str] = set()
 
     # --- settings ---------------------------------------------------------------------
+
+    @property
+    def can_pull_settings(self) -> bool:
+        workspace = self.client_capabilities.workspace
+        return bool(workspace and workspace.configuration)
 
     def apply_settings(self, raw: Any) -> None:
         self.settings = parse_settings(raw if raw else self.initial_settings)
@@ -58,7 +63,7 @@ class ShardlintServer(LanguageServer):
 
     def pull_settings(self) -> None:
         """Ask the client for the ``shardlint`` section (when it can answer)."""
-        if not getattr(getattr(self.client_capabilities, "workspace", None), "configuration", False):
+        if not self.can_pull_settings:
             return
 
         def received(future: Any) -> None:
@@ -121,9 +126,10 @@ class ShardlintServer(LanguageServer):
             handle.cancel()
 
     def edit_builder(self, uri: str) -> EditBuilder:
-        caps = getattr(getattr(self.client_capabilities, "workspace", None), "workspace_edit", None)
+        workspace = self.client_capabilities.workspace
+        edits = workspace.workspace_edit if workspace else None
         file = self.session.files.get(uri)
-        return EditBuilder(uri, file.version if file else None, bool(caps and caps.document_changes))
+        return EditBuilder(uri, file.version if file else None, bool(edits and edits.document_changes))
 
 
 server = ShardlintServer()
@@ -143,18 +149,24 @@ def initialized(ls: ShardlintServer, params: types.InitializedParams) -> None:
     for problem in ls.settings.problems:
         ls.warn(problem)
     ls.pull_settings()
-    watch = getattr(getattr(ls.client_capabilities, "workspace", None), "did_change_watched_files", None)
-    if watch is not None and watch.dynamic_registration:
-        ls.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+    workspace = ls.client_capabilities.workspace
+    registrations = []
+    if workspace and workspace.did_change_configuration and workspace.did_change_configuration.dynamic_registration:
+        # pull-model clients notify changes only to servers that register for them
+        registrations.append(types.Registration(id="shardlint-settings",
+                                                method=types.WORKSPACE_DID_CHANGE_CONFIGURATION))
+    if workspace and workspace.did_change_watched_files and workspace.did_change_watched_files.dynamic_registration:
+        registrations.append(types.Registration(
             id="shardlint-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]),
-        )]))
+                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED])))
+    if registrations:
+        ls.client_register_capability(types.RegistrationParams(registrations=registrations))
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 def did_change_configuration(ls: ShardlintServer, params: types.DidChangeConfigurationParams) -> None:
-    if getattr(getattr(ls.client_capabilities, "workspace", None), "configuration", False):
+    if ls.can_pull_settings:
         ls.pull_settings()
     elif isinstance(params.settings, dict):
         ls.apply_settings(params.settings.get(SECTION, params.settings))

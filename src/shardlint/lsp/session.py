@@ -45,8 +45,8 @@ def lint_buffer(path: Path, text: str, options: LintOptions) -> FileResult:
 
 
 class Session:
-    def __init__(self, options_for: Callable[[Path], LintOptions]) -> None:
-        self.options_for = options_for
+    def __init__(self, options: Callable[[], LintOptions]) -> None:
+        self.options = options  # the current settings (the project's configuration applies per file)
         self.files: dict[str, OpenFile] = {}
         self.encoder = PositionEncoder()
 
@@ -76,7 +76,7 @@ class Session:
         if file is None:
             return None
         if file.result is None:
-            file.result = lint_buffer(file.path, file.text, self.options_for(file.path))
+            file.result = lint_buffer(file.path, file.text, self.options())
             file.links = linked_json(file.result.document, self.is_open)
             document = file.result.document
             file.kind = document.kind or file.kind
