@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from shardlint.diagnostics import Diagnostic, Severity
+from shardlint.diagnostics import Diagnostic
 from shardlint.lint import FileResult, Report
 
 
