@@ -70,7 +70,7 @@ class FileSettings:
     def is_excluded(self, path: Path, explicit: bool) -> bool:
         """``exclude`` applies to every file; ``include`` narrows what a directory walk picks up."""
         for layer in self.layers:
-            rel = _relative(path, layer.root)
+            rel = _relative(path, layer.root) if layer.exclude or layer.include is not None else None
             if rel is None:
                 continue
             if any(matches(p, rel) for p in layer.exclude):
@@ -84,7 +84,7 @@ class FileSettings:
         if not is_enabled(layers, code):
             return False
         for layer in self.layers:
-            rel = _relative(path, layer.root)
+            rel = _relative(path, layer.root) if layer.per_file_ignores else None
             if rel is None:
                 continue
             for pattern, selectors in layer.per_file_ignores:
