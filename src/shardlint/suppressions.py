@@ -71,7 +71,7 @@ def _next_content_line(lines: list[str], after: int) -> int | None:
 
 def parse(doc: Document) -> tuple[list[Directive], list[Malformed]]:
     """The suppression comments of a YAML document."""
-    if doc.syntax != "yaml" or "shardlint" not in doc.text:
+    if doc.syntax != "yaml" or "shardlint" not in doc.text.lower():
         return [], []
     starts, ends = _scalar_spans(doc)
     lines = doc.text.split("\n")

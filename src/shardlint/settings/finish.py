@@ -18,7 +18,7 @@ def finish(doc: Document, diagnostics: list[Diagnostic], settings: FileSettings,
            checked: bool) -> list[Diagnostic]:
     """``diagnostics`` after suppressions and settings; ``checked`` says the rules ran on ``doc``."""
     kept = list(diagnostics)
-    if doc.syntax == "yaml" and "shardlint" in doc.text:  # cheap test before the comment scan
+    if doc.syntax == "yaml" and "shardlint" in doc.text.lower():  # cheap test before the comment scan
         from shardlint import suppressions
 
         directives, malformed = suppressions.parse(doc)
