@@ -15,11 +15,14 @@ def validate_document(doc: Document) -> list[Diagnostic]:
     """Schema findings for a loaded document whose kind is known (none otherwise)."""
     if doc.kind is None or not isinstance(doc.data, dict):
         return []
-    from shardlint.validation.findings import FindingBuilder
     from shardlint.validation.schemas import validator
 
     checker = validator(doc.kind)
     outcome = checker.evaluate(doc.data)
+    if not outcome.failures and not outcome.deprecated:
+        return []
+    from shardlint.validation.findings import FindingBuilder  # messages and fixes: only when needed
+
     build = FindingBuilder(doc, checker)
     diagnostics = [build.failure(f) for f in outcome.failures]
     diagnostics.extend(build.deprecated(path, schema) for path, schema in outcome.deprecated)
