@@ -217,6 +217,13 @@ def test_invalid_configuration_found_below_the_working_folder(tmp_path: Path) ->
     assert f"{tmp_path / 'sub' / '.shardlint.toml'}: ignore: must be a list" in done.stderr
 
 
+def test_tool_table_in_the_own_file_is_explained(tmp_path: Path) -> None:
+    write(tmp_path, ".shardlint.toml", '[tool.shardlint]\nignore = ["SL002"]\n')
+    write(tmp_path, "accelerate.yaml", DUPLICATE_KEY)
+    done = run_shardlint("check", "accelerate.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and "without [tool.shardlint]" in done.stderr
+
+
 @pytest.mark.parametrize(("flags", "message"), [
     (["--select", "FSDP,nope"], "--select: 'nope' is not a rule code or prefix"),
     (["--config", "missing.toml"], "--config: missing.toml: no such file"),

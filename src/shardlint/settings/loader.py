@@ -145,6 +145,8 @@ def settings_from_table(table: dict[str, Any], source: str, root: Path | None) -
     """Validate a shardlint table; ``source`` names it in error messages."""
     values: dict[str, Any] = {}
     for key, raw in table.items():
+        if key == "tool" and isinstance(raw, dict):
+            raise ConfigError(f"{source}: settings go at the top level of this file, without [tool.shardlint]")
         if key not in _FIELDS:
             import difflib
 
