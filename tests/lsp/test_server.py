@@ -74,7 +74,7 @@ def test_quick_fix_applied_clears_the_diagnostic(client: LspClient, workspace: P
         "context": {"diagnostics": [diag], "triggerKind": 1}})
     quick = [a for a in actions if a["kind"] == "quickfix"]
     quick = [a for a in quick if a["diagnostics"][0]["code"] == "YAML120"]
-    assert [a["title"] for a in quick] == ["Quote the value as 'no'"]
+    assert [a["title"] for a in quick] == ["Quote the value as 'no'", "Disable YAML120 on this line"]
     assert quick[0]["isPreferred"] is True and quick[0]["diagnostics"][0]["code"] == "YAML120"
     edit = quick[0]["edit"]
     assert edit["documentChanges"][0]["textDocument"] == {"uri": uri, "version": 1}
@@ -84,6 +84,20 @@ def test_quick_fix_applied_clears_the_diagnostic(client: LspClient, workspace: P
     client.change(uri, fixed, 2)
     after = client.diagnostics(uri, version=2)
     assert after == [d for d in before if d["range"] != diag["range"]]  # nothing else was wrong
+
+
+def test_disable_on_this_line_suppresses_the_finding(client: LspClient, workspace: Path) -> None:
+    path = write(workspace, "suppress/accelerate.yaml", BAD_MULTI_GPU)
+    uri = client.open(path)
+    diag = next(d for d in client.diagnostics(uri) if d["code"] == "YAML120")
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}})
+    (disable,) = [a for a in actions if a["title"] == "Disable YAML120 on this line"]
+    assert "isPreferred" not in disable
+    suppressed = apply_edits(path.read_text(), workspace_edits(disable["edit"], uri))
+    assert "mixed_precision: no  # shardlint: disable=YAML120\n" in suppressed
+    client.change(uri, suppressed, 2)
+    assert "YAML120" not in codes(client.diagnostics(uri, version=2))
 
 
 def test_no_quick_fix_away_from_the_diagnostic(client: LspClient, workspace: Path) -> None:

@@ -10,6 +10,7 @@ from shardlint.lsp.client_settings import parse_settings
 from shardlint.lsp.code_actions import minimal_edit
 from shardlint.lsp.encoding import UTF8, UTF16, UTF32, PositionEncoder
 from shardlint.lsp.render import yaml_scalar
+from shardlint.lsp.suppress import suppression_fix
 from shardlint.textindex import TextIndex
 
 TEXT = 'a: 1\nname: "\U0001F600 é" # x: y\n'
@@ -72,3 +73,35 @@ def test_yaml_scalars_read_back_as_the_same_value(value: object, written: str) -
 
     assert yaml_scalar(value) == written
     assert yaml.safe_load(f"k: {written}")["k"] == value
+
+
+def _doc(text: str):
+    from pathlib import Path
+
+    from shardlint.loading.reader import read_document
+
+    return read_document(Path("config.yaml"), "config.yaml", text=text)
+
+
+def _finding(doc, line: int, code: str = "FSDP100"):
+    from shardlint.diagnostics import Diagnostic, Range, Severity
+
+    start = Position(line, 0)
+    return Diagnostic(code, Severity.ERROR, "m", Range(start, start))
+
+
+def test_suppression_comment_is_appended_or_joins_the_directive_on_the_line() -> None:
+    doc = _doc("a: 1\nb: 2  # shardlint: disable=ACC005\n")
+    fresh = suppression_fix(doc, _finding(doc, 0))
+    assert fresh is not None and fresh.edits[0].new_text == "  # shardlint: disable=FSDP100"
+    assert fresh.edits[0].range.start == Position(0, 4)
+    joined = suppression_fix(doc, _finding(doc, 1))
+    assert joined is not None and joined.edits[0].new_text == ",FSDP100"
+    assert joined.edits[0].range.start == Position(1, len("b: 2  # shardlint: disable=ACC005"))
+
+
+def test_no_suppression_where_a_comment_would_change_the_data() -> None:
+    doc = _doc("script: |\n  echo hi\nb: 2\n")
+    assert suppression_fix(doc, _finding(doc, 1)) is None  # inside a block scalar
+    assert suppression_fix(doc, _finding(doc, 2, "SL002")) is None
+    assert suppression_fix(_doc('{"a": 1}'), _finding(doc, 0)) is None  # JSON has no comments

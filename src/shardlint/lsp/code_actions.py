@@ -1,4 +1,5 @@
-"""Quick fixes for the diagnostics under the cursor, and "fix all safe problems" for the file."""
+"""Quick fixes for the diagnostics under the cursor (their fixes, then "disable on this line"),
+and "fix all safe problems" for the file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from shardlint.diagnostics import Diagnostic, Fix, TextEdit
 from shardlint.lint import FileResult
 from shardlint.lsp.convert import to_lsp_diagnostic, to_lsp_edit
 from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.suppress import suppression_fix
 from shardlint.options import LintOptions
 from shardlint.textindex import TextIndex
 
@@ -46,8 +48,6 @@ def quick_fixes(result: FileResult, request: types.Range, encoder: PositionEncod
     index = result.document.index
     actions = []
     for diag in result.diagnostics:
-        if not diag.fixes:
-            continue
         lsp_diag = to_lsp_diagnostic(diag, index, encoder)
         if not _touches(lsp_diag.range, request):
             continue
@@ -62,6 +62,11 @@ def quick_fixes(result: FileResult, request: types.Range, encoder: PositionEncod
                 is_preferred=fix is preferred or None,
                 edit=edits.build([to_lsp_edit(e, index, encoder) for e in fix.edits]),
             ))
+        suppression = suppression_fix(result.document, diag)
+        if suppression is not None:
+            actions.append(types.CodeAction(
+                title=suppression.title, kind=types.CodeActionKind.QuickFix, diagnostics=[lsp_diag],
+                edit=edits.build([to_lsp_edit(e, index, encoder) for e in suppression.edits])))
     return actions
 
 

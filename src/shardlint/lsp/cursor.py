@@ -33,13 +33,12 @@ class Cursor:
     end: int  # where it ends (after the word and a closing quote, if any)
     quoted: bool = False  # JSON: the cursor is inside a string
     siblings: frozenset[str] = field(default_factory=frozenset)  # keys already in that mapping
+    text: str = ""  # the whole buffer
 
     @property
     def word(self) -> str:
         """The whole key or value under the cursor, as written (quotes stripped)."""
         return self.text[self.start:self.end].strip("\"'")
-
-    text: str = ""
 
 
 def key_at(doc: Document, offset: int) -> tuple[KeyPath, Role] | None:
