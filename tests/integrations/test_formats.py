@@ -58,6 +58,7 @@ def test_sarif_is_valid_and_complete(project: Path) -> None:
         assert rule["name"] and rule["shortDescription"]["text"]
         assert rule["helpUri"].endswith(f"/docs/rules/{rule['id']}.md")
     assert run["columnKind"] == "utf16CodeUnits"
+    assert run["invocations"] == [{"executionSuccessful": True}]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.as_uri() + "/"
     by_rule = {r["ruleId"]: r for r in run["results"]}
     assert sorted(by_rule) == ["SL001", "SL002", "SUP001"]
@@ -87,6 +88,14 @@ def test_sarif_columns_count_utf16_units(project: Path) -> None:
     (result,) = log["runs"][0]["results"]
     # '{"🔥": 1, ' is 10 code points but 11 UTF-16 units before the duplicate key
     assert result["locations"][0]["physicalLocation"]["region"]["startColumn"] == len('fsdp_config: {"') + 2 + len('": 1, fsdp_version: 2, ') + 1
+
+
+def test_sarif_marks_a_path_that_could_not_be_read(project: Path) -> None:
+    log = json.loads(_render("sarif", "configs/missing.yaml"))
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))).validate(log)
+    (run,) = log["runs"]
+    assert run["invocations"] == [{"executionSuccessful": False}]
+    assert [r["ruleId"] for r in run["results"]] == ["SL008"]
 
 
 def test_sarif_with_nothing_found_is_still_valid(project: Path) -> None:

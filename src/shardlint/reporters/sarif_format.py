@@ -130,6 +130,7 @@ def build(report: Report) -> dict[str, Any]:
             }},
             "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path(os.getcwd()))}},
             "columnKind": "utf16CodeUnits",
+            "invocations": [{"executionSuccessful": not report.failures}],  # false: a path could not be read
             "results": results,
         }],
     }
