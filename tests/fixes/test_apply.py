@@ -191,3 +191,13 @@ def test_insertions_at_one_point_within_a_fix_keep_their_order():
     result = apply_fixes(TEXT, [both])
     assert result.text == "alpha: 1\na: 0\nb: 0\nbeta: 2\ngamma: 3\n" and result.applied == [both]
     assert apply_edits(TEXT, list(both.edits)) == result.text
+
+
+def test_atomic_write_leaves_a_file_changed_on_disk_alone(tmp_path):
+    target = tmp_path / "c.yaml"
+    target.write_text("a: 1\n")
+    with pytest.raises(OSError, match="changed on disk"):
+        write_atomic(target, "a: 2\n", expected="a: 0\n")
+    assert target.read_text() == "a: 1\n"
+    write_atomic(target, "a: 2\n", expected="a: 1\n")
+    assert target.read_text() == "a: 2\n"

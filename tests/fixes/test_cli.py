@@ -113,3 +113,15 @@ def test_output_file_gets_the_report_of_what_remains(tmp_path):
     assert done.returncode == 0 and done.stdout == ""
     assert json.loads((tmp_path / "out" / "r.json").read_text())["files"][0]["diagnostics"] == []
 
+
+
+def test_a_file_named_twice_or_through_a_symlink_is_fixed_once(tmp_path):
+    write(tmp_path, "fsdp.yaml", FSDP1)
+    (tmp_path / "link.yaml").symlink_to("fsdp.yaml")
+    done = run_shardlint("check", "--fix", "--unsafe-fixes", "fsdp.yaml", "link.yaml", "fsdp.yaml", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "Fixed 1 problem in 1 file" in done.stdout
+    assert (tmp_path / "fsdp.yaml").read_text() == MIGRATED and (tmp_path / "link.yaml").is_symlink()
+    write(tmp_path, "other.yaml", FSDP1)
+    done = run_shardlint("check", "--diff", "--unsafe-fixes", "other.yaml", "other.yaml", cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout.count("--- other.yaml\n") == 1

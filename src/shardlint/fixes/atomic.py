@@ -16,14 +16,20 @@ from pathlib import Path
 _BOM = b"\xef\xbb\xbf"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path``'s contents with ``text`` (UTF-8, as it was read)."""
+def write_atomic(path: Path, text: str, expected: str | None = None) -> None:
+    """Replace ``path``'s contents with ``text`` (UTF-8, as it was read).
+
+    With ``expected`` (the text the edits were made on), a file that changed on
+    disk in the meantime is left alone rather than overwritten.
+    """
     target = Path(os.path.realpath(path))
     info = target.stat()
     if not os.access(target, os.W_OK):  # a read-only file says "do not change me"; rename would
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
-    with target.open("rb") as handle:
-        bom = handle.read(len(_BOM)) == _BOM
+    current = target.read_bytes()
+    bom = current.startswith(_BOM)
+    if expected is not None and current.decode("utf-8-sig", "replace") != expected:
+        raise OSError(errno.EAGAIN, "the file changed on disk while it was being fixed", str(path))
     data = (_BOM if bom else b"") + text.encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

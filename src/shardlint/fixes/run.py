@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Callable
@@ -29,9 +30,16 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
     from shardlint.fixes.atomic import write_atomic
 
     summary = FixSummary()
+    handled: set[str] = set()
     for i, result in enumerate(report.files):
         if not any(allowed_fix(d, unsafe) for d in result.diagnostics):
             continue
+        real = os.path.realpath(result.document.path)
+        if real in handled:  # named twice, or through a symlink: fixed once already
+            if write:
+                report.files[i] = _relinted(result, options)
+            continue
+        handled.add(real)
         if is_broken(result.document, result.diagnostics):
             summary.notes.append(f"{result.path}: not fixed: the file does not parse")
             continue
@@ -42,7 +50,7 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
             continue
         if write:
             try:
-                write_atomic(result.document.path, outcome.text)
+                write_atomic(result.document.path, outcome.text, expected=outcome.original)
             except OSError as exc:
                 summary.notes.append(f"{result.path}: not written: {exc.strerror or exc}")
                 summary.write_failed = True
@@ -58,6 +66,18 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
             summary.hidden_unsafe += not unsafe and allowed_fix(d, False) is None \
                 and allowed_fix(d, True) is not None
     return summary
+
+
+def _relinted(result: FileResult, options: LintOptions) -> FileResult:
+    """``result``'s file as it is on disk now."""
+    from shardlint.lint import lint_document
+    from shardlint.loading.reader import Unreadable, read_document
+
+    try:
+        document = read_document(result.document.path, result.path)
+    except Unreadable:
+        return result
+    return FileResult(document, lint_document(document, options) or [])
 
 
 def unified_diff(display: str, outcome: FixOutcome) -> str:
