@@ -13,7 +13,7 @@ def run_checks(doc: Document, options: LintOptions) -> list[Diagnostic]:
     from shardlint.validation import validate_document
 
     diagnostics: list[Diagnostic] = validate_document(doc)
-    diagnostics.extend(check_fsdp1(doc))
+    diagnostics.extend(check_fsdp1(doc, options))
     rule_findings = run_rules(doc, options, diagnostics)
     return diagnostics + rule_findings
 

@@ -97,3 +97,12 @@ def test_strategy_name_reads_like_accelerate():
     assert strategy_name(3) == "NO_SHARD"
     assert strategy_name("_hybrid_shard_zero2") == "HYBRID_SHARD_ZERO2"
     assert strategy_name(True) is None and strategy_name(6) is None and strategy_name("x") is None
+
+
+def test_quiet_when_targeting_an_accelerate_without_fsdp2(tmp_path):
+    from shardlint.options import LintOptions
+
+    doc, found = migrate(tmp_path, "distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: 1\n")
+    assert [d.code for d in found] == [CODE]
+    assert check_fsdp1(doc, LintOptions(target={"accelerate": "1.5.2"})) == []
+    assert [d.code for d in check_fsdp1(doc, LintOptions(target={"accelerate": "1.6"}))] == [CODE]

@@ -25,8 +25,10 @@ from typing import Any
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity, TextEdit
 from shardlint.document import Document, KeyPath, format_path
 from shardlint.fixes.edits import Operation, chain, remove_key, rename_key, set_value
+from shardlint.options import LintOptions
 
 CODE = "FSDP190"
+FSDP2_SINCE = ">=1.6.0"  # fsdp_version and `accelerate to-fsdp2` arrived in v1.6.0 (reference section 6)
 _STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "HYBRID_SHARD_ZERO2")
 RESHARD_AFTER_FORWARD = {"FULL_SHARD": True, "SHARD_GRAD_OP": False, "NO_SHARD": False,
                          "HYBRID_SHARD": True, "HYBRID_SHARD_ZERO2": False}
@@ -68,9 +70,12 @@ def is_fsdp1(doc: Document) -> bool:
     return version is None or str(section[version]).strip() == "1"
 
 
-def check_fsdp1(doc: Document) -> list[Diagnostic]:
-    """FSDP190 on an FSDP1 Accelerate config, with the migration as an unsafe fix."""
-    if doc.kind != "accelerate" or not is_fsdp1(doc):
+def check_fsdp1(doc: Document, options: LintOptions | None = None) -> list[Diagnostic]:
+    """FSDP190 on an FSDP1 Accelerate config, with the migration as an unsafe fix.
+
+    Quiet when the run targets an Accelerate older than 1.6, which has no FSDP2.
+    """
+    if doc.kind != "accelerate" or not is_fsdp1(doc) or not _targets_fsdp2(options):
         return []
     section: dict[str, Any] = doc.data["fsdp_config"]
     version = _key(section, "fsdp_version")
@@ -83,6 +88,12 @@ def check_fsdp1(doc: Document) -> list[Diagnostic]:
         message += f"; no automatic migration: {blocker}"
     return [Diagnostic(CODE, Severity.HINT, message, doc.range(at), format_path(at), fixes,
                        docs_url=f"{DOCS_BASE}{CODE}.md")]
+
+
+def _targets_fsdp2(options: LintOptions | None) -> bool:
+    from shardlint.engine.versions import satisfies, target_versions
+
+    return satisfies(target_versions(options.target if options else None)["accelerate"], FSDP2_SINCE)
 
 
 def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
