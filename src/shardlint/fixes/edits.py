@@ -40,7 +40,8 @@ def set_value(doc: Document, path: KeyPath, value: Any) -> list[TextEdit]:
     """
     layout = _Layout(doc)
     if path in doc.positions:
-        if doc.get(path) == value and type(doc.get(path)) is type(value) or not layout.editable(path):
+        unchanged = doc.get(path) == value and type(doc.get(path)) is type(value)
+        if unchanged or not layout.editable(path):
             return []
         return layout.replace_value(path, value)
     depth = len(path) - 1
