@@ -252,3 +252,11 @@ def test_own_keys_beside_a_merge_stay_editable(tmp_path):
     assert set_value(doc, ("x",), 5) == []
     assert set_value(doc, ("base", "x"), 5) == []  # the anchor's own value feeds the merge too
     assert applied(doc, set_value(doc, ("y",), 3)) == root_merge.replace("y: 2", "y: 3")
+
+
+def test_astral_characters_before_an_edit_on_its_line(tmp_path):
+    text = "a: {note: '😀😀', b: no}\nc: '😀'  # smile\n"
+    out = run(tmp_path, text, quote_scalar, ("a", "b"))
+    assert out == "a: {note: '😀😀', b: 'no'}\nc: '😀'  # smile\n"
+    out = run(tmp_path, text, set_value, ("c",), "🙂")
+    assert out == "a: {note: '😀😀', b: no}\nc: '🙂'  # smile\n"
