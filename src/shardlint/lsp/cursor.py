@@ -45,6 +45,8 @@ def key_at(doc: Document, offset: int) -> tuple[KeyPath, Role] | None:
     """The deepest key whose key (or scalar value) span holds ``offset``."""
     best: tuple[KeyPath, Role] | None = None
     for path, node in doc.positions.items():
+        if not path:
+            continue
         if node.key is not None and node.key.start <= offset <= node.key.end:
             role: Role = "key"
         elif node.value.start <= offset <= node.value.end and not isinstance(doc.get(path), (dict, list)):

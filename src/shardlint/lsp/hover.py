@@ -32,7 +32,7 @@ def target_at(doc: Document, offset: int) -> tuple[KeyPath, Role, int, int] | No
     if cursor is None or (cursor.role == "key" and not cursor.word):
         return None
     path = cursor.path + (cursor.word,) if cursor.role == "key" else cursor.path
-    return path, cursor.role, cursor.start, cursor.end
+    return (path, cursor.role, cursor.start, cursor.end) if path else None
 
 
 def schema_section(info: KeyInfo, value: Any, role: Role, syntax: str) -> list[str]:
