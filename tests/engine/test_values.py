@@ -26,6 +26,7 @@ def test_str_to_bool(raw: object, expected: bool | None) -> None:
     ("state-dict-type", 3, "SHARDED_STATE_DICT"), ("state-dict-type", "full_state_dict", "FULL_STATE_DICT"),
     ("auto-wrap-policy", "transformer_based_wrap", "TRANSFORMER_BASED_WRAP"), ("auto-wrap-policy", 1, 1),
     ("bool", "true", True), ("bool", "nope", "nope"),
+    ("python-bool", "false", True), ("python-bool", False, False), ("python-bool", 0, False),
     ("int", "8", 8), ("int", 8.0, 8), ("int", "1e8", "1e8"), ("int", True, True),
     ("mixed-precision", False, "no"), ("mixed-precision", "BF16", "bf16"),
     ("true-string", "TRUE", True), ("true-string", "yes", False), ("true-string", True, True),

@@ -49,13 +49,9 @@ class Context:
             hit = self._raw[path] = paths.lookup(self.doc.data, path, self.aliases)
         return hit
 
-    def value(self, path: paths.PathPattern, default: Any = None) -> Any:
-        """The normalised value at a concrete path, or ``default``."""
-        found, value, _ = self.raw(path)
-        return self.normalise(path, value) if found else default
-
-    def normalise(self, path: paths.PathPattern, value: Any, kind: str | None = None) -> Any:
-        normaliser = normaliser_for(kind or self.kind, tuple(path))
+    def normalise(self, path: paths.PathPattern, value: Any) -> Any:
+        """``value`` as the library reads the key at ``path`` in this kind of file."""
+        normaliser = normaliser_for(self.kind, tuple(path))
         return normaliser(value) if normaliser else value
 
     def effective(self, path: paths.PathPattern) -> tuple[bool, Any]:

@@ -18,7 +18,6 @@ FAMILIES = {
     "ds": "DeepSpeed JSON (DS)", "hf": "\"auto\" values and Trainer/Accelerate filling (HF)",
     "yaml": "YAML scalar traps (YAML)", "suppress": "Suppression comments (SUP)",
 }
-SEVERITY_LABEL = {"error": "error", "warning": "warning", "info": "info", "hint": "hint"}
 
 
 def docs_dir() -> Path:

@@ -68,6 +68,11 @@ def to_bool(value: Any) -> Any:
     return value if parsed is None else parsed
 
 
+def python_bool(value: Any) -> bool:
+    """Python truthiness, as Accelerate's launcher tests some raw values (a quoted ``'false'`` is true)."""
+    return bool(value)
+
+
 def to_int(value: Any) -> Any:
     """``int(str(value))`` as the launcher and plugins do; floats with no fraction too."""
     if isinstance(value, bool):
@@ -111,6 +116,7 @@ def reshard_after_forward(value: Any) -> Any:
 
 NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "bool": to_bool,
+    "python-bool": python_bool,
     "int": to_int,
     "lower": lower,
     "upper": upper,
