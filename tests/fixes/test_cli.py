@@ -42,7 +42,7 @@ def test_diff_prints_and_writes_nothing(tmp_path):
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith("--- fsdp.yaml\n+++ fsdp.yaml\n@@ ")
     assert "-  fsdp_use_orig_params: true\n" in done.stdout and "+  fsdp_version: 2\n" in done.stdout
-    assert "Would fix 1 problem in 1 file." in done.stderr
+    assert "Would fix 1 problem in 1 file: FSDP190." in done.stderr
     assert path.read_text() == FSDP1
 
 
@@ -67,7 +67,7 @@ def test_fix_unsafe_writes_keeping_mode_and_reports(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert path.read_text() == MIGRATED
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "Fixed 1 problem in 1 file; 0 remaining at warning level or above." in done.stdout
+    assert "Fixed 1 problem in 1 file: FSDP190; 0 remaining at warning level or above." in done.stdout
     again = run_shardlint("check", "--fix", "--unsafe-fixes", "fsdp.yaml", cwd=tmp_path)
     assert path.read_text() == MIGRATED and "Nothing fixed" in again.stdout
 
@@ -101,7 +101,7 @@ def test_fix_walks_a_directory_and_keeps_crlf(tmp_path):
     write(tmp_path, "a.yaml", FSDP1.replace("\n", "\r\n"))
     write(tmp_path, "b.yaml", FSDP1)
     done = run_shardlint("check", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
-    assert "Fixed 2 problems in 2 files" in done.stdout, done.stdout + done.stderr
+    assert "Fixed 2 problems in 2 files: FSDP190 (2);" in done.stdout, done.stdout + done.stderr
     assert (tmp_path / "a.yaml").read_bytes() == MIGRATED.replace("\n", "\r\n").encode()
     assert (tmp_path / "b.yaml").read_text() == MIGRATED
 
@@ -120,7 +120,7 @@ def test_a_file_named_twice_or_through_a_symlink_is_fixed_once(tmp_path):
     (tmp_path / "link.yaml").symlink_to("fsdp.yaml")
     done = run_shardlint("check", "--fix", "--unsafe-fixes", "fsdp.yaml", "link.yaml", "fsdp.yaml", cwd=tmp_path)
     assert done.returncode == 0
-    assert "Fixed 1 problem in 1 file" in done.stdout
+    assert "Fixed 1 problem in 1 file: FSDP190;" in done.stdout
     assert (tmp_path / "fsdp.yaml").read_text() == MIGRATED and (tmp_path / "link.yaml").is_symlink()
     write(tmp_path, "other.yaml", FSDP1)
     done = run_shardlint("check", "--diff", "--unsafe-fixes", "other.yaml", "other.yaml", cwd=tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -16,7 +17,7 @@ from shardlint.options import LintOptions
 
 @dataclass
 class FixSummary:
-    fixed: int = 0  # applied fixes
+    fixed: Counter[str] = field(default_factory=Counter)  # applied fixes by code
     files_changed: int = 0
     remaining: int = 0  # diagnostics left at or above the fail level
     hidden_unsafe: int = 0  # remaining diagnostics whose fix needs --unsafe-fixes
@@ -57,7 +58,7 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
                 continue
         else:
             summary.diffs.append(unified_diff(result.path, outcome))
-        summary.fixed += len(outcome.fixed)
+        summary.fixed.update(code for code, _ in outcome.fixed)
         summary.files_changed += 1
         report.files[i] = FileResult(outcome.document, outcome.diagnostics)
     for result in report.all_files:
@@ -96,11 +97,12 @@ def _plural(n: int, word: str) -> str:
 def summary_line(summary: FixSummary, fail_level: Severity, *, diff: bool) -> str:
     """What was (or would be) fixed and what remains, in one line."""
     files = _plural(summary.files_changed, "file")
+    count = _plural(sum(summary.fixed.values()), "problem")
+    codes = ", ".join(code + (f" ({n})" if n > 1 else "") for code, n in sorted(summary.fixed.items()))
     if diff:
-        text = f"Would fix {_plural(summary.fixed, 'problem')} in {files}." if summary.fixed \
-            else "No fixes to apply."
+        text = f"Would fix {count} in {files}: {codes}." if summary.fixed else "No fixes to apply."
     else:
-        text = f"Fixed {_plural(summary.fixed, 'problem')} in {files}" if summary.fixed else "Nothing fixed"
+        text = f"Fixed {count} in {files}: {codes}" if summary.fixed else "Nothing fixed"
         text += f"; {summary.remaining} remaining at {fail_level.label} level or above."
     if summary.hidden_unsafe:
         n = summary.hidden_unsafe
