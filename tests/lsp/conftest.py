@@ -22,7 +22,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(workspace: Path) -> Iterator[LspClient]:
     lsp = LspClient(workspace)
-    lsp.initialize(workspace)
+    lsp.capabilities = lsp.initialize(workspace)["capabilities"]
     yield lsp
     assert lsp.close() == 0
 

@@ -28,6 +28,7 @@ class LspClient:
         self.responses: dict[int, queue.Queue[dict[str, Any]]] = {}
         self.notifications: queue.Queue[dict[str, Any]] = queue.Queue()
         self.handlers: dict[str, Callable[[Any], Any]] = {}
+        self.capabilities: dict[str, Any] = {}  # the server's, once initialized
         self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()

@@ -41,12 +41,8 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_initialize_declares_what_the_server_does(workspace: Path) -> None:
-    lsp = LspClient(workspace)
-    try:
-        caps = lsp.initialize(workspace)["capabilities"]
-    finally:
-        assert lsp.close() == 0
+def test_initialize_declares_what_the_server_does(client: LspClient) -> None:
+    caps = client.capabilities
     assert caps["positionEncoding"] == "utf-16"
     assert caps["codeActionProvider"]["codeActionKinds"] == ["quickfix", "source.fixAll.shardlint"]
     assert caps["hoverProvider"] is True
