@@ -99,24 +99,18 @@ def test_supersedes_drops_schema_findings_at_the_same_path() -> None:
     assert [(d.code, d.path) for d in kept] == [("ACC010", "num_processes"), ("ACC011", "mixed_precision")]
 
 
-def test_supersedes_in_the_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A firing rule with ``supersedes`` removes the listed schema code at its path from the report."""
-    from shardlint import checks
-    from shardlint.engine import Findings
+def test_supersedes_in_the_pipeline(tmp_path: Path) -> None:
+    """FSDP105 replaces the schema's unknown-key finding (ACC002) at its own key, not elsewhere."""
     from shardlint.lint import lint_paths
     from shardlint.options import LintOptions
 
-    here = Range(Position(1, 0), Position(1, 5))
-    monkeypatch.setattr("shardlint.fixes.migrate.check_fsdp1", lambda doc: [
-        Diagnostic("ACC099", Severity.ERROR, "schema says no", here, "mixed_precision")])
-    sharper = Diagnostic("YAML199", Severity.ERROR, "sharper", here, "mixed_precision")
-    monkeypatch.setattr("shardlint.engine.evaluate",
-                        lambda doc, options: Findings([sharper], {("ACC099", "mixed_precision")}))
     path = tmp_path / "a.yaml"
-    path.write_text("distributed_type: FSDP\nmixed_precision: no\n", encoding="utf-8")
-    codes = [d.code for d in lint_paths([str(path)], LintOptions(isolated=True)).files[0].diagnostics]
-    assert "YAML199" in codes and "ACC099" not in codes
-    assert checks.run_rules  # the hook exists where checks.py calls it
+    path.write_text("distributed_type: FSDP\nnum_processes: 2\nfsdp_config:\n  fsdp_offload_optimizer: true\n"
+                    "  fsdp_no_such_key: 1\n", encoding="utf-8")
+    found = {(d.code, d.path) for d in lint_paths([str(path)], LintOptions(isolated=True)).files[0].diagnostics}
+    assert ("FSDP105", "fsdp_config.fsdp_offload_optimizer") in found
+    assert ("ACC002", "fsdp_config.fsdp_offload_optimizer") not in found
+    assert ("ACC002", "fsdp_config.fsdp_no_such_key") in found
 
 
 @pytest.mark.parametrize(("fields", "problem"), [
