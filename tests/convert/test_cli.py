@@ -66,3 +66,10 @@ def test_check_does_not_import_the_converter(tmp_path: Path):
              "print(code, 'ruamel' in ' '.join(sys.modules), 'shardlint.convert' in sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert proc.stdout.split()[-3:] == ["0", "False", "False"], proc.stdout + proc.stderr
+
+
+def test_standard_input(tmp_path: Path):
+    proc = run_shardlint("convert", "--to", "fsdp2", "-", cwd=tmp_path,
+                         input="distributed_type: DEEPSPEED\ndeepspeed_config:\n  zero_stage: 2\n")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load(proc.stdout)["fsdp_config"]["fsdp_reshard_after_forward"] is False

@@ -365,3 +365,11 @@ def test_inline_json_value(convert):
     text = ("distributed_type: DEEPSPEED\ndeepspeed_config:\n"
             "  deepspeed_config_file: '{\"zero_optimization\": {\"stage\": 3}}'\n")
     assert convert(text, "fsdp2").fsdp["fsdp_reshard_after_forward"] is True
+
+
+def test_yaml_fields_beside_a_json_are_reported(convert, tmp_path):
+    (tmp_path / "ds.json").write_text('{"zero_optimization": {"stage": 3}}')
+    text = ("distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\n  zero_stage: 2\n")
+    out = convert(text, "fsdp")
+    assert out.fsdp["fsdp_sharding_strategy"] == "FULL_SHARD"   # the JSON wins
+    assert out.noted("check", "zero_stage beside deepspeed_config_file")

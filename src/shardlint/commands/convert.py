@@ -10,7 +10,8 @@ TARGETS = ("deepspeed", "fsdp", "fsdp2")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("config", metavar="CONFIG", help="Accelerate config (YAML) using FSDP or DeepSpeed")
+    parser.add_argument("config", metavar="CONFIG",
+                        help="Accelerate config (YAML) using FSDP or DeepSpeed; - reads standard input")
     parser.add_argument("--to", required=True, choices=TARGETS,
                         help="target: deepspeed, fsdp (FSDP1) or fsdp2")
     parser.add_argument("-o", "--output", metavar="OUT",
@@ -21,9 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from shardlint.convert import ConvertError, convert_text
 
-    path = Path(args.config)
+    path = None if args.config == "-" else Path(args.config)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"shardlint convert: cannot read {args.config}: {exc}", file=sys.stderr)
         return 2

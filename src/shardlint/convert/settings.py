@@ -202,6 +202,12 @@ def _device(value: Any) -> str:
     return "none" if value is None else str(value).lower()
 
 
+# keys Accelerate refuses beside a deepspeed_config_file (reference A48, DeepSpeedPlugin._deepspeed_config_checks)
+_FORBIDDEN_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "zero_stage", "offload_optimizer_device",
+                          "offload_param_device", "offload_param_nvme_path", "offload_optimizer_nvme_path",
+                          "zero3_save_16bit_model")
+
+
 def _read_deepspeed(doc: Document) -> Settings:
     data = doc.data
     sec = Section.read(data, "deepspeed_config")
@@ -209,6 +215,10 @@ def _read_deepspeed(doc: Document) -> Settings:
     linked = None
     if values.get("deepspeed_config_file") not in (None, "none"):
         linked = read_linked(doc)
+        beside = [sec.actual[k] for k in _FORBIDDEN_BESIDE_FILE if k in values]
+        if beside:
+            notes.append(Note("check", "deepspeed_config", f"{', '.join(beside)} beside deepspeed_config_file: "
+                              "Accelerate refuses that combination, so the JSON's values were used"))
         stage, param_dev, opt_dev, save16 = linked.stage, linked.param_device, linked.optimizer_device, linked.save_16bit
         prov.update(linked.provenance)
     else:
