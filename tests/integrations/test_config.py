@@ -109,6 +109,14 @@ def test_per_file_ignores_are_relative_to_the_configuration(tmp_path: Path) -> N
     assert [c for c, _ in codes(lint(ds, isolated=True))] == ["SL002"]
 
 
+def test_globs_follow_the_path_as_walked_through_a_symlinked_folder(tmp_path: Path) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "shared-configs"
+    write(elsewhere, "legacy/accelerate.yaml", DUPLICATE_KEY)
+    _pyproject(project, 'per-file-ignores = {"configs/legacy/*" = ["SL002"]}')
+    (project / "configs").symlink_to(elsewhere)
+    assert codes(lint(project / "configs" / "legacy" / "accelerate.yaml")) == []
+
+
 def test_severity_override_by_prefix_and_code(tmp_path: Path) -> None:
     _pyproject(tmp_path, '[tool.shardlint.severity]\nSL = "info"\nSUP001 = "error"')
     config = write(tmp_path, "accelerate.yaml", UNUSED + DUPLICATE_KEY.split("\n", 1)[1])

@@ -5,6 +5,7 @@ Every problem is a :class:`ConfigError` that names the file and the setting.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -171,4 +172,4 @@ def load_file(path: Path) -> Settings | None:
     if table is None:
         return None
     where = f"{path} [tool.shardlint]" if path.name == PROJECT_FILE else str(path)
-    return settings_from_table(table, where, path.resolve().parent)
+    return settings_from_table(table, where, Path(os.path.abspath(path)).parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -37,7 +38,7 @@ def _relative(path: Path, root: Path | None) -> PurePath | None:
     if root is None:
         return None
     try:
-        return path.resolve().relative_to(root)
+        return Path(os.path.abspath(path)).relative_to(root)  # symlinks kept, as discovery walks them
     except ValueError:
         return None  # outside the configuration's folder: its globs do not reach it
 
