@@ -230,3 +230,15 @@ def test_cli_reports_schema_findings_with_fix_and_docs(tmp_path: Path) -> None:
     assert finding["codeDescription"]["href"].endswith("/ACC001.md")
     (fix,) = finding["data"]["fixes"]
     assert fix["edits"][0]["newText"] == "mixed_precision"
+
+
+def test_renamed_value_names_the_version_and_is_fixed(tmp_path: Path) -> None:
+    text = "distributed_type: TPU\nnum_processes: 8\n"
+    d = _one(tmp_path, text)
+    assert d.code == "ACC006" and "old name of XLA" in d.message and "1.0.0" in d.message
+    assert apply_fix(text, d) == "distributed_type: XLA\nnum_processes: 8\n"
+
+
+def test_allowed_values_are_listed_once(tmp_path: Path) -> None:
+    d = _one(tmp_path, FSDP_HEAD + "  fsdp_version: 3\n")
+    assert "must be one of 1 or 2, not the number 3" in d.message

@@ -101,11 +101,10 @@ class FindingBuilder:
         info = schema.get("x-shardlint-deprecated", {})
         use = f"; use {info['use']}" if info.get("use") else ""
         if self.family == "deepspeed":
-            what = "DeepSpeed logs a deprecation warning and translates it"
+            note = f" ({info['note']})" if info.get("note") else ""
+            what = f"DeepSpeed logs a deprecation warning and translates it{note}"
         else:
             what = info.get("note", "Accelerate still accepts it")
-        if info.get("note") and self.family == "deepspeed":
-            what += f" ({info['note']})"
         message = f"`{format_path(path)}` is deprecated: {what}{use}"
         return self._make("deprecated", message, path, self.doc.range(path, "key"))
 
@@ -113,7 +112,7 @@ class FindingBuilder:
     def _unknown(self, failure: Failure) -> Diagnostic:
         path, key, obj = failure.path, failure.keys[0], failure.schema
         level = obj.get("x-shardlint-unknown", "warning")
-        where = self._where(obj, path)
+        where = self._where(path)
         note = obj.get("x-shardlint-unknown-note", "")
         old = self._outdated(obj, key)
         if old is not None:
@@ -148,12 +147,15 @@ class FindingBuilder:
         value = self.doc.get(failure.path)
         if self._is_unfilled_auto(value):
             return self._auto(failure)
+        renamed = self._renamed_value(failure.path, value)
+        if renamed is not None:
+            return renamed
         allowed = [v for v in failure.expected if v is not None]
         ignore_case = _ignores_case(self.validator, failure.schema)
         if failure.schema.get("x-shardlint-expected"):
             expected = failure.schema["x-shardlint-expected"]
         elif allowed:
-            shown = _join([_literal(v) for v in allowed])
+            shown = _join(list(dict.fromkeys(_literal(v) for v in allowed)))
             expected = (f"one of {shown}" if len(allowed) > 1 else shown) + (" (any case)" if ignore_case else "")
         else:
             expected = f"a string matching {failure.schema.get('pattern')}"
@@ -167,6 +169,19 @@ class FindingBuilder:
                 fix = replace_value_fix(self.doc, failure.path, suggestion)
         return self._make("value", message, failure.path, self.doc.range(failure.path, "value"), fix)
 
+    def _renamed_value(self, path: KeyPath, value: Any) -> Diagnostic | None:
+        """An old spelling the library used to accept (distributed_type: TPU), with its new name."""
+        declared = self._property_schema(path) or {}
+        info = declared.get("x-shardlint-renamed-values", {}).get(value) if isinstance(value, str) else None
+        if info is None:
+            return None
+        version = f", removed in {info['version']}" if info.get("version") else ""
+        note = f" ({info['note']}{version})" if info.get("note") else (f" ({version[2:]})" if version else "")
+        message = f"`{format_path(path)}` is {describe(value)}, the old name of {info['to']}{note}: {self.library} " \
+                  f"refuses it now"
+        return self._make("value", message, path, self.doc.range(path, "value"),
+                          replace_value_fix(self.doc, path, info["to"]))
+
     def _range(self, failure: Failure) -> Diagnostic:
         keyword, bound = failure.expected
         value = self.doc.get(failure.path)
@@ -179,7 +194,7 @@ class FindingBuilder:
 
     def _required(self, failure: Failure) -> Diagnostic:
         key = failure.keys[0]
-        where = self._where(failure.schema, failure.path + (key,))
+        where = self._where(failure.path + (key,))
         message = f"missing required key `{key}` {where}: {self.library} refuses the file without it"
         return self._make("required", message, failure.path + (key,), self._required_range(failure.path))
 
@@ -188,7 +203,7 @@ class FindingBuilder:
         paths = sorted((failure.path + (k,) for k in (first, second)),
                        key=lambda p: self.doc.span(p, "key").start)
         later = paths[-1]
-        where = self._where(failure.schema, later)
+        where = self._where(later)
         message = (f"`{first}` and `{second}` {where} are two spellings of one setting: {self.library} refuses "
                    f"them together; keep one")
         return self._make("conflict", message, later, self.doc.range(later, "key"))
@@ -207,34 +222,39 @@ class FindingBuilder:
 
     def _in_validated_section(self, path: KeyPath) -> bool:
         """True when an enclosing object below the top level refuses unknown keys (a pydantic model)."""
-        node: Schema | None = self.validator.root
-        for depth, key in enumerate(path):
-            node = self._object_schema(node)
-            if node is None:
-                return False
-            if depth and node.get("x-shardlint-unknown") == "error":
-                return True
-            node = node.get("properties", {}).get(key)
-        return False
+        return any(depth and obj.get("x-shardlint-unknown") == "error"
+                   for depth, obj in enumerate(self._objects_along(path)))
 
     def _property_schema(self, path: KeyPath) -> Schema | None:
-        """The schema declared for the key at ``path`` (following $ref and object branches)."""
-        node: Schema | None = self.validator.root
-        for key in path:
-            node = self._object_schema(node)
-            if node is None:
-                return None
-            node = node.get("properties", {}).get(key)
-        return node
+        """The schema declared for the key at ``path`` (following $ref, if/then/else and object branches)."""
+        objects = self._objects_along(path)
+        if len(objects) < len(path):
+            return None
+        return objects[-1].get("properties", {}).get(path[-1]) if path else None
 
-    def _object_schema(self, node: Schema | None) -> Schema | None:
+    def _objects_along(self, path: KeyPath) -> list[Schema]:
+        """The object schemas that hold each key of ``path``, from the top, as far as they are known."""
+        found: list[Schema] = []
+        node: Schema | None = self.validator.root
+        for depth, key in enumerate(path):
+            node = self._object_schema(node, self.doc.get(path[:depth]))
+            if node is None:
+                break
+            found.append(node)
+            node = node.get("properties", {}).get(key)
+        return found
+
+    def _object_schema(self, node: Schema | None, value: Any) -> Schema | None:
         if node is None:
             return None
         node = self.validator.resolve(node)
+        if "if" in node:
+            branch = node.get("then") if self.validator.is_valid(value, node["if"]) else node.get("else")
+            return self._object_schema(branch, value)
         if "properties" in node:
             return node
         for branch in node.get("anyOf", []):
-            found = self._object_schema(branch)
+            found = self._object_schema(branch, value)
             if found is not None:
                 return found
         return None
@@ -250,7 +270,7 @@ class FindingBuilder:
         return self.family == "deepspeed" and value == "auto"
 
     @staticmethod
-    def _where(obj: Schema, path: KeyPath) -> str:
+    def _where(path: KeyPath) -> str:
         parent = format_path(path[:-1])
         return f"in `{parent}`" if parent else "at the top level"
 
