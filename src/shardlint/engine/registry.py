@@ -12,6 +12,7 @@ once.  A malformed rule file fails loudly with its path and the problem.
 from __future__ import annotations
 
 import json
+import os
 import zlib
 import re
 from dataclasses import dataclass, field
@@ -55,18 +56,30 @@ def rules_root() -> Path:
     return data_dir("rules")
 
 
+def _relative_rule_files(root: Path) -> list[str]:
+    """``family/ID-name.yaml`` for every rule file, sorted (plain os calls: this runs at start-up)."""
+    out = []
+    for family in sorted(os.listdir(root)):
+        folder = os.path.join(root, family)
+        if not family.startswith(".") and os.path.isdir(folder):
+            out += [f"{family}/{name}" for name in sorted(os.listdir(folder)) if name.endswith(".yaml")]
+    return out
+
+
 def rule_files(root: Path | None = None) -> list[Path]:
     root = root or rules_root()
-    return sorted(root.glob("*/*.yaml"), key=lambda p: p.relative_to(root).as_posix())
+    return [root / rel for rel in _relative_rule_files(root)]
 
 
-def fingerprint(files: list[Path], root: Path) -> str:
+def fingerprint(root: Path) -> str:
     """A checksum of the rule files' names and bytes (change detection, not security)."""
+    names = _relative_rule_files(root)
     crc = 0
-    for path in files:
-        crc = zlib.crc32(path.relative_to(root).as_posix().encode() + b"\0", crc)
-        crc = zlib.crc32(path.read_bytes() + b"\0", crc)
-    return f"{len(files)}-{crc:08x}"
+    for rel in names:
+        crc = zlib.crc32(rel.encode() + b"\0", crc)
+        with open(os.path.join(root, rel), "rb") as handle:
+            crc = zlib.crc32(handle.read() + b"\0", crc)
+    return f"{len(names)}-{crc:08x}"
 
 
 @cache
@@ -117,7 +130,7 @@ def build_bundle(root: Path | None = None) -> dict[str, Any]:
     specs = read_rule_files(root)
     for path, spec in specs:
         _compile(path, spec)
-    return {"format": BUNDLE_FORMAT, "fingerprint": fingerprint(rule_files(root), root),
+    return {"format": BUNDLE_FORMAT, "fingerprint": fingerprint(root),
             "generated-by": "python -m shardlint.engine.build",
             "rules": [runtime_fields(spec) for _, spec in specs]}
 
@@ -156,7 +169,7 @@ def ruleset_from_bundle(bundle_path: Path, sources: Path | None) -> RuleSet | No
     bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
     if bundle.get("format") != BUNDLE_FORMAT:
         return None
-    if sources is not None and bundle.get("fingerprint") != fingerprint(rule_files(sources), sources):
+    if sources is not None and bundle.get("fingerprint") != fingerprint(sources):
         return None
     return RuleSet([_compile(bundle_path, spec, lazy=True) for spec in bundle["rules"]])
 
