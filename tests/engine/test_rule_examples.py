@@ -67,3 +67,14 @@ def test_example(code: str, example: dict[str, Any], tmp_path: Path) -> None:
         fixes = [f for d in hits for f in d.fixes]
         assert fixes, f"{code} has a fixed example but its diagnostic carries no fix"
         assert apply.apply_edits(example["bad"], list(fixes[0].edits)) == example["fixed"]
+
+
+def test_a_wrong_example_fails(tmp_path: Path) -> None:
+    """The example checks are real: a wrong line, a good text that fires, or a wrong fix all fail."""
+    bad = "distributed_type: FSDP\nnum_processes: 2\nfsdp_config:\n  fsdp_sync_module_states: false\n"
+    for example in ({"bad": bad, "line": 3},
+                    {"good": bad},
+                    {"bad": bad, "line": 4, "fixed": bad}):
+        with pytest.raises(AssertionError):
+            test_example("FSDP100", example, tmp_path)
+    test_example("FSDP100", {"bad": bad, "line": 4}, tmp_path)
