@@ -3,6 +3,8 @@ and "fix all safe problems" for the file."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from lsprotocol import types
 
 from shardlint.diagnostics import Diagnostic, Fix, TextEdit
@@ -90,17 +92,20 @@ def minimal_edit(old: str, new: str) -> TextEdit:
     return TextEdit(TextIndex(old).range(start, end), replacement)
 
 
-def fix_all(result: FileResult, options: LintOptions, encoder: PositionEncoder,
-            edits: EditBuilder) -> types.CodeAction | None:
-    """Every safe fix, applied and re-linted until nothing changes, as one edit."""
+def fixed_text(result: FileResult, options: LintOptions) -> str:
+    """The text with every safe fix applied, re-linted until nothing changes (the text itself when none applies)."""
     if not any(_preferred(d) for d in result.diagnostics):
-        return None
+        return result.document.text
     from shardlint.fixes.loop import fix_document
 
-    outcome = fix_document(result.document, result.diagnostics, options)
-    if not outcome.changed:
+    return fix_document(result.document, result.diagnostics, options).text
+
+
+def fix_all(result: FileResult, fixed: str, encoder: PositionEncoder, edits: EditBuilder) -> types.CodeAction | None:
+    """``fixed`` (see :func:`fixed_text`) as one edit of the document."""
+    if fixed == result.document.text:
         return None
-    edit = minimal_edit(outcome.original, outcome.text)
+    edit = minimal_edit(result.document.text, fixed)
     return types.CodeAction(
         title=FIX_ALL_TITLE,
         kind=FIX_ALL,
@@ -108,14 +113,15 @@ def fix_all(result: FileResult, options: LintOptions, encoder: PositionEncoder,
     )
 
 
-def code_actions(result: FileResult, params: types.CodeActionParams, options: LintOptions,
+def code_actions(result: FileResult, params: types.CodeActionParams, fixed: Callable[[], str],
                  encoder: PositionEncoder, edits: EditBuilder) -> list[types.CodeAction]:
+    """The actions for ``params``; ``fixed`` gives the all-safe-fixes text, computed only when asked for."""
     only = params.context.only
     actions: list[types.CodeAction] = []
     if _wanted(types.CodeActionKind.QuickFix, only):
         actions.extend(quick_fixes(result, params.range, encoder, edits))
     if _wanted(FIX_ALL, only):
-        action = fix_all(result, options, encoder, edits)
+        action = fix_all(result, fixed(), encoder, edits)
         if action is not None:
             actions.append(action)
     return actions

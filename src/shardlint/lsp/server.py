@@ -226,7 +226,8 @@ def code_action(ls: ShardlintServer, params: types.CodeActionParams) -> list[typ
     result = ls.session.lint(uri) if ls.settings.enable else None
     if result is None:
         return None
-    return code_actions(result, params, ls.options, ls.session.encoder, ls.edit_builder(uri)) or None
+    return code_actions(result, params, lambda: ls.session.fixed_text(uri), ls.session.encoder,
+                        ls.edit_builder(uri)) or None
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

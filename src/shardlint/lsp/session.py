@@ -14,6 +14,7 @@ from lsprotocol import types
 
 from shardlint.lint import FileResult, lint_document
 from shardlint.loading.reader import read_document
+from shardlint.lsp.code_actions import fixed_text
 from shardlint.lsp.convert import to_lsp_diagnostic
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.links import linked_json
@@ -31,6 +32,10 @@ class OpenFile:
     links: tuple[Path, ...] = ()  # the DeepSpeed JSON this Accelerate config uses (or may, once created)
     kind: str | None = None  # the kind found by the last lint that could tell
     data: Any = UNKNOWN  # the last tree that parsed (completion runs on half-typed text)
+    fixed: str | None = None  # ``text`` with every safe fix applied; None until asked for
+
+    def stale(self) -> None:
+        self.result = self.fixed = None
 
 
 def lint_buffer(path: Path, text: str, options: LintOptions) -> FileResult:
@@ -59,7 +64,8 @@ class Session:
         if file is None:
             return
         if text != file.text:
-            file.text, file.result = text, None
+            file.text = text
+            file.stale()
         file.version = version
 
     def close(self, uri: str) -> None:
@@ -69,7 +75,7 @@ class Session:
         """Forget results (settings or a linked file changed), so the next lint is fresh."""
         for uri in self.files if uris is None else uris:
             if uri in self.files:
-                self.files[uri].result = None
+                self.files[uri].stale()
 
     def lint(self, uri: str) -> FileResult | None:
         file = self.files.get(uri)
@@ -83,6 +89,14 @@ class Session:
             if document.loaded:
                 file.data = document.data
         return file.result
+
+    def fixed_text(self, uri: str) -> str:
+        """The buffer with every safe fix applied (cached: editors ask on every cursor move)."""
+        file = self.files[uri]
+        result = self.lint(uri)
+        if file.fixed is None and result is not None:
+            file.fixed = fixed_text(result, self.options())
+        return file.text if file.fixed is None else file.fixed
 
     def diagnostics(self, uri: str) -> list[types.Diagnostic]:
         result = self.lint(uri)
