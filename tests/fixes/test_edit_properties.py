@@ -22,7 +22,8 @@ TREES = st.recursive(SCALARS, lambda inner: st.dictionaries(KEYS, inner, min_siz
                      max_leaves=12).filter(lambda t: isinstance(t, dict))
 
 
-def render_yaml(data: dict[str, Any], indent: int, comments: bool, newline: str, depth: int = 0) -> list[str]:
+def render_yaml(data: dict[str, Any], indent: int, comments: bool, flow_from: int, depth: int = 0) -> list[str]:
+    """Block YAML; mappings nested ``flow_from`` deep or more are written in flow style."""
     import yaml
 
     lines = []
@@ -30,9 +31,12 @@ def render_yaml(data: dict[str, Any], indent: int, comments: bool, newline: str,
         pad = " " * (indent * depth)
         if comments and i % 2 == 0:
             lines.append(f"{pad}# before {key}")
-        if isinstance(value, dict):
+        if isinstance(value, dict) and depth + 1 >= flow_from:
+            flow = yaml.safe_dump(value, default_flow_style=True, width=10**6).strip()
+            lines.append(f"{pad}{key}: {flow}" + ("  # flow" if comments else ""))
+        elif isinstance(value, dict):
             lines.append(f"{pad}{key}:" + ("  # section" if comments else ""))
-            lines += render_yaml(value, indent, comments, newline, depth + 1)
+            lines += render_yaml(value, indent, comments, flow_from, depth + 1)
         else:
             scalar = yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
             lines.append(f"{pad}{key}: {scalar}" + (" # trailing" if comments and i % 3 == 1 else ""))
@@ -47,7 +51,7 @@ def documents(draw) -> tuple[str, str, dict[str, Any]]:
         text = json.dumps(data, indent=indent)
         return "json", text + draw(st.sampled_from(["", "\n"])), data
     newline = draw(st.sampled_from(["\n", "\r\n"]))
-    lines = render_yaml(data, draw(st.sampled_from([2, 4])), draw(st.booleans()), newline)
+    lines = render_yaml(data, draw(st.sampled_from([2, 4])), draw(st.booleans()), draw(st.sampled_from([1, 2, 99])))
     return "yaml", newline.join(lines) + draw(st.sampled_from(["", newline])), data
 
 
