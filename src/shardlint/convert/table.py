@@ -92,27 +92,6 @@ FSDP_STATE_DICT_NUMBERS = {1: "FULL_STATE_DICT", 2: "LOCAL_STATE_DICT", 3: "SHAR
 DEEPSPEED_DEFAULT_STAGE = 2  # DeepSpeedPlugin env fallback (reference §3 zero_stage)
 
 
-@dataclass(frozen=True)
-class Concept:
-    """A row of the "other options" table: one concern, its key on each side."""
-
-    concern: str
-    fsdp: str
-    deepspeed: str
-    source: str
-
-
-CONCEPTS = (
-    Concept("sharding / partitioning", "fsdp_sharding_strategy (FSDP2: fsdp_reshard_after_forward)",
-            "zero_stage", f"{SEED_TABLE}; {REF_7}"),
-    Concept("offload", "fsdp_offload_params (all or nothing)",
-            "offload_param_device + offload_optimizer_device", f"{SEED_TABLE}; seed: Offloading; {REF_7}"),
-    Concept("model loading", "fsdp_cpu_ram_efficient_loading + fsdp_sync_module_states",
-            "zero3_init_flag (ZeRO-3 only)", f"{SEED_TABLE}; seed: Model Loading; {REF_7}"),
-    Concept("checkpointing", "fsdp_state_dict_type", "zero3_save_16bit_model (ZeRO-3 only)",
-            f"{SEED_TABLE}; seed: Checkpointing; {REF_7}"),
-)
-
 # --- keys that have no equivalent on the other side, and why ---
 @dataclass(frozen=True)
 class Unmapped:
@@ -187,6 +166,31 @@ FSDP1_ONLY: dict[str, Unmapped] = {
         f"redundant in FSDP2 ({GUIDE_FSDP2}); its launch default, true, keeps accelerate launch's "
         "cpu_ram_efficient_loading check satisfied", f"{_T30}; reference A15 (utils/launch.py)"),
 }
+# --- keys an FSDP config needs that a DeepSpeed (or FSDP2) config has no counterpart for ---
+@dataclass(frozen=True)
+class Addition:
+    key: str
+    value: object
+    versions: tuple[int, ...]   # FSDP versions that read the key
+    why: str                    # end-of-line comment in the converted file
+    source: str
+
+
+FSDP_ADDITIONS = (
+    Addition("fsdp_auto_wrap_policy", "TRANSFORMER_BASED_WRAP", (1, 2), "FSDP needs a wrap policy (guide: Model)",
+             "seed: Model tip; reference §7 recipe (also needed for FSDP2 activation checkpointing)"),
+    Addition("fsdp_backward_prefetch", "BACKWARD_PRE", (1,),
+             "DeepSpeed and FSDP2 always prefetch; this is FSDP1's equivalent (guide: Prefetching)",
+             "seed: Prefetching tip (T10); T30 FSDP2 behaves like BACKWARD_PRE"),
+    Addition("fsdp_sync_module_states", True, (1,),
+             "accelerate launch requires it with cpu_ram_efficient_loading (guide: Model Loading)",
+             "seed: Model Loading tip; reference A15 (utils/launch.py prepare_multi_gpu_env)"),
+    Addition("fsdp_use_orig_params", True, (1,),
+             "original parameters, as DeepSpeed and FSDP2 expose them (guide: Parameters Summoning)",
+             "seed: Parameters Summoning; reference §2 (launch default true since v0.25), T30"),
+)
+
+
 # parallelism_config keys that only FSDP2 uses; sequence parallelism (sp_*) is DeepSpeed's
 FSDP2_PARALLELISM = ("parallelism_config_dp_replicate_size", "parallelism_config_dp_shard_size",
                      "parallelism_config_tp_size", "parallelism_config_cp_size",

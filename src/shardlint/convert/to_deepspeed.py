@@ -50,6 +50,7 @@ def to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:
 
 
 def _offload_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
+    # seed table "offload" + Offloading; reference §7 offload; parameter offload is ZeRO-3 only (§3)
     comment = came_from(s, "offload")
     if stage == 0:
         if s.offload_params:
@@ -68,6 +69,7 @@ def _offload_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
 
 
 def _loading_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
+    # seed table "model loading" + Model Loading; reference §7; zero3_init_flag is ZeRO-3 only (A50)
     if stage == 3:
         plan.entries.append(Entry("zero3_init_flag", s.efficient_loading, came_from(s, "loading")))
         return
@@ -79,14 +81,16 @@ def _loading_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
 
 
 def _checkpoint_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
+    # seed table "efficient checkpointing" + Checkpointing; reference §7 checkpoint format (T15)
     where = s.section.where("fsdp_state_dict_type")
     if stage == 3:
         plan.entries.append(Entry("zero3_save_16bit_model", s.full_state_dict, came_from(s, "checkpoint")))
         if not s.full_state_dict:
             plan.notes.append(Note("check", "deepspeed_config.zero3_save_16bit_model",
                                    "false keeps checkpoints sharded like SHARDED_STATE_DICT, but then "
-                                   "accelerator.get_state_dict / save_model cannot gather the weights "
-                                   "under ZeRO-3; the guide recommends true (guide: Checkpointing)"))
+                                   "accelerator.get_state_dict raises under ZeRO-3 (it cannot gather 16-bit "
+                                   "weights); the guide recommends true (guide: Checkpointing)"))
+            # accelerate: accelerator.py Accelerator.get_state_dict ("Cannot get 16bit model weights ...")
     elif s.full_state_dict:
         plan.notes.append(Note("approximated", where,
                                f"FULL_STATE_DICT: at ZeRO-{stage} every rank holds whole parameters, so "

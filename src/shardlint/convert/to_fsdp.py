@@ -30,11 +30,6 @@ def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
         notes.append(Note("approximated", "deepspeed_config offload",
                           "FSDP offload is all or nothing: parameters, gradients and optimizer state all "
                           "go to CPU (guide: Offloading)"))
-    plan.entries.append(Entry("fsdp_auto_wrap_policy", "TRANSFORMER_BASED_WRAP",
-                              "FSDP needs a wrap policy (guide: Model)"))
-    if version == 1:
-        plan.entries.append(Entry("fsdp_backward_prefetch", "BACKWARD_PRE",
-                                  "DeepSpeed always prefetched (guide: Prefetching)"))
     loading = s.efficient_loading if row.zero_stage == 3 else True
     plan.entries.append(Entry("fsdp_cpu_ram_efficient_loading", loading,
                               came_from(s, "loading") if row.zero_stage == 3 else "FSDP's launch default"))
@@ -43,15 +38,10 @@ def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
                           f"ZeRO-{row.zero_stage} has no memory-efficient loading; FSDP's launch default "
                           "(true: rank 0 loads the weights, FSDP broadcasts them) is written "
                           "(guide: Model Loading)"))
-    if version == 1:
-        plan.entries.append(Entry("fsdp_sync_module_states", True,
-                                  "required with cpu_ram_efficient_loading (guide: Model Loading; accelerate launch checks it)"))
     state_dict = "FULL_STATE_DICT" if s.full_state_dict else "SHARDED_STATE_DICT"
     plan.entries.append(Entry("fsdp_state_dict_type", state_dict,
                               came_from(s, "checkpoint") or "DeepSpeed checkpoints are sharded"))
-    if version == 1:
-        plan.entries.append(Entry("fsdp_use_orig_params", True, "transparent in DeepSpeed "
-                                  "(guide: Parameters Summoning)"))
+    plan.entries += _additions(version, set())
     for key in sec.values:
         if key in DEEPSPEED_MAPPED:
             continue
@@ -168,8 +158,9 @@ def _fsdp2_to_fsdp1(s: Settings, data: dict[str, Any], plan: Plan, row: table.Sh
             plan.parallelism_remove.append(key)
             plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
                                    f"parallelism_config is FSDP2-only ({table.PARALLELISM_SOURCE})"))
-    plan.entries += [
-        Entry("fsdp_backward_prefetch", "BACKWARD_PRE", "FSDP2 always overlapped like BACKWARD_PRE"),
-        Entry("fsdp_sync_module_states", True, "accelerate launch requires it with cpu_ram_efficient_loading"),
-        Entry("fsdp_use_orig_params", True, "FSDP2 always used the original parameters"),
-    ]
+    plan.entries += _additions(1, {"fsdp_auto_wrap_policy"})  # a wrap policy the FSDP2 config has is kept
+
+
+def _additions(version: int, skip: set[str]) -> list[Entry]:
+    return [Entry(a.key, a.value, a.why) for a in table.FSDP_ADDITIONS
+            if version in a.versions and a.key not in skip]
