@@ -20,3 +20,5 @@ class LintOptions:
     config_file: Path | None = None  # --config: this configuration for every file
     isolated: bool = False  # --isolated: no configuration file at all
     overrides: Settings | None = None  # command-line settings, applied over each file's configuration
+    # unsaved editor buffers by resolved path: a linked file's text is read from here before the disk
+    buffers: dict[Path, str] = field(default_factory=dict)
