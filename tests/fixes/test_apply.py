@@ -201,3 +201,14 @@ def test_atomic_write_leaves_a_file_changed_on_disk_alone(tmp_path):
     assert target.read_text() == "a: 1\n"
     write_atomic(target, "a: 2\n", expected="a: 1\n")
     assert target.read_text() == "a: 2\n"
+
+
+def test_unified_diff_marks_a_missing_final_newline(tmp_path):
+    from shardlint.fixes.loop import FixOutcome
+    from shardlint.fixes.run import unified_diff
+
+    before = load(tmp_path, "a: 1\nb: 2")
+    after = load(tmp_path, "a: 1\nb: 3", "after.yaml")
+    diff = unified_diff("c.yaml", FixOutcome(after, [], before.text))
+    assert diff == ("--- c.yaml\n+++ c.yaml\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n\\ No newline at end of file\n"
+                    "+b: 3\n\\ No newline at end of file\n")
