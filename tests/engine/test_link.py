@@ -43,6 +43,13 @@ def test_not_searched_above_the_repository_root(tmp_path: Path) -> None:
     assert _codes(config).get("DSA100") == 4
 
 
+def test_outside_a_repository_every_parent_is_tried(tmp_path: Path) -> None:
+    _write(tmp_path / "project" / "scripts" / "zero1.json", STAGE1)
+    config = _write(tmp_path / "project" / "scripts" / "accel.yaml", YAML.format(ref="scripts/zero1.json"))
+    codes = _codes(config)
+    assert "DSA100" not in codes and "DSA103" in codes
+
+
 def test_missing_file_is_an_error_on_the_key(tmp_path: Path) -> None:
     report = lint_paths([str(_write(tmp_path / "accel.yaml", YAML.format(ref="nope.json")))], LintOptions(isolated=True))
     [diagnostic] = [d for d in report.files[0].diagnostics if d.code == "DSA100"]

@@ -3,7 +3,8 @@
 ``accelerate launch`` resolves a relative path against its working directory
 (reference A49), usually the repository root, while the YAML often sits in a
 sub-folder.  So the path is tried relative to the config's folder, then to each
-parent folder up to the repository root (the folder holding ``.git``).
+parent folder up to the repository root (the folder holding ``.git``), or up to
+the file-system root for a config outside any repository.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class Link:
 
 
 def candidates(config: Path, value: str) -> list[Path]:
-    """Where ``value`` may point, nearest first (only the config's folder outside a repository)."""
+    """Where ``value`` may point, nearest first: the config's folder, then each parent up to the
+    repository root, or up to the file-system root when the config is in no repository."""
     path = Path(os.path.expanduser(value))
     if path.is_absolute():
         return [path]
@@ -39,8 +41,8 @@ def candidates(config: Path, value: str) -> list[Path]:
     for parent in folder.parents:
         out.append(parent / path)
         if (parent / ".git").exists():
-            return out
-    return out[:1]
+            break
+    return out
 
 
 def resolve(doc: Document) -> Link:
@@ -53,7 +55,7 @@ def resolve(doc: Document) -> Link:
     for path in tried:
         if path.is_file():
             return _load(path, value)
-    where = "the config's folder" if len(tried) == 1 else "the config's folder or any parent up to the repository root"
+    where = "the config's folder" if len(tried) == 1 else "the config's folder and its parents"
     return Link(value, problem=f"deepspeed_config_file {value!r} does not exist (looked in {where}); "
                 "accelerate launch fails when it cannot read it", code="DSA100")
 
