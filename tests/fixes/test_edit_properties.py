@@ -83,7 +83,7 @@ def settable(data: Any, path: tuple[str, ...]) -> bool:
     return isinstance(data, dict)
 
 
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def check(syntax: str, before: str, after: str, expected: Any) -> None:
