@@ -51,3 +51,14 @@ def test_bad_predicate_is_reported_with_rule_id(tmp_path: Path) -> None:
         compile_rule({"id": "FSDP150", "name": "x", "severity": "warning", "applies-to": ["accelerate"],
                       "check": "declarative", "when": {"fact": "no-such-fact", "equals": 1},
                       "at": "a", "message": "something is wrong"})
+
+
+def test_a_bad_predicate_in_a_rule_file_is_named_precisely(tmp_path: Path) -> None:
+    path = tmp_path / "FSDP150-x.yaml"
+    path.write_text(
+        "id: FSDP150\nname: x\nseverity: warning\napplies-to: [accelerate]\nsummary: a summary of it\n"
+        "check: declarative\nwhen: {all: [{path: distributed_type, equal: FSDP}]}\nat: distributed_type\n"
+        "message: something is wrong\nsource: ['seed: x']\nrationale: because it is wrong, really\n"
+        "examples: [{bad: 'a: 1', line: 1}, {good: 'a: 2'}]\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"FSDP150-x.yaml: rule FSDP150: when.all\[0\]: unknown predicate key\(s\) equal"):
+        read_rule_file(path)

@@ -91,6 +91,7 @@ def read_rule_file(path: Path) -> dict[str, Any]:
     """Parse and validate one rule file against ``schemas/rule.schema.json``."""
     import yaml
     from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
 
     try:
         spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -98,10 +99,11 @@ def read_rule_file(path: Path) -> dict[str, Any]:
         raise RuleFileError(path, f"cannot be read as YAML: {exc}") from None
     if not isinstance(spec, dict):
         raise RuleFileError(path, "a rule file must be a mapping")
-    errors = sorted(Draft202012Validator(rule_schema()).iter_errors(spec), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
+    error = best_match(Draft202012Validator(rule_schema()).iter_errors(spec))
+    if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        if where.startswith(("when", "at", "message", "fix")):
+            _compile(path, spec)  # the compiler names a bad predicate, template or fix more precisely
         raise RuleFileError(path, f"at {where}: {error.message}")
     match = _FILE_NAME.match(path.name)
     if not match or match["id"] != spec["id"] or match["name"] != spec["name"]:
