@@ -105,3 +105,13 @@ def test_no_suppression_where_a_comment_would_change_the_data() -> None:
     assert suppression_fix(doc, _finding(doc, 1)) is None  # inside a block scalar
     assert suppression_fix(doc, _finding(doc, 2, "SL002")) is None
     assert suppression_fix(_doc('{"a": 1}'), _finding(doc, 0)) is None  # JSON has no comments
+
+
+def test_lint_options_carry_the_open_buffers_for_linked_files(tmp_path) -> None:
+    from shardlint.lsp.session import Session
+    from shardlint.options import LintOptions
+
+    session = Session(LintOptions)
+    session.open("file:///a.yaml", tmp_path / "a.yaml", "distributed_type: NO\n")
+    session.open("file:///ds.json", tmp_path / "ds.json", "{")
+    assert session.lint_options().buffers == {tmp_path / "a.yaml": "distributed_type: NO\n", tmp_path / "ds.json": "{"}

@@ -6,7 +6,7 @@ returns, and the latency benchmark drives it directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -77,12 +77,16 @@ class Session:
             if uri in self.files:
                 self.files[uri].stale()
 
+    def lint_options(self) -> LintOptions:
+        """The current settings, with the open buffers for reading linked files (unsaved edits count)."""
+        return replace(self.options(), buffers={f.path: f.text for f in self.files.values()})
+
     def lint(self, uri: str) -> FileResult | None:
         file = self.files.get(uri)
         if file is None:
             return None
         if file.result is None:
-            file.result = lint_buffer(file.path, file.text, self.options())
+            file.result = lint_buffer(file.path, file.text, self.lint_options())
             file.links = linked_json(file.result.document, self.is_open)
             document = file.result.document
             file.kind = document.kind or file.kind
@@ -95,7 +99,7 @@ class Session:
         file = self.files[uri]
         result = self.lint(uri)
         if file.fixed is None and result is not None:
-            file.fixed = fixed_text(result, self.options())
+            file.fixed = fixed_text(result, self.lint_options())
         return file.text if file.fixed is None else file.fixed
 
     def diagnostics(self, uri: str) -> list[types.Diagnostic]:
