@@ -80,8 +80,9 @@ def check_fsdp1(doc: Document, options: LintOptions | None = None) -> list[Diagn
     section: dict[str, Any] = doc.data["fsdp_config"]
     version = _key(section, "fsdp_version")
     at: KeyPath = ("fsdp_config", version) if version else ("fsdp_config",)
-    message = ("FSDP1 config: Accelerate recommends FSDP2 (`fsdp_version: 2`, Accelerate >= 1.6, "
-               "torch >= 2.6); the fix migrates it as `accelerate to-fsdp2` does, keeping comments")
+    message = ("FSDP1 config: FSDP2 (`fsdp_version: 2`, Accelerate >= 1.6, torch >= 2.6) is the default "
+               "of `accelerate config` and the FSDP PyTorch recommends starting with; the fix migrates "
+               "this file as `accelerate to-fsdp2` does, keeping comments")
     edits, blocker = migration_edits(doc)
     fixes = [] if blocker else [Fix("Migrate this FSDP1 config to FSDP2", "unsafe", tuple(edits))]
     if blocker:
