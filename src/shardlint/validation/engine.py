@@ -148,10 +148,10 @@ class Validator:
 
     def _eval(self, value: Any, schema: Schema, path: KeyPath, out: Outcome) -> None:
         schema = self.resolve(schema) if "$ref" in schema else schema
-        if schema.get("deprecated") is True and path:
-            out.deprecated.append((path, schema))
         if not self._scalar_checks(value, schema, path, out):
             return
+        if schema.get("deprecated") is True and path:
+            out.deprecated.append((path, schema))
         if isinstance(value, dict):
             self._object(value, schema, path, out)
         elif isinstance(value, list) and "items" in schema:
@@ -163,6 +163,7 @@ class Validator:
             if keyword in schema:
                 self._any_of(value, schema, schema[keyword], path, out)
         if "not" in schema and self.is_valid(value, schema["not"], path):
+            # the shipped schemas use `not` only as {"not": {"required": [a, b]}}: two spellings of one setting
             out.failures.append(Failure("conflict", path, schema, keys=tuple(schema.get("x-shardlint-conflict", ()))))
         if "if" in schema:
             branch = schema.get("then") if self.is_valid(value, schema["if"], path) else schema.get("else")

@@ -199,6 +199,9 @@ class FindingBuilder:
         return self._make("required", message, failure.path + (key,), self._required_range(failure.path))
 
     def _conflict(self, failure: Failure) -> Diagnostic:
+        if len(failure.keys) != 2:
+            message = f"`{format_path(failure.path) or 'the file'}` combines settings {self.library} refuses together"
+            return self._make("conflict", message, failure.path, self.doc.range(failure.path, "key"))
         first, second = failure.keys
         paths = sorted((failure.path + (k,) for k in (first, second)),
                        key=lambda p: self.doc.span(p, "key").start)
