@@ -40,6 +40,7 @@ CODES: dict[tuple[str, str], tuple[str, Severity]] = {
     ("deepspeed", "range"): ("DS007", E),
     ("deepspeed", "conflict"): ("DS008", E),
     ("deepspeed", "deprecated"): ("DS009", W),
+    ("deepspeed", "auto"): ("DS010", E),
 }
 
 _TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean",
@@ -212,16 +213,13 @@ class FindingBuilder:
         return self._make("conflict", message, later, self.doc.range(later, "key"))
 
     def _auto(self, failure: Failure) -> Diagnostic:
-        """ "auto" where nothing fills it, reported in its own failure class (type or value) with its own words."""
+        """ "auto" where nothing fills it: its own class, so the runner-aware "auto" rules can supersede it."""
         path = failure.path
         shown = format_path(path)
-        alone = ("silently uses the default" if self._in_validated_section(path)
-                 else "fails on the string")
+        alone = "silently uses the default" if self._in_validated_section(path) else "fails on the string"
         message = (f'`{shown}` is "auto", which neither the Hugging Face Trainer nor Accelerate fills here: '
                    f'Accelerate stops with "`{shown}` not found in kwargs", and DeepSpeed alone {alone}; write a value')
-        declared = self._property_schema(path) or failure.schema
-        only_strings = self.validator.natural_types(declared) == {"string"}
-        return self._make("value" if only_strings else "type", message, path, self.doc.range(path, "value"))
+        return self._make("auto", message, path, self.doc.range(path, "value"))
 
     def _in_validated_section(self, path: KeyPath) -> bool:
         """True when an enclosing object below the top level refuses unknown keys (a pydantic model)."""
