@@ -292,13 +292,14 @@ def test_workspace_settings_and_project_configuration(tmp_path: Path) -> None:
         assert lsp.close() == 0
 
 
-def test_utf8_position_encoding_is_honoured(tmp_path: Path) -> None:
+def test_utf8_positions_and_plaintext_hovers_are_honoured(tmp_path: Path) -> None:
     text = ('distributed_type: FSDP\nnum_processes: 2\n'
             'fsdp_config: {"\U0001F600 é": 1, fsdp_sync_module_states: false}\n')
     path = write(tmp_path, "accelerate.yaml", text)
     lsp = LspClient(tmp_path)
     try:
-        caps = lsp.initialize(tmp_path, capabilities={"general": {"positionEncodings": ["utf-8", "utf-16"]}})
+        caps = lsp.initialize(tmp_path, capabilities={"general": {"positionEncodings": ["utf-8", "utf-16"]},
+                                                      "textDocument": {"hover": {"contentFormat": ["plaintext"]}}})
         assert caps["capabilities"]["positionEncoding"] == "utf-8"
         uri = lsp.open(path)
         diag = next(d for d in lsp.diagnostics(uri) if d["code"] == "FSDP100")
@@ -307,6 +308,7 @@ def test_utf8_position_encoding_is_honoured(tmp_path: Path) -> None:
         assert diag["range"]["start"]["character"] == len(source_line[:start].encode("utf-8"))
         hover = lsp.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": diag["range"]["start"]})
         assert "fsdp_config.fsdp_sync_module_states" in hover["contents"]["value"]
+        assert hover["contents"]["kind"] == "plaintext"  # what this client asked for
     finally:
         assert lsp.close() == 0
 

@@ -72,7 +72,8 @@ def _points_at(diag: Diagnostic, pos: Position) -> bool:
     return diag.range.start.line == diag.range.end.line and diag.range.start <= pos <= diag.range.end
 
 
-def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str | None = None) -> types.Hover | None:
+def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str | None = None,
+          markdown: bool = True) -> types.Hover | None:
     doc = result.document
     target = target_at(doc, offset)
     pos = doc.index.position(offset)
@@ -96,6 +97,7 @@ def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str |
     if not sections:
         return None
     return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(sections)),
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText,
+                                     value="\n\n".join(sections)),
         range=encoder.offset_range(doc.index, start, end),
     )

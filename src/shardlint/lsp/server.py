@@ -237,7 +237,10 @@ def on_hover(ls: ShardlintServer, params: types.HoverParams) -> types.Hover | No
     if result is None:
         return None
     offset = ls.session.encoder.offset(result.document.index, params.position)
-    return hover(result, offset, ls.session.encoder, ls.session.files[uri].kind)
+    caps = ls.client_capabilities.text_document
+    formats = caps.hover.content_format if caps and caps.hover else None
+    markdown = not formats or types.MarkupKind.Markdown in formats
+    return hover(result, offset, ls.session.encoder, ls.session.files[uri].kind, markdown)
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
