@@ -77,3 +77,19 @@ def test_inline_json_value_is_used(tmp_path: Path) -> None:
 def test_none_means_no_file(tmp_path: Path) -> None:
     codes = _codes(_write(tmp_path / "accel.yaml", YAML.format(ref="none")))
     assert "DSA100" not in codes
+
+
+def test_an_unsaved_editor_buffer_is_read_before_the_disk(tmp_path: Path) -> None:
+    ds = _write(tmp_path / "ds.json", '{"zero_optimization": {"stage": 3}}')
+    config = _write(tmp_path / "accel.yaml", YAML.format(ref="ds.json"))
+
+    def codes(buffers: dict) -> set[str]:
+        report = lint_paths([str(config)], LintOptions(isolated=True, buffers=buffers))
+        return {d.code for d in report.files[0].diagnostics}
+
+    assert "DSA103" not in codes({})  # stage 3 on disk
+    assert "DSA103" in codes({ds.resolve(): '{"zero_optimization": {"stage": 1}}'})
+    assert "DSA101" in codes({ds.resolve(): '{"zero_optimization": '})
+    (tmp_path / "new.json").unlink(missing_ok=True)
+    config.write_text(YAML.format(ref="new.json"), encoding="utf-8")
+    assert "DSA100" not in codes({(tmp_path / "new.json").resolve(): '{"zero_optimization": {"stage": 3}}'})

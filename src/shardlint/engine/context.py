@@ -36,7 +36,7 @@ class Context:
     def link(self) -> Link:
         if self.kind != "accelerate":
             return Link()
-        return resolve(self.doc)
+        return resolve(self.doc, self.options.buffers)
 
     @property
     def linked(self) -> Document | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from shardlint.document import Document
 
@@ -45,7 +46,9 @@ def candidates(config: Path, value: str) -> list[Path]:
     return out
 
 
-def resolve(doc: Document) -> Link:
+def resolve(doc: Document, buffers: Mapping[Path, str] | None = None) -> Link:
+    """Follow ``deepspeed_config_file``; ``buffers`` (an editor's unsaved files, by resolved path)
+    are read before the disk."""
     value = doc.get(CONFIG_FILE_PATH)
     if not isinstance(value, str) or value.strip().lower() in ("", "none"):
         return Link()
@@ -53,8 +56,9 @@ def resolve(doc: Document) -> Link:
         return _inline(doc, value)
     tried = candidates(doc.path, value.strip())
     for path in tried:
-        if path.is_file():
-            return _load(path, value)
+        text = buffers.get(path.resolve()) if buffers else None
+        if text is not None or path.is_file():
+            return _load(path, value, text)
     where = "the config's folder" if len(tried) == 1 else "the config's folder and its parents"
     return Link(value, problem=f"deepspeed_config_file {value!r} does not exist (looked in {where}); "
                 "accelerate launch fails when it cannot read it", code="DSA100")
@@ -67,11 +71,11 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _load(path: Path, value: str) -> Link:
+def _load(path: Path, value: str, text: str | None) -> Link:
     from shardlint.loading.reader import Unreadable, read_document
 
     try:
-        linked = read_document(path, _display(path))
+        linked = read_document(path, _display(path), text=text)
     except Unreadable as exc:
         return Link(value, problem=f"deepspeed_config_file {value!r} cannot be read: {exc}", code="DSA101")
     return _check(linked, value)
