@@ -72,6 +72,7 @@ def test_linked_values(context) -> None:
     ({"all": []}, "non-empty list"),
     ({"all": [{"path": "a", "exists": True}], "path": "b"}, "stand alone"),
     ({"path": "a", "bogus": 1}, "unknown predicate key"),
+    ({"path": "a", "schema": {"anyOf": [{"$ref": "#/x"}]}}, r"schema keyword\(s\) \$ref are not supported"),
 ])
 def test_compile_errors_name_the_problem(spec: dict, problem: str) -> None:
     with pytest.raises(PredicateError, match=problem):

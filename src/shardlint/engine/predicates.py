@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from shardlint.engine import paths
 from shardlint.engine.context import Context
-from shardlint.engine.schema_fragment import validate_fragment
+from shardlint.engine.schema_fragment import unsupported_keywords, validate_fragment
 from shardlint.engine.values import NORMALISERS, normaliser_for, same, str_to_bool
 
 Predicate = Callable[[Context, tuple[Any, ...]], bool]
@@ -200,6 +200,10 @@ def _test(name: str, arg: Any, where: str) -> Check:
     if name == "schema":
         if not isinstance(arg, dict):
             raise PredicateError(f"{where}: schema expects a JSON Schema mapping")
+        unsupported = unsupported_keywords(arg)
+        if unsupported:
+            raise PredicateError(f"{where}: schema keyword(s) {', '.join(sorted(unsupported))} are not supported "
+                                 "(see docs/rule-format.md)")
         return lambda found, value, norm: found and validate_fragment(value, arg)
     raise PredicateError(f"{where}: unknown test {name!r}")  # pragma: no cover
 

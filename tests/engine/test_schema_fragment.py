@@ -1,0 +1,35 @@
+"""The JSON Schema subset of the ``schema:`` test."""
+
+from __future__ import annotations
+
+import pytest
+
+from shardlint.engine.schema_fragment import unsupported_keywords, validate_fragment
+
+OBJECT = {"type": "object", "required": ["device"],
+          "properties": {"device": {"enum": ["cpu", "nvme"]}, "buffer_count": {"type": "integer", "minimum": 1}},
+          "additionalProperties": False}
+
+
+@pytest.mark.parametrize(("value", "schema", "ok"), [
+    ({"device": "cpu"}, OBJECT, True),
+    ({"device": "gpu"}, OBJECT, False),
+    ({}, OBJECT, False),
+    ({"device": "cpu", "buffer_count": 0}, OBJECT, False),
+    ({"device": "cpu", "pin_memory": True}, OBJECT, False),
+    (True, {"type": "integer"}, False),
+    (5.0, {"type": "integer"}, True),
+    (5, {"exclusiveMaximum": 5}, False),
+    ("auto", {"not": {"const": "auto"}}, False),
+    ("1e8", {"type": "string", "pattern": "^[0-9.]+e[0-9]+$"}, True),
+    ([1, 2], {"type": "array", "items": {"type": "integer"}, "maxItems": 1}, False),
+    ("x", {"oneOf": [{"type": "string"}, {"minLength": 1}]}, False),
+    ("x", {"anyOf": [{"type": "integer"}, {"minLength": 1}]}, True),
+])
+def test_validate_fragment(value: object, schema: dict, ok: bool) -> None:
+    assert validate_fragment(value, schema) is ok
+
+
+def test_unsupported_keywords_are_found_anywhere() -> None:
+    assert unsupported_keywords({"properties": {"a": {"$ref": "#/x"}}, "anyOf": [{"format": "uri"}]}) == {"$ref", "format"}
+    assert unsupported_keywords(OBJECT) == set()
