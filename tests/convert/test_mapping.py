@@ -301,6 +301,9 @@ def test_fsdp2_to_fsdp1(convert):
     ("distributed_type: DEEPSPEED\ndeepspeed_config:\n  zero_stage: 4\n", "fsdp", "ZeRO stage"),
     ("distributed_type: FSDP\nfsdp_config: [\n", "deepspeed", "not a loadable config"),
     ("zero_optimization: {stage: 3}\n", "fsdp", "only Accelerate"),
+    ("distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: '²'\n", "deepspeed", "sharding strategy"),
+    ("distributed_type: FSDP\nfsdp_config:\n  fsdp_state_dict_type: [1]\n", "deepspeed", "state dict type"),
+    ("distributed_type: FSDP\nfsdp_config:\n  fsdp_offload_params: maybe\n", "deepspeed", "not a boolean"),
 ])
 def test_refuses_what_it_cannot_convert(convert, text, target, message):
     with pytest.raises(ConvertError, match=message):

@@ -114,8 +114,14 @@ def read_settings(doc: Document) -> Settings:
 
 
 # ---------------------------------------------------------------- FSDP
+def _number_or_name(value: Any, numbers: dict[int, str]) -> str | None:
+    """Accelerate accepts a name (any case) or its integer alias (reference §2)."""
+    text = str(value).strip()
+    return numbers.get(int(text)) if text.isascii() and text.isdigit() else text.upper()
+
+
 def _strategy(value: Any, where: str) -> table.Sharding:
-    name = table.FSDP1_STRATEGY_NUMBERS.get(int(value)) if str(value).isdigit() else str(value).upper()
+    name = _number_or_name(value, table.FSDP1_STRATEGY_NUMBERS)
     row = table.FSDP1_STRATEGIES.get((name or "").lstrip("_"))
     if row is None:
         raise ConvertError(f"{where}: {value!r} is not an FSDP sharding strategy")
@@ -123,7 +129,7 @@ def _strategy(value: Any, where: str) -> table.Sharding:
 
 
 def _state_dict(value: Any, where: str) -> str:
-    name = table.FSDP_STATE_DICT_NUMBERS.get(int(value)) if str(value).isdigit() else str(value).upper()
+    name = _number_or_name(value, table.FSDP_STATE_DICT_NUMBERS)
     if name not in table.FSDP_STATE_DICT_NUMBERS.values():
         raise ConvertError(f"{where}: {value!r} is not an FSDP state dict type")
     return name

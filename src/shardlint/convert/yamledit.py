@@ -91,9 +91,20 @@ def _new_section(entries: list[Entry], indent: int) -> CommentedMap:
 
 
 def _comment(section: CommentedMap, entry: Entry, indent: int) -> None:
-    if entry.comment:
-        width = len(pyyaml.safe_dump({entry.key: entry.value}, default_flow_style=False).rstrip("\n"))
-        section.yaml_add_eol_comment(f"{EOL_MARK} {entry.comment}", entry.key, column=indent + width + 2)
+    """Say where the value came from, unless the user has an end-of-line comment there; the
+    comment lines below the key stay."""
+    if not entry.comment:
+        return
+    item = section.ca.items.get(entry.key)
+    old = item[2] if item and len(item) > 2 else None
+    first, _, rest = old.value.partition("\n") if old is not None else ("", "", "")
+    if first.strip() and not first.lstrip("# ").startswith(EOL_MARK):
+        return
+    width = len(pyyaml.safe_dump({entry.key: entry.value}, default_flow_style=False).rstrip("\n"))
+    section.yaml_add_eol_comment(f"{EOL_MARK} {entry.comment}", entry.key, column=indent + width + 2)
+    if rest.strip():
+        token = section.ca.items[entry.key][2]
+        token.value = token.value.rstrip("\n") + "\n" + rest
 
 
 def _replace_section(root: CommentedMap, plan: Plan, indent: int) -> list[str]:
@@ -121,9 +132,11 @@ def _edit_in_place(section: CommentedMap, plan: Plan, indent: int) -> list[str]:
     for key in plan.remove_keys:
         carried += _delete(section, key)
     for entry in plan.entries:
-        if entry.replaces in section and entry.replaces != entry.key:
-            position = list(section).index(entry.replaces)
-            carried += _delete(section, entry.replaces)
+        replaced = entry.replaces if entry.replaces in section else entry.key
+        if replaced in section and (replaced != entry.key or isinstance(section[replaced], CommentedBase)):
+            # a different key, or a collection where a scalar belongs: its comments go to the note block
+            position = list(section).index(replaced)
+            carried += _delete(section, replaced)
             section.insert(position, entry.key, _scalar(entry.value))
         elif entry.key in section:
             section[entry.key] = _scalar(entry.value)
@@ -138,7 +151,7 @@ def _delete(mapping: CommentedMap, key: str) -> list[str]:
     previous key); its own end-of-line comment is returned for the note block."""
     keys = list(mapping)
     index = keys.index(key)
-    carried = _comment_lines(mapping[key])
+    carried = _comment_lines(mapping[key], _item_tokens(mapping, key))
     item = mapping.ca.items.pop(key, None)
     del mapping[key]
     token = item[2] if item and len(item) > 2 else None
