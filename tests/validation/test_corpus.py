@@ -29,14 +29,6 @@ EXPECTED_ERRORS = {
     # compile.disable / compile.backend removed in DeepSpeed 0.14.4
     "repos/axolotl-ai-cloud__axolotl/deepspeed_configs/zero1_torch_compile.json": {"DS003"},
     "repos/axolotl-ai-cloud__axolotl/deepspeed_configs/zero2_torch_compile.json": {"DS003"},
-    # "auto" under the short ZeRO-3 names, which nothing fills [H24, D51]
-    "repos/axolotl-ai-cloud__axolotl/deepspeed_configs/zero3@e2077629.json": {"DS010"},
-    "repos/axolotl-ai-cloud__axolotl/deepspeed_configs/zero3_bf16@e2077629.json": {"DS010"},
-    "repos/axolotl-ai-cloud__axolotl/deepspeed_configs/zero3_bf16_cpuoffload_all@e2077629.json": {"DS010"},
-    "repos/axolotl-ai-cloud__axolotl/deepspeed_configs/zero3_bf16_cpuoffload_params@e2077629.json": {"DS010"},
-    "repos/deepspeedai__DeepSpeedExamples/inference/sglang/ds_offload_cpu.json": {"DS010"},
-    "repos/deepspeedai__DeepSpeedExamples/inference/sglang/ds_offload_nvme_aio.json": {"DS010"},
-    "repos/deepspeedai__DeepSpeedExamples/inference/sglang/ds_offload_nvme_gds.json": {"DS010"},
     # fp8_config.override_linear_precision that is not a list (the launcher indexes it) [fixed upstream]
     "repos/huggingface__accelerate/examples/config_yaml_templates/fp8@1a6af0bd.yaml": {"ACC005"},
     "repos/huggingface__accelerate/examples/config_yaml_templates/fp8@ce636234.yaml": {"ACC005"},

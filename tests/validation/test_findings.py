@@ -203,13 +203,11 @@ def test_alias_and_short_name_together_is_one_error_on_the_later_key(tmp_path: P
     assert (d.code, d.range.start.line) == ("DS008", 5)
 
 
-def test_auto_where_nothing_fills_it(tmp_path: Path) -> None:
-    text = '{"train_micro_batch_size_per_gpu": "auto", "zero_optimization": {"stage": 3, "sub_group_size": "auto"}}'
-    d = _one(tmp_path, text, "ds_config.json")
-    assert (d.code, d.severity) == ("DS010", Severity.ERROR)
-    assert "not found in kwargs" in d.message and "silently uses the default" in d.message
-    top = _one(tmp_path, '{"train_micro_batch_size_per_gpu": 4, "wall_clock_breakdown": "auto"}', "ds_config.json")
-    assert top.code == "DS010" and "fails on the string" in top.message
+def test_auto_where_nothing_fills_it_is_left_to_the_auto_rules(tmp_path: Path) -> None:
+    # whether it fails depends on --deepspeed-runner, which HF100-HF102 know; the schema layer stays quiet
+    text = ('{"train_micro_batch_size_per_gpu": "auto", "wall_clock_breakdown": "auto",'
+            ' "zero_optimization": {"stage": 3, "sub_group_size": "auto", "stage3_prefetch_bucket_size": "auto"}}')
+    assert schema_findings(tmp_path, text, "ds_config.json") == []
 
 
 def test_one_finding_for_a_value_no_branch_fits(tmp_path: Path) -> None:

@@ -40,7 +40,6 @@ CODES: dict[tuple[str, str], tuple[str, Severity]] = {
     ("deepspeed", "range"): ("DS007", E),
     ("deepspeed", "conflict"): ("DS008", E),
     ("deepspeed", "deprecated"): ("DS009", W),
-    ("deepspeed", "auto"): ("DS010", E),
 }
 
 _TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean",
@@ -138,16 +137,12 @@ class FindingBuilder:
 
     def _type(self, failure: Failure) -> Diagnostic:
         value = self.doc.get(failure.path)
-        if self._is_unfilled_auto(value):
-            return self._auto(failure)
         expected = failure.schema.get("x-shardlint-expected") or self._expected(failure.expected)
         message = f"`{format_path(failure.path)}` must be {expected}, not {describe(value)}{self._yaml_hint(failure.path, value)}"
         return self._make("type", message, failure.path, self.doc.range(failure.path, "value"))
 
     def _value(self, failure: Failure) -> Diagnostic:
         value = self.doc.get(failure.path)
-        if self._is_unfilled_auto(value):
-            return self._auto(failure)
         renamed = self._renamed_value(failure.path, value)
         if renamed is not None:
             return renamed
@@ -212,20 +207,6 @@ class FindingBuilder:
                    f"them together; keep one")
         return self._make("conflict", message, later, self.doc.range(later, "key"))
 
-    def _auto(self, failure: Failure) -> Diagnostic:
-        """ "auto" where nothing fills it: its own class, so the runner-aware "auto" rules can supersede it."""
-        path = failure.path
-        shown = format_path(path)
-        alone = "silently uses the default" if self._in_validated_section(path) else "fails on the string"
-        message = (f'`{shown}` is "auto", which neither the Hugging Face Trainer nor Accelerate fills here: '
-                   f'Accelerate stops with "`{shown}` not found in kwargs", and DeepSpeed alone {alone}; write a value')
-        return self._make("auto", message, path, self.doc.range(path, "value"))
-
-    def _in_validated_section(self, path: KeyPath) -> bool:
-        """True when an enclosing object below the top level refuses unknown keys (a pydantic model)."""
-        return any(depth and obj.get("x-shardlint-unknown") == "error"
-                   for depth, obj in enumerate(self._objects_along(path)))
-
     def _property_schema(self, path: KeyPath) -> Schema | None:
         """The schema declared for the key at ``path`` (following $ref, if/then/else and object branches)."""
         objects = self._objects_along(path)
@@ -266,9 +247,6 @@ class FindingBuilder:
         code, severity = CODES[(self.family, failure_class)]
         return Diagnostic(code, severity, message, where, format_path(path), [fix] if fix else [],
                           f"{DOCS_BASE}{code}.md")
-
-    def _is_unfilled_auto(self, value: Any) -> bool:
-        return self.family == "deepspeed" and value == "auto"
 
     @staticmethod
     def _where(path: KeyPath) -> str:
