@@ -93,3 +93,34 @@ def test_schema_command_rejects_an_unknown_kind() -> None:
     proc = run_shardlint("schema", "megatron")
     assert proc.returncode == 2
     assert "invalid choice" in proc.stderr
+
+
+# what draft-07 tools (yaml-language-server, older editors) understand, plus $defs (reached only through
+# JSON-pointer $refs, which every draft resolves) and annotations such tools ignore
+EDITOR_KEYWORDS = {
+    "$schema", "$id", "$comment", "$defs", "$ref", "title", "description", "default", "examples", "deprecated",
+    "type", "enum", "const", "pattern", "minimum", "maximum", "minItems", "maxItems", "properties",
+    "patternProperties", "additionalProperties", "required", "items", "anyOf", "allOf", "not", "if", "then", "else",
+}
+
+
+def _keywords(node: Any, inside_properties: bool = False) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not inside_properties:
+                yield key
+            named = key in ("properties", "patternProperties", "$defs") and not inside_properties
+            if isinstance(value, dict) and named:
+                for sub in value.values():
+                    yield from _keywords(sub)
+            elif not key.startswith("x-") and key not in ("enum", "const", "default", "examples"):
+                yield from _keywords(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _keywords(item)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_schema_uses_only_keywords_editors_understand(kind: str) -> None:
+    used = {k for k in _keywords(schema(kind)) if not k.startswith("x-")}
+    assert used <= EDITOR_KEYWORDS, used - EDITOR_KEYWORDS
