@@ -148,7 +148,7 @@ def bind(pattern: PathPattern, bindings: tuple[Any, ...]) -> PathPattern:
     out: list[Segment] = []
     i = 0
     for segment in pattern:
-        if (is_wild(segment) or segment == "**") and i < len(bindings):
+        if is_wild(segment) and i < len(bindings):
             value = bindings[i]
             i += 1
             if isinstance(value, tuple):
