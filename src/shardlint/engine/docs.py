@@ -56,7 +56,8 @@ def rule_markdown(spec: dict[str, Any], family: str) -> str:
                 lines += [f"`{filename}` does not exist.", ""]
             else:
                 where = f", line {example['line']}" if key == "bad" else ""
-                lines += [f"`{filename}`{where}:", "", _fence(example[key], filename), ""]
+                codec = f", saved as {example['encoding']}" if example.get("encoding") else ""
+                lines += [f"`{filename}`{where}{codec}:", "", _fence(example[key], filename), ""]
             for name, text in (example.get("files") or {}).items():
                 lines += [f"`{name}`, beside it:", "", _fence(text, name), ""]
             if example.get("options"):
