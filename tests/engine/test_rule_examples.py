@@ -1,7 +1,8 @@
 """Every example of every rule file, linted through the real pipeline from real files.
 
 A ``bad`` example must fire the rule's code on its ``line``, a ``good`` one must
-not fire it, and ``fixed`` must be what the rule's fix turns the bad text into.
+not fire it, and ``fixed`` must be what the rule's fix turns the bad text into, on
+which the finding is gone.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def test_example(code: str, example: dict[str, Any], tmp_path: Path) -> None:
         fixes = [f for d in hits for f in d.fixes]
         assert fixes, f"{code} has a fixed example but its diagnostic carries no fix"
         assert apply.apply_edits(example["bad"], list(fixes[0].edits)) == example["fixed"]
+        after = _lint(tmp_path, example, example["fixed"])
+        assert not [d for d in after if d.code == code and d.range.start.line + 1 == example["line"]], \
+            f"{code} still fires on line {example['line']} after its fix:\n{_show(after)}"
 
 
 def test_a_wrong_example_fails(tmp_path: Path) -> None:
