@@ -243,3 +243,9 @@ def test_renamed_value_names_the_version_and_is_fixed(tmp_path: Path) -> None:
 def test_allowed_values_are_listed_once(tmp_path: Path) -> None:
     d = _one(tmp_path, FSDP_HEAD + "  fsdp_version: 3\n")
     assert "must be one of 1 or 2, not the number 3" in d.message
+
+
+def test_no_rename_fix_onto_a_key_that_is_already_there(tmp_path: Path) -> None:
+    text = FSDP_HEAD + "  fsdp_backward_prefetch_policy: BACKWARD_PRE\n  fsdp_backward_prefetch: BACKWARD_POST\n"
+    d = _one(tmp_path, text)
+    assert d.code == "ACC004" and d.fixes == []

@@ -125,7 +125,8 @@ class FindingBuilder:
             else:
                 target = self._same_style(obj, key, info["to"])
                 message = f"`{key}` {where} should be `{target}` ({info['note']}): {note}"
-                fix = rename_key_fix(self.doc, path, target)
+                present = self.doc.get(path[:-1]) or {}
+                fix = None if target in present else rename_key_fix(self.doc, path, target)
             return self._make(f"removed-{level}", message, path, self.doc.range(path, "key"), fix)
         message = f"unknown key `{key}` {where}: {note}"
         suggestion = self._key_suggestion(obj, path, key)
