@@ -10,7 +10,7 @@ from shardlint.convert.settings import Section, Settings
 
 Target = Literal["deepspeed", "fsdp", "fsdp2"]
 TARGETS: tuple[Target, ...] = ("deepspeed", "fsdp", "fsdp2")
-NAMES = {"fsdp1": "FSDP1", "fsdp2": "FSDP2", "deepspeed": "DeepSpeed", "fsdp": "FSDP1"}
+NAMES = {"fsdp1": "FSDP1", "fsdp2": "FSDP2", "deepspeed": "DeepSpeed"}
 
 # keys whose meaning the conversion carries (everything else in the section is noted)
 FSDP_MAPPED = frozenset({"fsdp_version", "fsdp_sharding_strategy", "fsdp_reshard_after_forward",

@@ -8,6 +8,7 @@ from typing import Literal
 
 NoteKind = Literal["approximated", "left out", "check"]
 KINDS: tuple[NoteKind, ...] = ("approximated", "left out", "check")
+HEADINGS = {"approximated": "approximated", "left out": "left out", "check": "to check"}
 
 # The comment block a conversion writes starts with this line; every later line starts with
 # BLOCK_INDENT.  A later conversion recognises and replaces the block (see yamledit.scrub_notes).
@@ -35,7 +36,7 @@ def comment_block(title: str, notes: list[Note], carried: list[str]) -> str:
         chosen = [n for n in notes if n.kind == kind]
         if not chosen:
             continue
-        lines.append(f" {kind}:")
+        lines.append(f" {HEADINGS[kind]}:")
         for note in chosen:
             lines.extend(textwrap.wrap(f"{note.key}: {note.message}", WIDTH - 6,
                                        initial_indent="  - ", subsequent_indent="    ",
@@ -52,7 +53,7 @@ def summary(title: str, notes: list[Note]) -> str:
     for kind in KINDS:
         chosen = [n for n in notes if n.kind == kind]
         if chosen:
-            out.append(f"  {kind} ({len(chosen)}):")
+            out.append(f"  {HEADINGS[kind]} ({len(chosen)}):")
             out.extend(f"    - {n.key}: {n.message}" for n in chosen)
     if len(out) == 1:
         out.append("  every setting has an exact equivalent")
