@@ -376,3 +376,10 @@ def test_yaml_fields_beside_a_json_are_reported(convert, tmp_path):
     out = convert(text, "fsdp")
     assert out.fsdp["fsdp_sharding_strategy"] == "FULL_SHARD"   # the JSON wins
     assert out.noted("check", "zero_stage beside deepspeed_config_file")
+
+
+@pytest.mark.parametrize("value", ["'true'", "false", "bogus"])
+def test_fsdp1_ignores_any_reshard_value(convert, value):
+    out = convert(fsdp1(fsdp_reshard_after_forward=value), "deepspeed")
+    assert out.ds["zero_stage"] == 3
+    assert out.noted("check", "fsdp_reshard_after_forward")

@@ -128,6 +128,14 @@ def _strategy(value: Any, where: str) -> table.Sharding:
     return row
 
 
+def _names_full_shard(value: Any) -> bool:
+    """Whether an FSDP1 ``fsdp_reshard_after_forward`` (ignored under launch) says FULL_SHARD anyway."""
+    try:
+        return value is True or _strategy(value, "") is table.FULL_SHARD
+    except ConvertError:
+        return False
+
+
 def _state_dict(value: Any, where: str) -> str:
     name = _number_or_name(value, table.FSDP_STATE_DICT_NUMBERS)
     if name not in table.FSDP_STATE_DICT_NUMBERS.values():
@@ -156,21 +164,18 @@ def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> Settings:
         else:
             sharding = table.FSDP1_STRATEGIES[defaults["fsdp_sharding_strategy"]]
             prov["sharding"] = "fsdp_sharding_strategy: FULL_SHARD (launch default)"
-            meant = values.get("fsdp_reshard_after_forward")
-            if meant is not None and not isinstance(meant, bool):
-                intended = _strategy(meant, sec.where("fsdp_reshard_after_forward"))
-                if intended is not sharding:
-                    notes.append(Note("check", sec.where("fsdp_reshard_after_forward"),
-                        f"FSDP1 under accelerate launch ignores {sec.shown('fsdp_reshard_after_forward')} "
-                        "and shards FULL_SHARD (fsdp_sharding_strategy's default wins); converted what "
-                        "runs, FULL_SHARD"))
+            if "fsdp_reshard_after_forward" in values and not _names_full_shard(values["fsdp_reshard_after_forward"]):
+                notes.append(Note("check", sec.where("fsdp_reshard_after_forward"),
+                    f"FSDP1 under accelerate launch ignores {sec.shown('fsdp_reshard_after_forward')} "
+                    "and shards FULL_SHARD (fsdp_sharding_strategy's default wins); converted what "
+                    "runs, FULL_SHARD"))
     else:
         raw = values.get("fsdp_reshard_after_forward", defaults["fsdp_reshard_after_forward"])
         reshard = str_to_bool(raw, sec.where("fsdp_reshard_after_forward"))
         sharding = table.FSDP2_RESHARD[(reshard, _hsdp(data))]
         prov["sharding"] = (sec.shown("fsdp_reshard_after_forward") if "fsdp_reshard_after_forward" in values
                             else "fsdp_reshard_after_forward: true (launch default)")
-        if sharding.fsdp1 != sharding.name or _hsdp(data):
+        if _hsdp(data):
             prov["sharding"] += " with parallelism_config_dp_replicate_size > 1"
         if "fsdp_sharding_strategy" in values:
             notes.append(Note("left out", sec.where("fsdp_sharding_strategy"),
