@@ -124,6 +124,7 @@ def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bo
         sys.stderr.write(note + "\n")
     if diff:
         sys.stdout.write("".join(summary.diffs))
+        sys.stdout.flush()  # the summary on stderr comes after the diff on a terminal
         sys.stderr.write(line + "\n")
         return 2 if report.failures or summary.write_failed else int(bool(summary.diffs))
     try:
