@@ -383,3 +383,8 @@ def test_fsdp1_ignores_any_reshard_value(convert, value):
     out = convert(fsdp1(fsdp_reshard_after_forward=value), "deepspeed")
     assert out.ds["zero_stage"] == 3
     assert out.noted("check", "fsdp_reshard_after_forward")
+
+
+@pytest.mark.parametrize("source", [deepspeed(zero_stage=3), fsdp1()])
+def test_fsdp2_requirements_are_said(convert, source):
+    assert convert(source, "fsdp2").noted("check", "torch >= 2.6")

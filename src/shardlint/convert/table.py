@@ -191,6 +191,10 @@ FSDP_ADDITIONS = (
 )
 
 
+# FSDP2 needs torch >= 2.6 (reference A21) and Accelerate >= 1.6, where fsdp_version appeared (§6 v1.6.0)
+FSDP2_REQUIRES = "FSDP2 needs torch >= 2.6 and Accelerate >= 1.6 (older Accelerate ignores fsdp_version)"
+
+
 # parallelism_config keys that only FSDP2 uses; sequence parallelism (sp_*) is DeepSpeed's
 FSDP2_PARALLELISM = ("parallelism_config_dp_replicate_size", "parallelism_config_dp_shard_size",
                      "parallelism_config_tp_size", "parallelism_config_cp_size",

@@ -20,6 +20,8 @@ def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     if approximation:
         notes.append(Note("approximated", f"ZeRO-{row.zero_stage}", approximation))
     plan.entries.append(Entry("fsdp_version", version))
+    if version == 2:
+        notes.append(Note("check", "fsdp_version: 2", table.FSDP2_REQUIRES))
     if version == 1:
         plan.entries.append(Entry("fsdp_sharding_strategy", row.fsdp1, sharding_from))
     else:
@@ -101,6 +103,7 @@ def fsdp_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     plan = Plan(f"FSDP{3 - version} -> FSDP{version}", "FSDP", "fsdp_config", [], in_place=True, notes=notes)
     plan.entries.append(Entry("fsdp_version", version))
     if version == 2:
+        notes.append(Note("check", "fsdp_version: 2", table.FSDP2_REQUIRES))
         _fsdp1_to_fsdp2(s, plan, row)
     else:
         _fsdp2_to_fsdp1(s, data, plan, row)
