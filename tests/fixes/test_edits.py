@@ -260,3 +260,26 @@ def test_astral_characters_before_an_edit_on_its_line(tmp_path):
     assert out == "a: {note: '😀😀', b: 'no'}\nc: '😀'  # smile\n"
     out = run(tmp_path, text, set_value, ("c",), "🙂")
     assert out == "a: {note: '😀😀', b: no}\nc: '🙂'  # smile\n"
+
+
+def test_chain_composes_edits_that_touch_one_place(tmp_path):
+    from shardlint.fixes.edits import chain
+
+    text = "distributed_type: FSDP\nfsdp_config:\n  fsdp_use_orig_params: true  # x\nnum_processes: 2\n"
+    doc = load(tmp_path, text)
+    # on their own these two conflict: the removal leaves `{}` where the insertion goes
+    edits = chain(doc, [lambda d: remove_key(d, ("fsdp_config", "fsdp_use_orig_params")),
+                        lambda d: set_value(d, ("fsdp_config", "fsdp_version"), 2)])
+    assert applied(doc, edits) == "distributed_type: FSDP\nfsdp_config: {fsdp_version: 2}\nnum_processes: 2\n"
+    assert [e.range.start.line for e in edits] == [1]  # one hunk: only the touched lines
+    assert chain(doc, [lambda d: replace_value_text(d, ("num_processes",), "[")]) == []  # unloadable
+
+
+def test_edits_between_is_line_wise(tmp_path):
+    from shardlint.fixes.edits import edits_between
+
+    doc = load(tmp_path, "a: 1\nb: 2\nc: 3\nd: 4")
+    edits = edits_between(doc, "a: 1\nb: 20\nc: 3\nd: 4\ne: 5\n")
+    assert [(e.range.start.line, e.range.end.line, e.new_text) for e in edits] == [
+        (1, 2, "b: 20\n"), (3, 3, "d: 4\ne: 5\n")]
+    assert applied(doc, edits) == "a: 1\nb: 20\nc: 3\nd: 4\ne: 5\n"
