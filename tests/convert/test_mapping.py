@@ -388,3 +388,11 @@ def test_fsdp1_ignores_any_reshard_value(convert, value):
 @pytest.mark.parametrize("source", [deepspeed(zero_stage=3), fsdp1()])
 def test_fsdp2_requirements_are_said(convert, source):
     assert convert(source, "fsdp2").noted("check", "torch >= 2.6")
+
+
+def test_other_backend_section_is_replaced(convert):
+    stale = deepspeed(zero_stage=3) + "fsdp_config:\n  fsdp_sharding_strategy: NO_SHARD\n"
+    out = convert(stale, "fsdp")
+    assert out.fsdp["fsdp_sharding_strategy"] == "FULL_SHARD" and out.noted("left out", "old section")
+    empty = deepspeed(zero_stage=3) + "fsdp_config: {}\n"
+    assert not convert(empty, "fsdp").noted("left out", "old section")

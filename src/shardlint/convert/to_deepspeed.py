@@ -34,7 +34,7 @@ def to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:
         unmapped = table.FSDP_ONLY.get(key)
         reason = unmapped.reason if unmapped else "not an fsdp_config key Accelerate reads, so it had no effect"
         notes.append(Note("left out", sec.where(key) + f" {shown_value(sec, key)}", reason))
-    if isinstance(data.get("deepspeed_config"), dict):
+    if isinstance(data.get("deepspeed_config"), dict) and data["deepspeed_config"]:
         notes.append(Note("left out", "deepspeed_config (old section)",
                           "FSDP ignored it; replaced by the converted section"))
     _parallelism_to_deepspeed(data, plan)

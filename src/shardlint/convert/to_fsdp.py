@@ -55,7 +55,7 @@ def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
                           f"{s.linked.written} is no longer used: its ZeRO stage, offload, 16-bit save "
                           "and precision were read into the keys above; everything else it holds is listed "
                           "under \"left out\""))
-    if isinstance(data.get("fsdp_config"), dict):
+    if isinstance(data.get("fsdp_config"), dict) and data["fsdp_config"]:
         notes.append(Note("left out", "fsdp_config (old section)",
                           "DeepSpeed ignored it; replaced by the converted section"))
     _precision_to_fsdp(s, plan)
