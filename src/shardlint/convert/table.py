@@ -196,9 +196,20 @@ FSDP2_REQUIRES = "FSDP2 needs torch >= 2.6 and Accelerate >= 1.6 (older Accelera
 
 
 # parallelism_config keys that only FSDP2 uses; sequence parallelism (sp_*) is DeepSpeed's
-FSDP2_PARALLELISM = ("parallelism_config_dp_replicate_size", "parallelism_config_dp_shard_size",
-                     "parallelism_config_tp_size", "parallelism_config_cp_size",
-                     "parallelism_config_cp_comm_strategy", "parallelism_config_cp_backend")
+_MESH = "reference §1 parallelism_config; A65-A67 (parallelism_config.py, state.py)"
+_HSDP = Unmapped("the HSDP mesh of FSDP2; see the sharding note", f"{_MESH}; {REF_7} HYBRID_SHARD row")
+_CP = Unmapped("context parallelism needs FSDP2; DeepSpeed's counterpart is sequence parallelism "
+               "(parallelism_config_sp_size, ALST/Ulysses)", f"{_MESH}; A64")
+FSDP2_PARALLELISM: dict[str, Unmapped] = {
+    "parallelism_config_dp_replicate_size": _HSDP,
+    "parallelism_config_dp_shard_size": _HSDP,
+    "parallelism_config_tp_size": Unmapped(
+        "no tensor-parallel key for DeepSpeed in an Accelerate config; DeepSpeed's AutoTP is "
+        "tensor_parallel.autotp_size in a DeepSpeed JSON", f"{_MESH}; A64"),
+    "parallelism_config_cp_size": _CP,
+    "parallelism_config_cp_comm_strategy": _CP,
+    "parallelism_config_cp_backend": _CP,
+}
 PARALLELISM_SOURCE = "Accelerate's ParallelismConfig"
 
 # --- settings a DeepSpeed JSON can carry, read when converting away from a linked JSON ---

@@ -106,7 +106,7 @@ def _parallelism_to_deepspeed(data: dict[str, Any], plan: Plan) -> None:
         if key in table.FSDP2_PARALLELISM:
             plan.parallelism_remove.append(key)
             plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
-                                   f"FSDP2-only (HSDP / tensor / context parallel) ({table.PARALLELISM_SOURCE})"))
+                                   table.FSDP2_PARALLELISM[key].reason))
 
 
 def _memory_note(s: Settings, processes: Any) -> Note:
