@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-LIBRARIES = ("accelerate", "deepspeed", "transformers")
 # the releases the reference notes were verified against (reference accelerate.md section 8)
 LATEST = {"accelerate": "1.15.0", "deepspeed": "0.19.8", "transformers": "5.24.0"}
 
