@@ -249,3 +249,10 @@ def test_no_rename_fix_onto_a_key_that_is_already_there(tmp_path: Path) -> None:
     text = FSDP_HEAD + "  fsdp_backward_prefetch_policy: BACKWARD_PRE\n  fsdp_backward_prefetch: BACKWARD_POST\n"
     d = _one(tmp_path, text)
     assert d.code == "ACC004" and d.fixes == []
+
+
+def test_misspelled_key_holding_auto_says_what_happens(tmp_path: Path) -> None:
+    text = '{"train_batch_size": "auto", "zero_optimization": {"stage": 3, "stage3_prefetch_bucket_sizes": "auto"}}'
+    d = _one(tmp_path, text, "ds_config.json")
+    assert d.code == "DS001" and "silently ignores" in d.message and "not found in kwargs" in d.message
+    assert apply_fix(text, d) == text.replace("bucket_sizes", "bucket_size")

@@ -114,6 +114,9 @@ class FindingBuilder:
         level = obj.get("x-shardlint-unknown", "warning")
         where = self._where(path)
         note = obj.get("x-shardlint-unknown-note", "")
+        if self.family == "deepspeed" and level == "error" and self.doc.get(path) == "auto":
+            note = ('DeepSpeed drops "auto" values before it checks keys, so on its own it silently ignores this '
+                    'one, and the Hugging Face Trainer and Accelerate stop with "not found in kwargs"')
         old = self._outdated(obj, key)
         if old is not None:
             info, removed = old
