@@ -103,3 +103,10 @@ def test_suppression_comments_inside_the_section_are_not_carried(convert):
 def test_windows_line_endings_are_kept(convert):
     out = convert(SOURCE.replace("\n", "\r\n"), "deepspeed")
     assert out.text.count("\r\n") == out.text.count("\n")
+
+
+def test_null_keeps_its_spelling(convert):
+    spelled = convert("distributed_type: FSDP\nmain_process_ip: null\nfsdp_config: {}\n", "deepspeed")
+    assert "main_process_ip: null" in spelled.text.splitlines()
+    empty = convert("distributed_type: FSDP\nmain_process_ip:\nfsdp_config: {}\n", "deepspeed")
+    assert "main_process_ip:" in empty.text.splitlines()

@@ -15,6 +15,7 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -30,7 +31,18 @@ def _yaml(text: str) -> tuple[YAML, int]:
     mapping, sequence, offset = _indentation(text)
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     yaml.explicit_start = text.lstrip().startswith("---")
+    if re.search(r":[ \t]+null[ \t]*(#.*)?$", text, flags=re.M):
+        yaml.Representer = _NullSpelledOut  # keep the file's spelling of null
     return yaml, mapping
+
+
+class _NullSpelledOut(RoundTripRepresenter):
+    """ruamel writes null as an empty value; this subclass writes ``null`` (a subclass, because
+    ``add_representer`` on ruamel's own class would change it for every user in the process)."""
+
+
+_NullSpelledOut.add_representer(
+    type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
 
 
 def _indentation(text: str) -> tuple[int, int, int]:
