@@ -30,6 +30,24 @@ def _errors(path: Path, text: str) -> list[str]:
     return [f"{d.code} {d.message}" for d in result.diagnostics if d.severity == Severity.ERROR]
 
 
+CONVERTED = ("fsdp_config", "deepspeed_config", "parallelism_config", "distributed_type", "mixed_precision")
+
+
+def _lost_lines(source: str, result: str) -> list[str]:
+    """Lines outside the converted keys that are not in the result (ruamel drops trailing blanks
+    and writes ``{ }`` as ``{}``; nothing else may change)."""
+    def norm(line: str) -> str:
+        return line.rstrip().replace("{ }", "{}")
+    kept = {norm(line) for line in result.splitlines()}
+    lost, inside = [], False
+    for line in source.splitlines():
+        if line[:1].strip() and not line.startswith("#"):
+            inside = line.startswith(CONVERTED)
+        if not inside and line.strip() and norm(line) not in kept:
+            lost.append(line)
+    return lost
+
+
 def test_every_corpus_config_converts_and_lints_clean(shared_dir: Path):
     sources = _sources(shared_dir)
     assert len(sources) >= 100  # 45 FSDP and 60 DeepSpeed configs in the corpus
@@ -56,6 +74,9 @@ def test_every_corpus_config_converts_and_lints_clean(shared_dir: Path):
             for key in ("num_processes", "num_machines", "machine_rank", "main_process_ip", "dynamo_config"):
                 if key in data and out.get(key) != data[key]:
                     failures.append(f"{path.name} -> {target}: {key} changed")
+            lost = _lost_lines(text, result.text)
+            if lost:
+                failures.append(f"{path.name} -> {target}: lines lost {lost}")
             errors = _errors(path, result.text)
             if errors:
                 failures.append(f"{path.name} -> {target}: {errors}")
