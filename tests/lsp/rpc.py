@@ -29,6 +29,7 @@ class LspClient:
         self.notifications: queue.Queue[dict[str, Any]] = queue.Queue()
         self.handlers: dict[str, Callable[[Any], Any]] = {}
         self.capabilities: dict[str, Any] = {}  # the server's, once initialized
+        self.log: str | None = None  # its stderr, read when it has exited
         self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -36,7 +37,9 @@ class LspClient:
     # --- wire -------------------------------------------------------------------------
 
     def _send(self, message: dict[str, Any]) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        self.send_raw(json.dumps({"jsonrpc": "2.0", **message}).encode())
+
+    def send_raw(self, body: bytes) -> None:
         assert self.proc.stdin is not None
         with self.lock:
             self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
@@ -133,11 +136,13 @@ class LspClient:
                                                "contentChanges": [{"text": text}]})
 
     def stderr(self) -> str:
+        """What the server wrote to stderr (once it has exited)."""
         if self.proc.poll() is None:
             return "(server still running)"
-        if self.proc.stderr is None or self.proc.stderr.closed:
-            return ""
-        return self.proc.stderr.read().decode(errors="replace")[-2000:]
+        if self.log is None:
+            assert self.proc.stderr is not None
+            self.log = self.proc.stderr.read().decode(errors="replace")
+        return self.log
 
     def close(self) -> int:
         """Shut the server down politely; kill it if it does not go."""
@@ -151,6 +156,7 @@ class LspClient:
             self.proc.wait(timeout=5)
             return -9
         finally:
+            self.stderr()
             for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
                 if stream is not None:
                     stream.close()

@@ -311,6 +311,17 @@ def test_utf8_positions_and_plaintext_hovers_are_honoured(tmp_path: Path) -> Non
         assert lsp.close() == 0
 
 
+def test_a_garbled_message_is_logged_in_one_line_and_the_server_carries_on(tmp_path: Path) -> None:
+    lsp = LspClient(tmp_path)
+    try:
+        lsp.send_raw(b"{not json")
+        assert lsp.initialize(tmp_path)["capabilities"]["hoverProvider"] is True
+    finally:
+        assert lsp.close() == 0
+    assert "shardlint lsp: ERROR: Unable to handle message" in lsp.stderr()
+    assert "JSONDecodeError" in lsp.stderr() and "Traceback" not in lsp.stderr()
+
+
 def test_missing_pygls_says_how_to_install(tmp_path: Path) -> None:
     import subprocess
 

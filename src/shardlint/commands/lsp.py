@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import traceback
+from typing import Any
 
 INSTALL_HINT = ("shardlint lsp needs pygls 2 (the 'lsp' extra): pip install 'shardlint[lsp]'")
 
@@ -23,12 +26,25 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         sys.stderr.write(INSTALL_HINT + "\n")
         return 2
-    if args.log_file:
-        import logging
-
-        logging.basicConfig(filename=args.log_file, level=logging.DEBUG,
-                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    _configure_logging(args.log_file)
     from shardlint.lsp.server import serve
 
     serve()
     return 0
+
+
+class _OneLine(logging.Formatter):
+    """Warnings on stderr (the editor's server log) with the error but no traceback; --log-file has them all."""
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        return "".join(traceback.format_exception_only(ei[0], ei[1])).strip()
+
+
+def _configure_logging(log_file: str | None) -> None:
+    if log_file:
+        logging.basicConfig(filename=log_file, level=logging.DEBUG,
+                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLine("shardlint lsp: %(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
