@@ -1,4 +1,8 @@
-"""Command-line entry point: ``shardlint <command> ...``."""
+"""Command-line entry point: ``shardlint <command> ...``.
+
+Only the chosen command's module is imported: a pre-commit hook running
+``shardlint check`` never pays for the language server or the converter.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +14,30 @@ from shardlint import __version__
 from shardlint.commands import COMMANDS
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that command's arguments are built."""
     parser = argparse.ArgumentParser(
         prog="shardlint",
         description="Lint Hugging Face Accelerate, PyTorch FSDP and DeepSpeed config files.")
     parser.add_argument("--version", action="version", version=f"shardlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
-        module = import_module(f"shardlint.commands.{name}")
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(cmd)
-        cmd.set_defaults(run=module.run)
+        if only is None or name == only:
+            module = import_module(f"shardlint.commands.{name}")
+            module.add_arguments(cmd)
+            cmd.set_defaults(run=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
     if not argv or argv[0] not in COMMANDS and not argv[0].startswith("-"):
         argv = ["check", *argv]
-    args = parser.parse_args(argv)
+    command = argv[0] if argv[0] in COMMANDS else None
+    args = build_parser(command).parse_args(argv)
     if args.command is None:
-        parser.print_help()
+        build_parser().print_help()
         return 2
     try:
         return int(args.run(args))

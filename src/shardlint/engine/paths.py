@@ -51,6 +51,7 @@ def is_wild(segment: Segment) -> bool:
     return isinstance(segment, str) and any(c in segment for c in "*?[")
 
 
+@lru_cache(maxsize=4096)
 def has_wildcards(path: PathPattern) -> bool:
     return any(is_wild(s) for s in path)
 
