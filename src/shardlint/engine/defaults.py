@@ -52,6 +52,7 @@ ACCELERATE: dict[tuple[str, ...], History] = {
     ("fsdp_config", "fsdp_cpu_ram_efficient_loading"): (("0.24.0", True),),
     ("fsdp_config", "fsdp_sync_module_states"): (("0.21.0", False), ("0.24.0", True)),
     ("fsdp_config", "fsdp_activation_checkpointing"): (("0.0", False),),
+    ("fsdp_config", "fsdp_activation_checkpointing_offload"): (("1.15.0", False),),
     ("deepspeed_config", "zero_stage"): (("0.0", 2),),
     ("deepspeed_config", "offload_optimizer_device"): (("0.0", "none"),),
     ("deepspeed_config", "offload_param_device"): (("0.0", "none"),),

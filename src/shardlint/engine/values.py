@@ -149,6 +149,7 @@ ACCELERATE_KEY_NORMALISERS: dict[tuple[str, ...], str] = {
     ("fsdp_config", "fsdp_cpu_ram_efficient_loading"): "bool",
     ("fsdp_config", "fsdp_sync_module_states"): "bool",
     ("fsdp_config", "fsdp_activation_checkpointing"): "bool",
+    ("fsdp_config", "fsdp_activation_checkpointing_offload"): "bool",
     ("deepspeed_config", "zero_stage"): "int",
     ("deepspeed_config", "offload_optimizer_device"): "lower",
     ("deepspeed_config", "offload_param_device"): "lower",
