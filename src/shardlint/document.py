@@ -102,7 +102,17 @@ class Document:
         return node.key
 
     def range(self, path: KeyPath, part: Literal["key", "value", "item"] = "key") -> Range:
+        """Where a diagnostic about ``path`` is shown.
+
+        A finding about the whole document (a missing top-level key, say) is shown on
+        the document's first line: underlining every line helps no one.
+        """
         span = self.span(path, part)
+        root = self.positions.get(())
+        if root is not None and span == root.value:
+            line_end = self.text.find("\n", span.start)
+            if line_end != -1 and line_end < span.end:
+                span = Span(span.start, line_end - (self.text[line_end - 1:line_end] == "\r"))
         return self.index.range(span.start, span.end)
 
     def range_of_span(self, span: Span) -> Range:
