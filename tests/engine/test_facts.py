@@ -90,3 +90,19 @@ def test_every_fact_is_documented() -> None:
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "rule-format.md").read_text(encoding="utf-8")
     assert [name for name in FACTS if f"| `{name}` |" not in doc] == []
+
+
+@pytest.mark.parametrize(("section", "expected"), [
+    ("", 1),
+    ("parallelism_config: {}\n", 1),
+    ("parallelism_config:\n  parallelism_config_dp_shard_size: 2\n  parallelism_config_tp_size: '4'\n", 8),
+    ("parallelism_config:\n  parallelism_config_dp_replicate_size: 2\n  parallelism_config_dp_shard_size: 2\n"
+     "  parallelism_config_tp_size: 2\n  parallelism_config_cp_size: 2\n  parallelism_config_sp_size: 3\n", 48),
+    ("parallelism_config:\n  parallelism_config_tp_size: 0\n", None),
+    ("parallelism_config:\n  parallelism_config_tp_size: 2.0\n", None),  # int('2.0') fails in Accelerate
+    ("parallelism_config:\n  parallelism_config_tp_size: two\n", None),
+    ("parallelism_config:\n  tp_size: 4\n", 1),  # no prefixing in this section: an ignored key
+])
+def test_parallelism_total_size(context, section: str, expected: int | None) -> None:
+    ctx = context("distributed_type: FSDP\nnum_processes: 8\n" + section)
+    assert ctx.fact("parallelism-total-size") == expected

@@ -51,6 +51,37 @@ def test_atoms_and_combinators(context, spec: dict, expected: bool) -> None:
     assert compile_predicate(spec)(context(FSDP), ()) is expected
 
 
+RESHARD = """distributed_type: FSDP
+num_processes: 8
+fsdp_config:
+  reshard_after_forward: false
+  fsdp_sharding_strategy: 2
+  fsdp_min_num_params: 1.0e+8
+parallelism_config:
+  parallelism_config_tp_size: '8'
+"""
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    # each side is read as its own key is read: 2 is SHARD_GRAD_OP
+    ({"path": "fsdp_config.fsdp_reshard_after_forward", "as": "reshard-strategy",
+      "equals-path": "fsdp_config.fsdp_sharding_strategy"}, True),
+    ({"path": "fsdp_config.fsdp_reshard_after_forward", "equals-path": "fsdp_config.fsdp_sharding_strategy"}, False),
+    ({"path": "fsdp_config.fsdp_reshard_after_forward", "as": "reshard-strategy",
+      "equals-effective": "fsdp_config.fsdp_sharding_strategy"}, True),
+    ({"path": "fsdp_config.fsdp_offload_params", "equals-effective": "fsdp_config.fsdp_forward_prefetch"}, False),
+    ({"effective": "fsdp_config.fsdp_offload_params", "equals-effective": "fsdp_config.fsdp_forward_prefetch"}, True),
+    ({"path": "num_processes", "equals-path": "fsdp_config.fsdp_use_orig_params"}, False),  # other side absent
+    ({"path": "num_processes", "equals-path": "parallelism_config.parallelism_config_tp_size"}, True),  # '8' is 8
+    ({"fact": "parallelism-total-size", "equals-path": "num_processes"}, True),
+    ({"path": "fsdp_config.fsdp_min_num_params", "as": "raw", "type": "integer"}, True),  # as JSON Schema counts
+    ({"path": "fsdp_config.fsdp_min_num_params", "as": "raw", "type": "float"}, True),  # int("100000000.0") fails
+    ({"path": "num_processes", "type": "float"}, False),
+])
+def test_comparing_keys_and_float_spellings(context, spec: dict, expected: bool) -> None:
+    assert compile_predicate(spec)(context(RESHARD), ()) is expected
+
+
 def test_linked_values(context) -> None:
     ctx = context("distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\n",
                   files={"ds.json": '{"zero_optimization": {"stage": 3}, "bf16": {"enabled": "auto"}}'})
@@ -72,7 +103,8 @@ def test_linked_values(context) -> None:
     ({"all": []}, "non-empty list"),
     ({"all": [{"path": "a", "exists": True}], "path": "b"}, "stand alone"),
     ({"path": "a", "bogus": 1}, "unknown predicate key"),
-    ({"path": "a", "schema": {"anyOf": [{"$ref": "#/x"}]}}, r"schema keyword\(s\) \$ref are not supported"),
+    ({"path": "a", "schema": {"anyOf": [{"format": "uri"}]}}, r"schema keyword\(s\) format are not supported"),
+    ({"path": "a", "equals-path": "b.*"}, "without wildcards"),
 ])
 def test_compile_errors_name_the_problem(spec: dict, problem: str) -> None:
     with pytest.raises(PredicateError, match=problem):

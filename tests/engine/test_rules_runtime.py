@@ -113,7 +113,49 @@ def test_supersedes_in_the_pipeline(tmp_path: Path) -> None:
     assert ("ACC002", "fsdp_config.fsdp_no_such_key") in found
 
 
+def test_a_fix_of_two_operations_chains_them(context) -> None:
+    """Removing the section's only key and adding another both edit the same line: the second
+    operation sees the text the first one left, so the edits never conflict."""
+    pytest.importorskip("shardlint.fixes.edits")
+    import yaml
+
+    from shardlint.fixes.apply import apply_edits
+
+    r = rule(when={"path": "fsdp_config.fsdp_sharding_strategy", "exists": True},
+             at="fsdp_config.fsdp_sharding_strategy", message="FSDP2 ignores it",
+             fix={"title": "Use reshard_after_forward", "safety": "unsafe",
+                  "set": {"fsdp_config.fsdp_reshard_after_forward": False},
+                  "remove": ["fsdp_config.fsdp_sharding_strategy"]})
+    text = "distributed_type: FSDP  # two steps\nfsdp_config:\n  sharding_strategy: SHARD_GRAD_OP\nnum_processes: 2\n"
+    [d] = r.evaluate(context(text))
+    [fix] = d.fixes
+    fixed = apply_edits(text, list(fix.edits))
+    assert yaml.safe_load(fixed) == {"distributed_type": "FSDP", "num_processes": 2,
+                                     "fsdp_config": {"fsdp_reshard_after_forward": False}}
+    assert fixed.startswith("distributed_type: FSDP  # two steps\n")
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1e8", "100000000"), ("1.0e+8", "100000000"),
+                                                 ("'1.5E3'", "1500"), ("100M", None), ("1.5", None)])
+def test_a_computed_fix_writes_the_value_or_nothing(context, value: str, expected: str | None) -> None:
+    pytest.importorskip("shardlint.fixes.edits")
+    from shardlint.fixes.apply import apply_edits
+
+    r = rule(when={"path": "fsdp_config.fsdp_min_num_params", "exists": True},
+             at="fsdp_config.fsdp_min_num_params", message="not an integer",
+             fix={"title": "Write it out", "safety": "safe",
+                  "compute": {"fsdp_config.fsdp_min_num_params": "whole-number"}})
+    text = f"fsdp_config:\n  min_num_params: {value}  # keep\n"
+    [d] = r.evaluate(context(text))
+    if expected is None:
+        assert d.fixes == []
+    else:
+        assert apply_edits(text, list(d.fixes[0].edits)) == f"fsdp_config:\n  min_num_params: {expected}  # keep\n"
+
+
 @pytest.mark.parametrize(("fields", "problem"), [
+    ({"when": {"path": "a", "exists": True}, "at": "a", "message": "something",
+      "fix": {"title": "do it", "safety": "safe", "compute": {"a": "nope"}}}, "unknown function"),
     ({"at": "a", "message": "something"}, "needs 'when'"),
     ({"when": {"path": "a", "exists": True}, "at": ["a.*", "b"], "message": "something"}, "single path"),
     ({"when": {"path": "a", "exists": True}, "at": "a", "message": "something", "versions": {"accelerate": "1.6"}},

@@ -1,10 +1,10 @@
-"""The JSON Schema subset of the ``schema:`` test."""
+"""The ``schema:`` test of a predicate: JSON Schema through the schema validator's evaluator."""
 
 from __future__ import annotations
 
 import pytest
 
-from shardlint.engine.schema_fragment import unsupported_keywords, validate_fragment
+from shardlint.validation.engine import Validator, unsupported_keywords
 
 OBJECT = {"type": "object", "required": ["device"],
           "properties": {"device": {"enum": ["cpu", "nvme"]}, "buffer_count": {"type": "integer", "minimum": 1}},
@@ -25,11 +25,17 @@ OBJECT = {"type": "object", "required": ["device"],
     ([1, 2], {"type": "array", "items": {"type": "integer"}, "maxItems": 1}, False),
     ("x", {"oneOf": [{"type": "string"}, {"minLength": 1}]}, False),
     ("x", {"anyOf": [{"type": "integer"}, {"minLength": 1}]}, True),
+    ("x", {"oneOf": [{"type": "integer"}, {"minLength": 1}]}, True),
+    ("", {"minLength": 1}, False),
+    ("abc", {"maxLength": 2}, False),
+    (8, {"$defs": {"n": {"type": "integer", "maximum": 4}}, "$ref": "#/$defs/n"}, False),
+    ({}, {"not": {"const": {}}}, False),
 ])
-def test_validate_fragment(value: object, schema: dict, ok: bool) -> None:
-    assert validate_fragment(value, schema) is ok
+def test_schema_fragments(value: object, schema: dict, ok: bool) -> None:
+    assert Validator(schema).is_valid(value, schema) is ok
 
 
 def test_unsupported_keywords_are_found_anywhere() -> None:
-    assert unsupported_keywords({"properties": {"a": {"$ref": "#/x"}}, "anyOf": [{"format": "uri"}]}) == {"$ref", "format"}
-    assert unsupported_keywords(OBJECT) == set()
+    assert unsupported_keywords({"properties": {"a": {"format": "uri"}}, "anyOf": [{"uniqueItems": True}]}) \
+        == {"format", "uniqueItems"}
+    assert unsupported_keywords({**OBJECT, "description": "d", "x-shardlint-values": []}) == set()

@@ -69,6 +69,24 @@ def _stage(ctx: Context, value: Any) -> int | None:
     return value if isinstance(value, int) and 0 <= value <= 3 else None
 
 
+PARALLELISM_DIMENSIONS = ("dp_replicate", "dp_shard", "tp", "cp", "sp")
+
+
+@fact("parallelism-total-size")
+def parallelism_total_size(ctx: Context) -> int | None:
+    """The product of the `parallelism_config` sizes (dp_replicate x dp_shard x tp x cp x sp, each
+    `parallelism_config_<dim>_size`, default 1), as `ParallelismConfig.total_size`; null when a size is
+    not a positive integer."""
+    total = 1
+    for dim in PARALLELISM_DIMENSIONS:
+        found, value, _ = ctx.raw(("parallelism_config", f"parallelism_config_{dim}_size"))
+        size = to_int(value) if found else 1  # str() then int() in Accelerate: 2.0 fails
+        if not isinstance(size, int) or isinstance(size, bool) or isinstance(value, float) or size < 1:
+            return None
+        total *= size
+    return total
+
+
 @fact("torch-compile")
 def torch_compile(ctx: Context) -> bool:
     """True when `torch.compile` is on: a `dynamo_config.dynamo_backend` (or the legacy top-level

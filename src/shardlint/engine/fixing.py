@@ -1,20 +1,26 @@
-"""Declarative fixes (``set``, ``remove``, ``rename``, ``replace``, ``quote``) as TextEdits.
+"""Declarative fixes (``set``, ``compute``, ``remove``, ``rename``, ``replace``, ``quote``) as TextEdits.
 
 The edits come from :mod:`shardlint.fixes.edits`, which changes only the bytes
-it must; a fix whose edits come out empty (nothing can be changed safely) is
-not offered.
+it must.  A fix of one operation is that operation's edits; several operations
+run one after another through ``edits.chain``, each on the text the previous
+ones left, so they never conflict.  A fix whose edits come out empty (nothing
+can be changed safely, or a computed value is unclear) is not offered.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from shardlint.diagnostics import Fix, TextEdit
+from shardlint.diagnostics import Fix
 from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.messages import compile_template
 
-OPS = ("set", "remove", "rename", "replace", "quote")
+if TYPE_CHECKING:
+    from shardlint.document import Document
+    from shardlint.fixes.edits import Operation
+
+OPS = ("set", "compute", "remove", "rename", "replace", "quote")
 FixBuilder = Callable[[Context, tuple[Any, ...], Any, tuple[Any, ...]], "Fix | None"]
 
 
@@ -40,28 +46,47 @@ def compile_fix(spec: dict[str, Any]) -> FixBuilder:
             raise FixError(f"fix.{op} expects a mapping of key path to value")
     if not ops:
         raise FixError(f"a fix needs at least one of {', '.join(OPS)}")
+    from shardlint.engine.computed import COMPUTED
+
+    unknown = sorted({str(arg) for op, _, arg in ops if op == "compute" and arg not in COMPUTED})
+    if unknown:
+        raise FixError(f"fix.compute: unknown function(s) {', '.join(unknown)} (known: {', '.join(COMPUTED)})")
 
     def build(ctx: Context, actual: tuple[Any, ...], value: Any, bindings: tuple[Any, ...]) -> Fix | None:
         try:
             from shardlint.fixes import edits as primitives
         except ImportError:  # fixes not installed in this build
             return None
-        out: list[TextEdit] = []
-        for op, pattern, arg in ops:
-            found, _, written = ctx.raw(paths.bind(pattern, bindings))
-            path = written if found else paths.bind(pattern, bindings)
-            if op == "set":
-                out += primitives.set_value(ctx.doc, path, arg)
-            elif op == "remove":
-                out += primitives.remove_key(ctx.doc, path) if found else []
-            elif op == "rename":
-                out += primitives.rename_key(ctx.doc, path, str(arg)) if found else []
-            elif op == "replace":
-                out += primitives.replace_value_text(ctx.doc, path, str(arg)) if found else []
-            elif op == "quote":
-                out += primitives.quote_scalar(ctx.doc, path) if found else []
+        steps = [_operation(primitives, ctx.aliases, op, paths.bind(pattern, bindings), arg) for op, pattern, arg in ops]
+        out = steps[0](ctx.doc) if len(steps) == 1 else primitives.chain(ctx.doc, steps)
         if not out:
             return None
         return Fix(title(ctx, actual, value, bindings), safety, tuple(out))
 
     return build
+
+
+def _operation(primitives: Any, aliases: bool, op: str, pattern: paths.PathPattern, arg: Any) -> Operation:
+    """One fix operation as a function of the document it edits (the original, or a previous step's result)."""
+
+    def run(doc: Document) -> list[Any]:
+        found, current, written = paths.lookup(doc.data, pattern, aliases)
+        path = written if found else pattern
+        if op == "set":
+            return primitives.set_value(doc, path, arg)
+        if not found:
+            return []
+        if op == "compute":
+            from shardlint.engine.computed import COMPUTED
+
+            new = COMPUTED[arg](current)
+            return [] if new is None else primitives.set_value(doc, path, new)
+        if op == "remove":
+            return primitives.remove_key(doc, path)
+        if op == "rename":
+            return primitives.rename_key(doc, path, str(arg))
+        if op == "replace":
+            return primitives.replace_value_text(doc, path, str(arg))
+        return primitives.quote_scalar(doc, path)
+
+    return run

@@ -3,8 +3,8 @@
 An atom selects a value with one of ``path`` (this file), ``effective`` (this
 file, else Accelerate's launch default), ``fact`` (a named fact), ``linked``
 (the linked DeepSpeed JSON) or ``key`` (the name of the key a path matches),
-then tests it; several tests in one atom must all
-hold.  ``all``, ``any`` and ``not`` combine predicates.  Values and the expected
+then tests it, against constants or another key's value (``equals-path``,
+``equals-effective``); several tests in one atom must all hold.  ``all``, ``any`` and ``not`` combine predicates.  Values and the expected
 values are normalised as the library reads the key (``as:`` overrides that), so
 ``equals: FULL_SHARD`` also matches ``1`` and ``full_shard``.
 """
@@ -16,14 +16,15 @@ from typing import Any, Callable
 
 from shardlint.engine import paths
 from shardlint.engine.context import Context
-from shardlint.engine.schema_fragment import unsupported_keywords, validate_fragment
 from shardlint.engine.values import NORMALISERS, normaliser_for, same, str_to_bool
 
 Predicate = Callable[[Context, tuple[Any, ...]], bool]
 SELECTORS = ("path", "effective", "fact", "linked", "key")
-TESTS = ("exists", "equals", "in", "not-in", "truthy", "gt", "gte", "lt", "lte", "matches", "type", "schema")
+TESTS = ("exists", "equals", "equals-path", "equals-effective", "in", "not-in", "truthy", "gt", "gte", "lt", "lte",
+         "matches", "type", "schema")
+# JSON types, plus `float`: a number spelled with a fraction or exponent, which int(str(value)) rejects
 JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
-              "null": (type(None),), "object": (dict,), "array": (list,)}
+              "null": (type(None),), "object": (dict,), "array": (list,), "float": (float,)}
 
 
 class PredicateError(ValueError):
@@ -68,7 +69,7 @@ def _compile_atom(spec: dict[str, Any], where: str) -> Predicate:
 
     def atom(ctx: Context, bindings: tuple[Any, ...]) -> bool:
         for found, value, normalise in select(ctx, bindings):
-            if all(check(found, value, normalise) for check in checks):
+            if all(check(ctx, bindings, found, value, normalise) for check in checks):
                 return True
         return False
 
@@ -155,7 +156,7 @@ def _canonical(actual: tuple[Any, ...], aliases: bool) -> tuple[Any, ...]:
     return actual
 
 
-Check = Callable[[bool, Any, Normalise], bool]
+Check = Callable[[Context, tuple[Any, ...], bool, Any, Normalise], bool]
 
 
 def _number(value: Any) -> float | None:
@@ -165,6 +166,40 @@ def _number(value: Any) -> float | None:
 
 
 def _test(name: str, arg: Any, where: str) -> Check:
+    if name in ("equals-path", "equals-effective"):
+        return _equals_other(name, arg, where)
+    check = _value_test(name, arg, where)
+    return lambda ctx, bindings, found, value, norm: check(found, value, norm)
+
+
+def _equals_other(name: str, arg: Any, where: str) -> Check:
+    """The value equals another key's value, read as that key is read; false when either is absent."""
+    try:
+        other = paths.parse_path(arg) if isinstance(arg, str) else None
+    except paths.PathError as exc:
+        raise PredicateError(f"{where}: {exc}") from None
+    if other is None or paths.has_wildcards(other):
+        raise PredicateError(f"{where}: {name} expects a key path without wildcards")
+    effective = name == "equals-effective"
+
+    def check(ctx: Context, bindings: tuple[Any, ...], found: bool, value: Any, norm: Normalise) -> bool:
+        if not found:
+            return False
+        concrete = paths.bind(other, bindings)
+        if effective:
+            other_found, other_value = ctx.effective(concrete)
+        else:
+            other_found, raw, _ = ctx.raw(concrete)
+            other_value = ctx.normalise(concrete, raw) if other_found else None
+        return other_found and same(value, other_value)
+
+    return check
+
+
+ValueCheck = Callable[[bool, Any, Normalise], bool]
+
+
+def _value_test(name: str, arg: Any, where: str) -> ValueCheck:
     if name == "exists":
         if not isinstance(arg, bool):
             raise PredicateError(f"{where}: exists expects true or false")
@@ -198,14 +233,22 @@ def _test(name: str, arg: Any, where: str) -> Check:
             raise PredicateError(f"{where}: type expects one or more of {', '.join(JSON_TYPES)}")
         return lambda found, value, norm: found and any(_is_type(value, n) for n in names)
     if name == "schema":
-        if not isinstance(arg, dict):
-            raise PredicateError(f"{where}: schema expects a JSON Schema mapping")
-        unsupported = unsupported_keywords(arg)
-        if unsupported:
-            raise PredicateError(f"{where}: schema keyword(s) {', '.join(sorted(unsupported))} are not supported "
-                                 "(see docs/rule-format.md)")
-        return lambda found, value, norm: found and validate_fragment(value, arg)
+        return _schema_test(arg, where)
     raise PredicateError(f"{where}: unknown test {name!r}")  # pragma: no cover
+
+
+def _schema_test(arg: Any, where: str) -> ValueCheck:
+    """JSON Schema through the schema validator's own evaluator (no ``jsonschema`` import)."""
+    from shardlint.validation.engine import Validator, unsupported_keywords
+
+    if not isinstance(arg, dict):
+        raise PredicateError(f"{where}: schema expects a JSON Schema mapping")
+    unsupported = unsupported_keywords(arg)
+    if unsupported:
+        raise PredicateError(f"{where}: schema keyword(s) {', '.join(sorted(unsupported))} are not supported "
+                             "(see docs/rule-format.md)")
+    validator = Validator(arg)
+    return lambda found, value, norm: found and validator.is_valid(value, arg)
 
 
 def _is_type(value: Any, name: str) -> bool:

@@ -36,6 +36,17 @@ def str_to_bool(value: Any) -> bool | None:
     return None
 
 
+# accelerate/commands/to_fsdp2.py: the FSDP2 boolean each FSDP1 strategy becomes
+FSDP2_RESHARD_AFTER_FORWARD = {"FULL_SHARD": True, "SHARD_GRAD_OP": False, "NO_SHARD": False,
+                               "HYBRID_SHARD": True, "HYBRID_SHARD_ZERO2": False}
+
+
+def strategy_name(value: Any) -> str | None:
+    """The sharding strategy a config value names as Accelerate reads it (any case, 1-5), if any."""
+    name = NORMALISERS["sharding-strategy"](value)
+    return name if isinstance(name, str) and name in SHARDING_STRATEGIES else None
+
+
 def _enum(names: tuple[str, ...], max_alias: int) -> Callable[[Any], Any]:
     """Names case-insensitively; integers (or digit strings) 1..max_alias by position."""
 
@@ -114,6 +125,15 @@ def reshard_after_forward(value: Any) -> Any:
     return _enum(SHARDING_STRATEGIES, 5)(value)
 
 
+def reshard_strategy(value: Any) -> Any:
+    """``fsdp_reshard_after_forward`` as an FSDP1 strategy: a strategy name, or FSDP2's boolean as the
+    strategy it stands for (``true`` FULL_SHARD, ``false`` SHARD_GRAD_OP)."""
+    value = reshard_after_forward(value)
+    if isinstance(value, bool):
+        return "FULL_SHARD" if value else "SHARD_GRAD_OP"
+    return value
+
+
 NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "bool": to_bool,
     "python-bool": python_bool,
@@ -127,6 +147,7 @@ NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "state-dict-type": _enum(STATE_DICT_TYPES, 3),
     "auto-wrap-policy": _names(AUTO_WRAP_POLICIES),
     "reshard-after-forward": reshard_after_forward,
+    "reshard-strategy": reshard_strategy,
 }
 
 # How the libraries read each Accelerate key (canonical key paths, after prefixing).
@@ -156,6 +177,8 @@ ACCELERATE_KEY_NORMALISERS: dict[tuple[str, ...], str] = {
     ("deepspeed_config", "zero3_init_flag"): "bool",
     ("deepspeed_config", "zero3_save_16bit_model"): "true-string",
     ("dynamo_config", "dynamo_backend"): "upper",
+    **{("parallelism_config", f"parallelism_config_{dim}_size"): "int" for dim in ("dp_replicate", "dp_shard", "tp",
+                                                                                   "cp", "sp")},
 }
 
 

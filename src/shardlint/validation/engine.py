@@ -1,14 +1,11 @@
 """A small JSON Schema (2020-12) evaluator that reports failures shardlint can explain.
 
-It covers the keywords the shipped schemas use (``type``, ``enum``, ``const``,
-``pattern``, ``minimum``/``maximum``, ``minItems``/``maxItems``, ``properties``,
-``patternProperties``, ``additionalProperties``, ``required``, ``items``,
-``anyOf``/``oneOf``/``allOf``, ``not``, ``if``/``then``/``else``, local ``$ref``)
-and, unlike a generic validator, returns one failure per problem: a failed
-``anyOf`` is reduced to the branch that fits the value's type, or to a single
-type failure when none does.  Importing ``jsonschema`` would cost about as much
-as the rest of a ``shardlint check`` run; the test suite checks that this
-evaluator and ``jsonschema`` agree on every file of the corpus.
+It covers the keywords in KEYWORDS (those the shipped schemas and the rules'
+``schema:`` tests use) and, unlike a generic validator, returns one failure per
+problem: a failed ``anyOf`` is reduced to the branch that fits the value's type,
+or to a single type failure when none does.  Importing ``jsonschema`` would cost
+about as much as the rest of a ``shardlint check`` run; the test suite checks
+that this evaluator and ``jsonschema`` agree on every file of the corpus.
 """
 
 from __future__ import annotations
@@ -20,6 +17,16 @@ from typing import Any, Literal
 from shardlint.document import KeyPath
 
 Schema = dict[str, Any]
+# keywords that validate (the rest of KEYWORDS annotate)
+_SUBSCHEMA = ("not", "items", "additionalProperties", "if", "then", "else")
+_SUBSCHEMA_LISTS = ("anyOf", "allOf", "oneOf")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs")
+KEYWORDS = frozenset({
+    "type", "enum", "const", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "minLength", "maxLength", "minItems", "maxItems", "required", "$ref", "deprecated",
+    *_SUBSCHEMA, *_SUBSCHEMA_LISTS, *_SUBSCHEMA_MAPS,
+    "$schema", "$id", "$comment", "title", "description", "default", "examples",
+})
 FailureKind = Literal["unknown-key", "type", "value", "range", "required", "conflict"]
 
 
@@ -48,6 +55,22 @@ class Outcome:
     def extend(self, other: Outcome) -> None:
         self.failures.extend(other.failures)
         self.deprecated.extend(other.deprecated)
+
+
+def unsupported_keywords(schema: Any) -> set[str]:
+    """Keywords of ``schema`` (at any depth) this evaluator does not implement; ``x-`` annotations are fine."""
+    if not isinstance(schema, dict):
+        return set()
+    out = {k for k in schema if k not in KEYWORDS and not k.startswith("x-")}
+    for key in _SUBSCHEMA:
+        out |= unsupported_keywords(schema.get(key))
+    for key in _SUBSCHEMA_LISTS:
+        for sub in schema.get(key) or ():
+            out |= unsupported_keywords(sub)
+    for key in _SUBSCHEMA_MAPS:
+        for sub in (schema.get(key) or {}).values():
+            out |= unsupported_keywords(sub)
+    return out
 
 
 def json_type(value: Any) -> str:
@@ -90,7 +113,7 @@ class Validator:
 
     # -- helpers ----------------------------------------------------------------
     def resolve(self, schema: Schema) -> Schema:
-        while "$ref" in schema:
+        while isinstance(schema, dict) and "$ref" in schema:
             ref = schema["$ref"]
             target = self._refs.get(ref)
             if target is None:
@@ -110,6 +133,8 @@ class Validator:
     def natural_types(self, schema: Schema) -> set[str] | None:
         """The JSON types a schema can accept at its top, or ``None`` when it does not say."""
         schema = self.resolve(schema)
+        if not isinstance(schema, dict):  # a boolean schema
+            return None
         if "type" in schema:
             wanted = schema["type"]
             return {wanted} if isinstance(wanted, str) else set(wanted)
@@ -146,7 +171,11 @@ class Validator:
     def is_valid(self, value: Any, schema: Schema, path: KeyPath = ()) -> bool:
         return not self.evaluate(value, schema, path).failures
 
-    def _eval(self, value: Any, schema: Schema, path: KeyPath, out: Outcome) -> None:
+    def _eval(self, value: Any, schema: Schema | bool, path: KeyPath, out: Outcome) -> None:
+        if schema is True or schema is False:  # boolean schemas: anything / nothing
+            if schema is False:
+                out.failures.append(Failure("value", path, {"not": {}}))
+            return
         schema = self.resolve(schema) if "$ref" in schema else schema
         if not self._scalar_checks(value, schema, path, out):
             return
@@ -161,7 +190,7 @@ class Validator:
             self._eval(value, part, path, out)
         for keyword in ("anyOf", "oneOf"):
             if keyword in schema:
-                self._any_of(value, schema, schema[keyword], path, out)
+                self._any_of(value, schema, schema[keyword], path, out, exactly_one=keyword == "oneOf")
         if "not" in schema and self.is_valid(value, schema["not"], path):
             # the shipped schemas use `not` only as {"not": {"required": [a, b]}}: two spellings of one setting
             out.failures.append(Failure("conflict", path, schema, keys=tuple(schema.get("x-shardlint-conflict", ()))))
@@ -192,6 +221,10 @@ class Validator:
         if value_type in ("integer", "number"):
             for keyword, ok in (("minimum", lambda b: value >= b), ("maximum", lambda b: value <= b),
                                 ("exclusiveMinimum", lambda b: value > b), ("exclusiveMaximum", lambda b: value < b)):
+                if keyword in schema and not ok(schema[keyword]):
+                    out.failures.append(Failure("range", path, schema, (keyword, schema[keyword])))
+        if isinstance(value, str):
+            for keyword, ok in (("minLength", lambda b: len(value) >= b), ("maxLength", lambda b: len(value) <= b)):
                 if keyword in schema and not ok(schema[keyword]):
                     out.failures.append(Failure("range", path, schema, (keyword, schema[keyword])))
         if isinstance(value, list):
@@ -226,14 +259,21 @@ class Validator:
             elif isinstance(additional, dict):
                 self._eval(item, additional, child, out)
 
-    def _any_of(self, value: Any, schema: Schema, branches: list[Schema], path: KeyPath, out: Outcome) -> None:
-        """Keep the outcome of a passing branch; otherwise the one clearest failure."""
+    def _any_of(self, value: Any, schema: Schema, branches: list[Schema], path: KeyPath, out: Outcome,
+                exactly_one: bool = False) -> None:
+        """Keep the outcome of a passing branch; otherwise the one clearest failure.
+
+        For ``oneOf`` (``exactly_one``) a second passing branch is a ``value`` failure.
+        """
         fitting: list[Outcome] = []
-        for branch in branches:
+        for i, branch in enumerate(branches):
             if not self.accepts_type(branch, value):
                 continue
             outcome = self.evaluate(value, branch, path)
             if not outcome.failures:
+                if exactly_one and any(self.is_valid(value, other, path) for other in branches[i + 1:]):
+                    out.failures.append(Failure("value", path, schema))
+                    return
                 out.extend(outcome)
                 return
             fitting.append(outcome)

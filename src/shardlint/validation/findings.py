@@ -187,7 +187,8 @@ class FindingBuilder:
         value = self.doc.get(failure.path)
         phrase = {"minimum": f"at least {bound}", "maximum": f"at most {bound}",
                   "exclusiveMinimum": f"greater than {bound}", "exclusiveMaximum": f"less than {bound}",
-                  "minItems": f"a list of at least {bound} items", "maxItems": f"a list of at most {bound} items"}
+                  "minItems": f"a list of at least {bound} items", "maxItems": f"a list of at most {bound} items",
+                  "minLength": f"at least {bound} characters long", "maxLength": f"at most {bound} characters long"}
         shown = f"{len(value)} items" if isinstance(value, list) else _literal(value)
         message = f"`{format_path(failure.path)}` must be {phrase[keyword]}, not {shown}"
         return self._make("range", message, failure.path, self.doc.range(failure.path, "value"))
