@@ -24,31 +24,14 @@ from typing import Any
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity, TextEdit
 from shardlint.document import Document, KeyPath, format_path
+from shardlint.engine.values import FSDP2_RESHARD_AFTER_FORWARD, str_to_bool, strategy_name
 from shardlint.fixes.edits import Operation, chain, remove_key, rename_key, set_value
 from shardlint.options import LintOptions
 
 CODE = "FSDP190"
 FSDP2_SINCE = ">=1.6.0"  # fsdp_version and `accelerate to-fsdp2` arrived in v1.6.0 (reference section 6)
-_STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "HYBRID_SHARD_ZERO2")
-RESHARD_AFTER_FORWARD = {"FULL_SHARD": True, "SHARD_GRAD_OP": False, "NO_SHARD": False,
-                         "HYBRID_SHARD": True, "HYBRID_SHARD_ZERO2": False}
 DROPPED = ("fsdp_backward_prefetch", "fsdp_forward_prefetch", "fsdp_use_orig_params", "fsdp_sync_module_states")
 _NO_WRAP = (None, "NO_WRAP")
-# what FSDP2 reads with str_to_bool (src/accelerate/utils/environment.py), bools included
-_TRUTH_VALUES = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
-
-
-def strategy_name(value: Any) -> str | None:
-    """The sharding strategy a config value names (as Accelerate reads it), if any."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-        number = int(value)
-        return _STRATEGIES[number - 1] if 1 <= number <= len(_STRATEGIES) else None
-    if isinstance(value, str):
-        name = value.strip().upper().lstrip("_")  # torch member names such as _HYBRID_SHARD_ZERO2
-        return name if name in RESHARD_AFTER_FORWARD else None
-    return None
 
 
 def _key(section: dict[str, Any], name: str) -> str | None:
@@ -116,7 +99,7 @@ def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
         name = strategy_name(section[strategy])
         if name is None:
             return [], f"unknown sharding strategy {section[strategy]!r}"
-        value = RESHARD_AFTER_FORWARD[name]
+        value = FSDP2_RESHARD_AFTER_FORWARD[name]
         if reshard is not None:
             steps += [lambda d: remove_key(d, base + (strategy,)),
                       lambda d: set_value(d, base + (reshard,), value)]
@@ -124,11 +107,11 @@ def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
             new_key = "fsdp_reshard_after_forward" if strategy.startswith("fsdp_") else "reshard_after_forward"
             steps += [lambda d: set_value(d, base + (strategy,), value),
                       lambda d: rename_key(d, base + (strategy,), new_key)]
-    elif reshard is not None and str(section[reshard]).strip().lower() not in _TRUTH_VALUES:
+    elif reshard is not None and str_to_bool(section[reshard]) is None:  # what FSDP2 cannot read as a bool
         name = strategy_name(section[reshard])
         if name is None:
             return [], f"fsdp_reshard_after_forward {section[reshard]!r} is not a sharding strategy"
-        value = RESHARD_AFTER_FORWARD[name]
+        value = FSDP2_RESHARD_AFTER_FORWARD[name]
         steps.append(lambda d: set_value(d, base + (reshard,), value))
     for dropped in DROPPED:
         key = _key(section, dropped)
