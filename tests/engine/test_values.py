@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shardlint.engine.values import NORMALISERS, render, same, str_to_bool
+from shardlint.engine.values import NORMALISERS, render, str_to_bool
+from shardlint.validation.engine import json_equal as same
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -43,6 +44,7 @@ def test_same_keeps_booleans_apart_from_numbers() -> None:
     assert same(1, 1.0)
     assert not same("3", 3)
     assert same([1, "a"], (1, "a"))
+    assert not same([True], [1]) and not same({"a": [0]}, {"a": [False]}) and same({"a": 1}, {"a": 1.0})
 
 
 @pytest.mark.parametrize(("value", "text"), [(None, "null"), (True, "true"), ("x", "x"), ({"a": 1}, '{"a": 1}')])

@@ -16,15 +16,16 @@ from typing import Any, Callable
 
 from shardlint.engine import paths
 from shardlint.engine.context import Context
-from shardlint.engine.values import NORMALISERS, normaliser_for, same, str_to_bool
+from shardlint.engine.values import NORMALISERS, normaliser_for, str_to_bool
+from shardlint.validation.engine import Validator, json_type, type_matches, unsupported_keywords
+from shardlint.validation.engine import json_equal as same
 
 Predicate = Callable[[Context, tuple[Any, ...]], bool]
 SELECTORS = ("path", "effective", "fact", "linked", "key")
 TESTS = ("exists", "equals", "equals-path", "equals-effective", "in", "not-in", "truthy", "gt", "gte", "lt", "lte",
          "matches", "type", "schema")
 # JSON types, plus `float`: a number spelled with a fraction or exponent, which int(str(value)) rejects
-JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
-              "null": (type(None),), "object": (dict,), "array": (list,), "float": (float,)}
+JSON_TYPES = ("string", "integer", "number", "boolean", "null", "object", "array", "float")
 
 
 class PredicateError(ValueError):
@@ -239,8 +240,6 @@ def _value_test(name: str, arg: Any, where: str) -> ValueCheck:
 
 def _schema_test(arg: Any, where: str) -> ValueCheck:
     """JSON Schema through the schema validator's own evaluator (no ``jsonschema`` import)."""
-    from shardlint.validation.engine import Validator, unsupported_keywords
-
     if not isinstance(arg, dict):
         raise PredicateError(f"{where}: schema expects a JSON Schema mapping")
     unsupported = unsupported_keywords(arg)
@@ -252,8 +251,6 @@ def _schema_test(arg: Any, where: str) -> ValueCheck:
 
 
 def _is_type(value: Any, name: str) -> bool:
-    if isinstance(value, bool):
-        return name == "boolean"
-    if name == "integer" and isinstance(value, float):
-        return value.is_integer()
-    return isinstance(value, JSON_TYPES[name])
+    if name == "float":
+        return isinstance(value, float)
+    return type_matches(json_type(value), name)

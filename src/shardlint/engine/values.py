@@ -189,17 +189,6 @@ def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], A
     return None
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equality that keeps ``True`` apart from ``1`` (YAML and JSON do)."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
-
-
 def render(value: Any) -> str:
     """A value as it would be written in YAML, for messages."""
     if value is None:

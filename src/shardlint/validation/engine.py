@@ -92,15 +92,22 @@ def json_type(value: Any) -> str:
     return "unknown"
 
 
-def _type_matches(value_type: str, wanted: str) -> bool:
+def type_matches(value_type: str, wanted: str) -> bool:
+    """Whether a value of JSON type ``value_type`` is a ``wanted`` (every integer is a number)."""
     return value_type == wanted or (wanted == "number" and value_type == "integer")
 
 
-def _equal(a: Any, b: Any) -> bool:
-    """JSON equality: 1 == 1.0, but true != 1."""
+def json_equal(a: Any, b: Any) -> bool:
+    """JSON equality, at any depth: 1 == 1.0, but true != 1 and "1" != 1."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
-    return bool(a == b)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
 
 
 class Validator:
@@ -160,7 +167,7 @@ class Validator:
     def accepts_type(self, schema: Schema, value: Any) -> bool:
         types = self.natural_types(schema)
         value_type = json_type(value)
-        return types is None or any(_type_matches(value_type, t) for t in types)
+        return types is None or any(type_matches(value_type, t) for t in types)
 
     # -- evaluation -------------------------------------------------------------
     def evaluate(self, value: Any, schema: Schema | None = None, path: KeyPath = ()) -> Outcome:
@@ -205,14 +212,14 @@ class Validator:
         if "type" in schema:
             wanted = schema["type"]
             wanted_list = [wanted] if isinstance(wanted, str) else list(wanted)
-            if not any(_type_matches(value_type, t) for t in wanted_list):
+            if not any(type_matches(value_type, t) for t in wanted_list):
                 extra = [v for v in schema.get("enum", ()) if json_type(v) not in wanted_list]
                 out.failures.append(Failure("type", path, schema, tuple(wanted_list) + tuple(extra)))
                 return False
-        if "const" in schema and not _equal(value, schema["const"]):
+        if "const" in schema and not json_equal(value, schema["const"]):
             out.failures.append(Failure("value", path, schema, (schema["const"],)))
             return True
-        if "enum" in schema and not any(_equal(value, v) for v in schema["enum"]):
+        if "enum" in schema and not any(json_equal(value, v) for v in schema["enum"]):
             out.failures.append(Failure("value", path, schema, tuple(schema["enum"])))
             return True
         if isinstance(value, str) and "pattern" in schema and not self.pattern(schema["pattern"]).search(value):
