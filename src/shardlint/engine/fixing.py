@@ -46,11 +46,13 @@ def compile_fix(spec: dict[str, Any]) -> FixBuilder:
             raise FixError(f"fix.{op} expects a mapping of key path to value")
     if not ops:
         raise FixError(f"a fix needs at least one of {', '.join(OPS)}")
-    from shardlint.engine.computed import COMPUTED
+    computed = {str(arg) for op, _, arg in ops if op == "compute"}
+    if computed:
+        from shardlint.engine.computed import COMPUTED
 
-    unknown = sorted({str(arg) for op, _, arg in ops if op == "compute" and arg not in COMPUTED})
-    if unknown:
-        raise FixError(f"fix.compute: unknown function(s) {', '.join(unknown)} (known: {', '.join(COMPUTED)})")
+        unknown = sorted(computed - set(COMPUTED))
+        if unknown:
+            raise FixError(f"fix.compute: unknown function(s) {', '.join(unknown)} (known: {', '.join(COMPUTED)})")
 
     def build(ctx: Context, actual: tuple[Any, ...], value: Any, bindings: tuple[Any, ...]) -> Fix | None:
         try:
