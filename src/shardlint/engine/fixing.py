@@ -9,9 +9,10 @@ can be changed safely, or a computed value is unclear) is not offered.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
-from shardlint.diagnostics import Fix
+from shardlint.diagnostics import Fix, TextEdit
 from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.messages import compile_template
@@ -68,10 +69,10 @@ def compile_fix(spec: dict[str, Any]) -> FixBuilder:
     return build
 
 
-def _operation(primitives: Any, aliases: bool, op: str, pattern: paths.PathPattern, arg: Any) -> Operation:
+def _operation(primitives: ModuleType, aliases: bool, op: str, pattern: paths.PathPattern, arg: Any) -> Operation:
     """One fix operation as a function of the document it edits (the original, or a previous step's result)."""
 
-    def run(doc: Document) -> list[Any]:
+    def run(doc: Document) -> list[TextEdit]:
         found, current, written = paths.lookup(doc.data, pattern, aliases)
         path = written if found else pattern
         if op == "set":
