@@ -396,3 +396,16 @@ def test_other_backend_section_is_replaced(convert):
     assert out.fsdp["fsdp_sharding_strategy"] == "FULL_SHARD" and out.noted("left out", "old section")
     empty = deepspeed(zero_stage=3) + "fsdp_config: {}\n"
     assert not convert(empty, "fsdp").noted("left out", "old section")
+
+
+# ---------------------------------------------------------------- parallelism mesh
+def test_sequence_parallel_gpus_shard_data_under_fsdp2(convert):
+    # DeepSpeed SP has no FSDP2 counterpart; the mesh must still cover num_processes (A66)
+    text = deepspeed(zero_stage=3).replace("num_processes: 8", "num_processes: 4") + (
+        "parallelism_config:\n  parallelism_config_dp_shard_size: 2  # mesh\n"
+        "  parallelism_config_sp_size: 2\n  parallelism_config_sp_backend: deepspeed\n")
+    out = convert(text, "fsdp2")
+    assert out.data["parallelism_config"] == {"parallelism_config_dp_shard_size": 4}
+    assert "# mesh" in out.text
+    assert out.noted("approximated", "parallelism_config_dp_shard_size")
+    assert out.noted("left out", "parallelism_config_sp_size")

@@ -42,6 +42,7 @@ class Plan:
     drop_sections: list[str] = field(default_factory=list)
     top_level: dict[str, Any] = field(default_factory=dict)
     parallelism_remove: list[str] = field(default_factory=list)
+    parallelism_set: dict[str, int] = field(default_factory=dict)  # sizes that change value
     notes: list[Note] = field(default_factory=list)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from shardlint.convert import table
 from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED, Entry, Plan, came_from,
-                                     shown_value)
+                                     number, shown_value)
 from shardlint.convert.notes import Note
 from shardlint.convert.settings import Settings
 
@@ -94,6 +94,24 @@ def _parallelism_to_fsdp(data: dict[str, Any], plan: Plan, version: int) -> None
                "parallelism, parallelism_config_cp_size")
         plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
                                f"{why} ({table.PARALLELISM_SOURCE})"))
+    _fold_sequence_parallelism(parallelism, plan, version)
+
+
+def _fold_sequence_parallelism(parallelism: dict[str, Any], plan: Plan, version: int) -> None:
+    """FSDP2 has no sequence parallelism: the GPUs of each sequence-parallel group shard data instead.
+
+    Without this the remaining mesh sizes would no longer multiply to ``num_processes``, which
+    Accelerate refuses (ParallelismConfig._validate_accelerator, reference A66).
+    """
+    sp_size = number(parallelism, "parallelism_config_sp_size", 1)
+    if version != 2 or sp_size <= 1:
+        return
+    key = "parallelism_config_dp_shard_size"
+    shard = number(parallelism, key, 1)
+    plan.parallelism_set[key] = shard * sp_size
+    plan.notes.append(Note("approximated", f"parallelism_config.{key} ({shard} -> {shard * sp_size})",
+                           f"the {sp_size} GPUs of each sequence-parallel group now shard data, so the mesh "
+                           f"still covers num_processes ({table.PARALLELISM_SOURCE}, total_size check)"))
 
 
 

@@ -228,7 +228,11 @@ def _apply_top_level(root: CommentedMap, plan: Plan) -> list[str]:
         else:
             root.insert(list(root).index("distributed_type") + 1, key, _scalar(value))
     parallelism = root.get("parallelism_config")
-    if not isinstance(parallelism, CommentedMap) or not plan.parallelism_remove:
+    if not isinstance(parallelism, CommentedMap):
+        return carried
+    for key, value in plan.parallelism_set.items():
+        parallelism[key] = value
+    if not plan.parallelism_remove:
         return carried
     if all(key in plan.parallelism_remove for key in parallelism):
         trailing = _pop_trailing(parallelism) if parallelism else ""
