@@ -256,3 +256,23 @@ def test_misspelled_key_holding_auto_says_what_happens(tmp_path: Path) -> None:
     d = _one(tmp_path, text, "ds_config.json")
     assert d.code == "DS001" and "silently ignores" in d.message and "not found in kwargs" in d.message
     assert apply_fix(text, d) == text.replace("bucket_sizes", "bucket_size")
+
+
+# -- a host program's config that embeds DeepSpeed's settings --------------------------------
+
+def test_many_foreign_top_level_keys_are_one_finding_and_typos_stay_separate(tmp_path: Path) -> None:
+    neox = {f"num-layer-group-{i}": i for i in range(6)}
+    text = ('{"zero_optimization": {"stage": 1}, "train_micro_batch_size_per_gpu": 4, "gradient_clippin": 1.0, '
+            + ", ".join(f'"{k}": {v}' for k, v in neox.items()) + "}")
+    found = schema_findings(tmp_path, text, "neox.json")
+    summary = [d for d in found if not d.fixes]
+    typo = [d for d in found if d.fixes]
+    assert [d.code for d in summary] == ["DS002"] and "6 top-level keys" in summary[0].message
+    assert "`num-layer-group-0`" in summary[0].message
+    assert [(d.code, d.path) for d in typo] == [("DS002", "gradient_clippin")]
+
+
+def test_a_few_unknown_top_level_keys_are_reported_one_by_one(tmp_path: Path) -> None:
+    text = '{"zero_optimization": {"stage": 1}, "train_micro_batch_size_per_gpu": 4, "my_note": 1}'
+    [d] = schema_findings(tmp_path, text, "ds.json")
+    assert (d.code, d.path) == ("DS002", "my_note")

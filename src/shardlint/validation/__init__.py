@@ -21,6 +21,8 @@ from shardlint.document import Document
 if TYPE_CHECKING:
     from shardlint.validation.engine import Failure
 
+_IGNORED_TOP_LEVEL = "DS002"  # an unknown DeepSpeed key that DeepSpeed silently ignores
+
 
 def validate_document(doc: Document) -> list[Diagnostic]:
     """Schema findings for a loaded document whose kind is known (none otherwise)."""
@@ -39,7 +41,32 @@ def validate_document(doc: Document) -> list[Diagnostic]:
     build = FindingBuilder(doc, checker)
     diagnostics = [build.failure(f) for f in outcome.failures]
     diagnostics.extend(build.deprecated(path, schema) for path, schema in outcome.deprecated)
+    if doc.kind == "deepspeed":
+        diagnostics = _collapse_host_keys(doc, diagnostics)
     return diagnostics
+
+
+def _collapse_host_keys(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding, not dozens, for a program's own config that embeds DeepSpeed's settings.
+
+    GPT-NeoX-style files hold more keys of their own at the top than DeepSpeed keys; each is
+    ignored by DeepSpeed, and listing them one by one buries the findings that matter.
+    Unknown keys with a close known spelling (likely typos) stay separate.
+    """
+    foreign = [d for d in diagnostics if d.code == _IGNORED_TOP_LEVEL and "." not in d.path and not d.fixes]
+    if len(foreign) <= len(doc.data) - len(foreign):
+        return diagnostics
+    names = [d.path for d in foreign]
+    shown = ", ".join(f"`{n}`" for n in names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    first = foreign[0]
+    summary = Diagnostic(
+        first.code, first.severity,
+        f"{len(names)} top-level keys DeepSpeed does not read: {shown}. They outnumber its own keys, so this "
+        "looks like the config of a program that passes a DeepSpeed section on (GPT-NeoX does); DeepSpeed "
+        "itself silently ignores them",
+        first.range, first.path, [], first.docs_url)
+    kept = [d for d in diagnostics if d not in foreign]
+    return [summary, *kept]
 
 
 def _unfilled_auto(doc: Document, failure: Failure) -> bool:
