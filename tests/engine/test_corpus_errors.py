@@ -40,7 +40,8 @@ EXPECTED_ERRORS = {
     ("DS101", "repos/deepspeedai__DeepSpeed/deepspeed/autotuning/config_templates/template_zero2.json"),
     ("DS101", "repos/deepspeedai__DeepSpeed/deepspeed/autotuning/config_templates/template_zero3.json"),
     # WarmupLR with warmup_num_steps 0: DeepSpeed 0.19.3+ raises "warmup_num_steps must be a positive
-    # integer" when deepspeed.initialize builds the scheduler (runtime/lr_schedules.py:WarmupLR).
+    # integer" when deepspeed.initialize builds the scheduler (runtime/lr_schedules.py:WarmupLR); the
+    # Trainer (transformers 5.18+) stops first, as 0 mismatches its max(1, warmup steps).
     ("DS120", "repos/jzhang38__EasyContext/accelerate_configs/zero3_offload.json"),
     # OneBitAdam / ZeroOneAdam / OneBitLamb were removed in DeepSpeed 0.19.7: the engine's sanity
     # check asserts "<name> is not a supported DeepSpeed Optimizer" in deepspeed.initialize.
