@@ -1,8 +1,8 @@
 """Library versions a run targets, and the version ranges rules state.
 
 ``--target accelerate=1.6,deepspeed=0.15`` picks versions; libraries not named
-get the latest release shardlint knows (the versions its reference facts and
-oracle runs were taken from).
+get the latest release shardlint knows (the versions its rules were checked
+against by running the libraries' own config checks).
 """
 
 from __future__ import annotations
