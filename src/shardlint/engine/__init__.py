@@ -29,7 +29,8 @@ def evaluate(doc: Document, options: LintOptions) -> Findings:
     ctx = Context(doc, options)
     findings = Findings()
     link = ctx.link
-    if link.problem and link.code:
+    # only a DeepSpeed launch reads the file (accelerate/commands/launch.py: deepspeed_launcher)
+    if link.problem and link.code and doc.get(("distributed_type",)) == "DEEPSPEED":
         rule = ruleset.by_id.get(link.code)
         findings.diagnostics.append(Diagnostic(
             link.code, rule.severity if rule else Severity.ERROR, link.problem,
