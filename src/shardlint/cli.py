@@ -22,11 +22,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"shardlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        if only is None or name == only:
-            module = import_module(f"shardlint.commands.{name}")
-            module.add_arguments(cmd)
-            cmd.set_defaults(run=module.run)
+        module = import_module(f"shardlint.commands.{name}")
+        module.add_arguments(cmd)
+        cmd.set_defaults(run=module.run)
     return parser
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 DOCS_BASE = "https://github.com/shardlint/shardlint/blob/main/docs/rules/"
 
@@ -36,8 +36,7 @@ class Severity(IntEnum):
         return {1: "error", 2: "warning", 3: "info", 4: "hint"}[self.value]
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
     line: int
     character: int
 
@@ -45,8 +44,7 @@ class Position:
         return {"line": self.line, "character": self.character}
 
 
-@dataclass(frozen=True, order=True)
-class Range:
+class Range(NamedTuple):
     start: Position
     end: Position
 
@@ -58,8 +56,7 @@ class Range:
         return cls(Position(**obj["start"]), Position(**obj["end"]))
 
 
-@dataclass(frozen=True)
-class TextEdit:
+class TextEdit(NamedTuple):
     range: Range
     new_text: str
 
@@ -70,8 +67,7 @@ class TextEdit:
 Safety = Literal["safe", "unsafe"]
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     title: str
     safety: Safety
     edits: tuple[TextEdit, ...] = ()

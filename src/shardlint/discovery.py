@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from shardlint.loading.limits import MAX_FILE_BYTES
 
@@ -16,8 +15,7 @@ CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     path: Path
     display: str
     explicit: bool  # named on the command line rather than found in a walk

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator, Literal, Union
+from typing import Any, Iterator, Literal, NamedTuple, Union
 
 from shardlint.diagnostics import Diagnostic, Range
 from shardlint.textindex import TextIndex
@@ -20,16 +20,14 @@ Kind = Literal["accelerate", "deepspeed"]
 Syntax = Literal["yaml", "json"]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Half-open code-point offsets into the document text."""
 
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """Where a key path's key and value sit.  The root has no key span.
 
     ``style`` records how a YAML scalar was written (``''`` plain, ``'"'``,

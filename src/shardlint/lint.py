@@ -87,7 +87,7 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True) ->
 def lint_paths(paths: list[str], options: LintOptions) -> Report:
     report = Report()
     for candidate in discover(paths):
-        if isinstance(candidate, tuple):
+        if not isinstance(candidate, Candidate):
             report.failures.append(_failure(*candidate))
             continue
         result = lint_candidate(candidate, options, report)
