@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Iterable
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
 from shardlint.discovery import CONFIG_SUFFIXES, Candidate, discover
@@ -84,29 +87,62 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True) ->
     return finish(doc, diagnostics, settings, checked=doc.kind is not None)
 
 
+# below this many files, starting worker processes costs more than it saves
+PARALLEL_MIN_FILES = 48
+
+
 def lint_paths(paths: list[str], options: LintOptions) -> Report:
     report = Report()
+    candidates = []
     for candidate in discover(paths):
-        if not isinstance(candidate, Candidate):
+        if isinstance(candidate, Candidate):
+            candidates.append(candidate)
+        else:
             report.failures.append(_failure(*candidate))
-            continue
-        result = lint_candidate(candidate, options, report)
-        if result is not None:
-            report.files.append(result)
+    for outcome in _lint_all(candidates, options):
+        if outcome is not None:
+            failed, result = outcome
+            (report.failures if failed else report.files).append(result)
     return report
 
 
-def lint_candidate(candidate: Candidate, options: LintOptions, report: Report) -> FileResult | None:
+def lint_candidate(candidate: Candidate, options: LintOptions) -> tuple[bool, FileResult] | None:
+    """``(failed, result)`` for one file; ``failed`` when it could not be read at all."""
     if settings_for(candidate.path, options).is_excluded(candidate.path, candidate.explicit):
         return None
     try:
         doc = read_document(candidate.path, candidate.display)
     except Unreadable as exc:
         if candidate.explicit or candidate.path.suffix.lower() in CONFIG_SUFFIXES:
-            report.failures.append(_failure(candidate.path, candidate.display, str(exc)))
+            return True, _failure(candidate.path, candidate.display, str(exc))
         return None
     diagnostics = lint_document(doc, options, candidate.explicit)
-    return None if diagnostics is None else FileResult(doc, diagnostics)
+    return None if diagnostics is None else (False, FileResult(doc, diagnostics))
+
+
+def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[tuple[bool, FileResult] | None]:
+    """Each candidate's outcome, in order; many files are shared out to forked workers.
+
+    Workers are forked after the rules and schemas are loaded, so they start with
+    everything compiled and cost little more than the fork itself.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(candidates) < PARALLEL_MIN_FILES:
+        return (lint_candidate(c, options) for c in candidates)
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return (lint_candidate(c, options) for c in candidates)
+    from shardlint.engine.registry import load_ruleset
+    from shardlint.validation.schemas import validator
+
+    for rule in load_ruleset().rules:
+        rule.ready()
+    for kind in ("accelerate", "deepspeed"):
+        validator(kind)
+    chunk = max(1, len(candidates) // (workers * 4))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(partial(lint_candidate, options=options), candidates, chunksize=chunk)
 
 
 def _failure(path: Path, display: str, message: str) -> FileResult:

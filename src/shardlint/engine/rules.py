@@ -50,10 +50,14 @@ class Rule:
             return False
         return all(satisfies(ctx.target[lib], spec) for lib, spec in self.versions.items())
 
-    def evaluate(self, ctx: Context) -> list[Diagnostic]:
+    def ready(self) -> None:
+        """Compile a bundled rule's checks now; otherwise they are compiled on first use."""
         if self.pending is not None:
             _compile_checks(self, self.pending)
             self.pending = None
+
+    def evaluate(self, ctx: Context) -> list[Diagnostic]:
+        self.ready()
         assert self.when is not None and self.message is not None
         out = []
         for actual, value, bindings in self._targets(ctx):
