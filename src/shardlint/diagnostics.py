@@ -7,7 +7,6 @@ serves ``--fix``, ``--diff``, the JSON report and the language server.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Literal, NamedTuple
 
@@ -77,15 +76,26 @@ class Fix(NamedTuple):
                 "edits": [e.to_lsp() for e in self.edits]}
 
 
-@dataclass
 class Diagnostic:
-    code: str
-    severity: Severity
-    message: str
-    range: Range
-    path: str = ""  # dotted key path, e.g. "fsdp_config.fsdp_sync_module_states"
-    fixes: list[Fix] = field(default_factory=list)
-    docs_url: str | None = None
+    __slots__ = ("code", "severity", "message", "range", "path", "fixes", "docs_url")
+
+    def __init__(self, code: str, severity: Severity, message: str, range: Range, path: str = "",
+                 fixes: list[Fix] | None = None, docs_url: str | None = None) -> None:
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.range = range
+        self.path = path  # dotted key path, e.g. "fsdp_config.fsdp_sync_module_states"
+        self.fixes: list[Fix] = fixes if fixes is not None else []
+        self.docs_url = docs_url
+
+    def replace(self, **changes: Any) -> Diagnostic:
+        """A copy with ``changes`` applied."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        return Diagnostic(**{**fields, **changes})
+
+    def __repr__(self) -> str:
+        return f"Diagnostic({self.code} {self.severity.label} {self.path!r} {self.range}: {self.message})"
 
     def sort_key(self) -> tuple[int, int, int, str]:
         return (self.range.start.line, self.range.start.character, self.severity, self.code)

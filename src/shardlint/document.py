@@ -7,7 +7,6 @@ list items use integer indices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, Literal, NamedTuple, Union
@@ -49,16 +48,20 @@ def format_path(path: KeyPath) -> str:
     return out
 
 
-@dataclass
 class Document:
-    path: Path
-    display_path: str
-    text: str
-    syntax: Syntax
-    data: Any = None
-    positions: dict[KeyPath, Node] = field(default_factory=dict)
-    kind: Kind | None = None
-    load_diagnostics: list[Diagnostic] = field(default_factory=list)
+    def __init__(self, path: Path, display_path: str, text: str, syntax: Syntax, data: Any = None,
+                 positions: dict[KeyPath, Node] | None = None, kind: Kind | None = None) -> None:
+        self.path = path
+        self.display_path = display_path
+        self.text = text
+        self.syntax = syntax
+        self.data = data
+        self.positions: dict[KeyPath, Node] = positions if positions is not None else {}
+        self.kind = kind
+        self.load_diagnostics: list[Diagnostic] = []
+
+    def __repr__(self) -> str:
+        return f"Document({self.display_path!r}, {self.syntax}, kind={self.kind})"
 
     @cached_property
     def index(self) -> TextIndex:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Iterable
@@ -20,10 +19,12 @@ from shardlint.settings import finish, options_for, settings_for
 _BROKEN = frozenset({"SL001", "SL004", "SL005", "SL006"})
 
 
-@dataclass
 class FileResult:
-    document: Document
-    diagnostics: list[Diagnostic]
+    __slots__ = ("document", "diagnostics")
+
+    def __init__(self, document: Document, diagnostics: list[Diagnostic]) -> None:
+        self.document = document
+        self.diagnostics = diagnostics
 
     @property
     def path(self) -> str:
@@ -34,10 +35,10 @@ class FileResult:
         return self.document.path.resolve().as_uri()
 
 
-@dataclass
 class Report:
-    files: list[FileResult] = field(default_factory=list)
-    failures: list[FileResult] = field(default_factory=list)  # paths that could not be read at all
+    def __init__(self) -> None:
+        self.files: list[FileResult] = []
+        self.failures: list[FileResult] = []  # paths that could not be read at all
 
     @property
     def all_files(self) -> list[FileResult]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shardlint.diagnostics import Severity
 
@@ -12,13 +11,24 @@ if TYPE_CHECKING:
     from shardlint.settings import Settings
 
 
-@dataclass
 class LintOptions:
-    fail_level: Severity = Severity.WARNING
-    target: dict[str, str] = field(default_factory=dict)  # library -> version; empty = latest releases
-    deepspeed_runner: str = "trainer"  # who runs a DeepSpeed JSON: trainer | accelerate | deepspeed
-    config_file: Path | None = None  # --config: this configuration for every file
-    isolated: bool = False  # --isolated: no configuration file at all
-    overrides: Settings | None = None  # command-line settings, applied over each file's configuration
-    # unsaved editor buffers by resolved path: a linked file's text is read from here before the disk
-    buffers: dict[Path, str] = field(default_factory=dict)
+    """Plain attributes, not a dataclass: generating dataclass methods costs start-up time."""
+
+    def __init__(self, fail_level: Severity = Severity.WARNING, target: dict[str, str] | None = None,
+                 deepspeed_runner: str = "trainer", config_file: Path | None = None, isolated: bool = False,
+                 overrides: Settings | None = None, buffers: dict[Path, str] | None = None) -> None:
+        self.fail_level = fail_level
+        self.target = target if target is not None else {}  # library -> version; empty = latest releases
+        self.deepspeed_runner = deepspeed_runner  # who runs a DeepSpeed JSON: trainer | accelerate | deepspeed
+        self.config_file = config_file  # --config: this configuration for every file
+        self.isolated = isolated  # --isolated: no configuration file at all
+        self.overrides = overrides  # command-line settings, applied over each file's configuration
+        # unsaved editor buffers by resolved path: a linked file's text is read from here before the disk
+        self.buffers = buffers if buffers is not None else {}
+
+    def replace(self, **changes: Any) -> LintOptions:
+        """A copy with ``changes`` applied."""
+        return LintOptions(**{**vars(self), **changes})
+
+    def __repr__(self) -> str:
+        return f"LintOptions({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"

@@ -240,3 +240,15 @@ def test_invalid_flags_are_clear_errors(tmp_path: Path, flags: list[str], messag
     write(tmp_path, "accelerate.yaml", DUPLICATE_KEY)
     done = run_shardlint("check", *flags, "accelerate.yaml", cwd=tmp_path)
     assert done.returncode == 2 and message in done.stderr
+
+
+@pytest.mark.parametrize("pyproject", [
+    '[tool.shardlint]\nignore = ["SL002"]\n',
+    '[tool.shardlint.severity]\nSL002 = "hint"\n[tool."shardlint"]\nignore = ["SL002"]\n',
+    '[tool]\nshardlint = { ignore = ["SL002"] }\n',
+    'tool.shardlint.ignore = ["SL002"]\n',
+])
+def test_every_spelling_of_the_pyproject_table_is_found(tmp_path: Path, pyproject: str) -> None:
+    config = write(tmp_path, "accelerate.yaml", DUPLICATE_KEY)
+    (tmp_path / "pyproject.toml").write_text(pyproject + '\n[project]\nname = "x"\n')
+    assert codes(lint(config)) == []

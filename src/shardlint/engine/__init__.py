@@ -6,18 +6,16 @@ and the targeted library versions, after following ``deepspeed_config_file``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.document import Document, format_path
 from shardlint.options import LintOptions
 
 
-@dataclass
 class Findings:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    # (code, key path) pairs of schema findings a rule's sharper message replaces
-    superseded: set[tuple[str, str]] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        # (code, key path) pairs of schema findings a rule's sharper message replaces
+        self.superseded: set[tuple[str, str]] = set()
 
 
 def evaluate(doc: Document, options: LintOptions) -> Findings:

@@ -10,17 +10,15 @@ the file-system root for a config outside any repository.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from shardlint.document import Document
 
 CONFIG_FILE_PATH = ("deepspeed_config", "deepspeed_config_file")
 
 
-@dataclass
-class Link:
+class Link(NamedTuple):
     """The outcome of following ``deepspeed_config_file``."""
 
     value: str | None = None  # the path as written, None when the key is absent or "none"

@@ -15,7 +15,6 @@ import json
 import os
 import zlib
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,15 +36,12 @@ class RuleFileError(Exception):
         self.problem = problem
 
 
-@dataclass
 class RuleSet:
-    rules: list[Rule]
-    by_id: dict[str, Rule] = field(default_factory=dict)
-    by_kind: dict[str, list[Rule]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_id = {r.id: r for r in self.rules}
-        for rule in self.rules:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.by_id = {r.id: r for r in rules}
+        self.by_kind: dict[str, list[Rule]] = {}
+        for rule in rules:
             if not rule.builtin:
                 for kind in ("accelerate", "deepspeed"):
                     if kind in rule.applies_to or "any" in rule.applies_to:

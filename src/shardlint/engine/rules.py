@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
@@ -23,23 +22,26 @@ class RuleError(ValueError):
     """A rule that cannot be compiled; the message names the rule and the problem."""
 
 
-@dataclass
 class Rule:
-    id: str
-    name: str
-    severity: Severity
-    applies_to: frozenset[str]
-    summary: str
-    builtin: bool
-    versions: dict[str, str] = field(default_factory=dict)
-    supersedes: tuple[str, ...] = ()
-    when: Predicate | None = None
-    at: tuple[paths.PathPattern, ...] = ((),)
-    at_part: str = "key"
-    message: Renderer | None = None
-    fix: FixBuilder | None = None
-    has_fix: bool = False
-    pending: dict[str, Any] | None = None  # a bundled rule's spec, compiled on first use
+    def __init__(self, id: str, name: str, severity: Severity, applies_to: frozenset[str], summary: str,
+                 builtin: bool, versions: dict[str, str] | None = None, supersedes: tuple[str, ...] = (),
+                 has_fix: bool = False) -> None:
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.applies_to = applies_to
+        self.summary = summary
+        self.builtin = builtin
+        self.versions = versions or {}
+        self.supersedes = supersedes
+        self.has_fix = has_fix
+        # compiled checks (declarative rules); ``pending`` holds a bundled rule's spec until first use
+        self.when: Predicate | None = None
+        self.at: tuple[paths.PathPattern, ...] = ((),)
+        self.at_part = "key"
+        self.message: Renderer | None = None
+        self.fix: FixBuilder | None = None
+        self.pending: dict[str, Any] | None = None
 
     @property
     def docs_url(self) -> str:

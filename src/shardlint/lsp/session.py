@@ -6,7 +6,7 @@ returns, and the latency benchmark drives it directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -79,7 +79,7 @@ class Session:
 
     def lint_options(self) -> LintOptions:
         """The current settings, with the open buffers for reading linked files (unsaved edits count)."""
-        return replace(self.options(), buffers={f.path: f.text for f in self.files.values()})
+        return self.options().replace(buffers={f.path: f.text for f in self.files.values()})
 
     def lint(self, uri: str) -> FileResult | None:
         file = self.files.get(uri)

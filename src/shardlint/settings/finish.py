@@ -7,7 +7,6 @@ comment counts as used even where the configuration also turns it off.
 
 from __future__ import annotations
 
-import dataclasses
 
 from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
@@ -32,6 +31,6 @@ def finish(doc: Document, diagnostics: list[Diagnostic], settings: FileSettings,
             continue
         severity = settings.severity_for(diag.code)
         out.append(diag if severity is None or severity == diag.severity
-                   else dataclasses.replace(diag, severity=severity))
+                   else diag.replace(severity=severity))
     out.sort(key=Diagnostic.sort_key)
     return out

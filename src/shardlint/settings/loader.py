@@ -32,12 +32,18 @@ def _toml_loads(text: str) -> dict[str, Any]:
         raise ValueError(f"invalid TOML: {exc}") from None
 
 
+# [tool.shardlint], [tool.shardlint.x], tool.shardlint.x = ..., or shardlint = {...} under [tool]
+_MAY_HAVE_TABLE = re.compile(r"""tool\s*\.\s*["']?shardlint|^\s*["']?shardlint["']?\s*=\s*\{""", re.M)
+
+
 def table_of(path: Path) -> dict[str, Any] | None:
     """The shardlint table of ``path``, or ``None`` for a pyproject.toml without one."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+    if path.name == PROJECT_FILE and not _MAY_HAVE_TABLE.search(text):
+        return None  # no spelling of a [tool.shardlint] table is there: skip parsing the TOML
     try:
         data = _toml_loads(text)
     except ValueError as exc:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import NamedTuple
 
 from shardlint.diagnostics import Severity
 from shardlint.settings.globs import matches
@@ -18,8 +18,7 @@ class ConfigError(ValueError):
     """A bad configuration file or flag; the message names the file (or flag) and the setting."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """One configuration source: a file's ``[tool.shardlint]`` table or the command line."""
 
     source: str = "defaults"
@@ -43,11 +42,10 @@ def _relative(path: Path, root: Path | None) -> PurePath | None:
         return None  # outside the configuration's folder: its globs do not reach it
 
 
-@dataclass(frozen=True)
-class FileSettings:
+class FileSettings(NamedTuple):
     """The settings that apply to one file: its configuration, then the command line over it."""
 
-    layers: tuple[Settings, ...] = field(default_factory=tuple)
+    layers: tuple[Settings, ...] = ()
 
     def _last(self, name: str) -> object:
         for layer in reversed(self.layers):

@@ -6,7 +6,6 @@ sees edits to the configuration without restarting.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,4 +86,4 @@ def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
         changes["target"] = settings.target
     if settings.deepspeed_runner is not None and options.deepspeed_runner == defaults.deepspeed_runner:
         changes["deepspeed_runner"] = settings.deepspeed_runner
-    return dataclasses.replace(options, **changes) if changes else options
+    return options.replace(**changes) if changes else options

@@ -10,7 +10,7 @@ codes to the layer below.  With no layer deciding, a code is on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FAMILIES = ("ACC", "DSA", "DS", "FSDP", "HF", "YAML", "SL", "SUP")
 _SELECTOR = re.compile(rf"(?:{'|'.join(FAMILIES)})[0-9]{{0,3}}")
@@ -45,8 +45,7 @@ def most_specific(selectors: tuple[str, ...], code: str) -> int:
     return max((_specificity(s, code) for s in selectors), default=-1)
 
 
-@dataclass(frozen=True)
-class SelectionLayer:
+class SelectionLayer(NamedTuple):
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

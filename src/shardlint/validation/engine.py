@@ -11,8 +11,7 @@ that this evaluator and ``jsonschema`` agree on every file of the corpus.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from shardlint.document import KeyPath
 
@@ -30,8 +29,7 @@ KEYWORDS = frozenset({
 FailureKind = Literal["unknown-key", "type", "value", "range", "required", "conflict"]
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """One way the instance at ``path`` breaks ``schema``.
 
     ``schema`` is the node that failed: the object schema for ``unknown-key``,
@@ -47,10 +45,12 @@ class Failure:
     keys: tuple[str, ...] = ()
 
 
-@dataclass
 class Outcome:
-    failures: list[Failure] = field(default_factory=list)
-    deprecated: list[tuple[KeyPath, Schema]] = field(default_factory=list)
+    __slots__ = ("failures", "deprecated")
+
+    def __init__(self) -> None:
+        self.failures: list[Failure] = []
+        self.deprecated: list[tuple[KeyPath, Schema]] = []
 
     def extend(self, other: Outcome) -> None:
         self.failures.extend(other.failures)
