@@ -50,10 +50,6 @@ class Range(NamedTuple):
     def to_lsp(self) -> dict[str, Any]:
         return {"start": self.start.to_lsp(), "end": self.end.to_lsp()}
 
-    @classmethod
-    def from_lsp(cls, obj: dict[str, Any]) -> Range:
-        return cls(Position(**obj["start"]), Position(**obj["end"]))
-
 
 class TextEdit(NamedTuple):
     range: Range

@@ -83,9 +83,6 @@ class Document:
             node = node[part]
         return node
 
-    def has(self, path: KeyPath) -> bool:
-        return path in self.positions
-
     def span(self, path: KeyPath, part: Literal["key", "value", "item"] = "key") -> Span:
         """The span of ``path``'s key (or value); falls back to the nearest ancestor.
 

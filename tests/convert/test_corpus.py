@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 import yaml
 
 from shardlint.convert import ConvertError, convert_text

@@ -12,8 +12,6 @@ from shardlint.engine.values import normaliser_for
 from shardlint.engine.versions import Version, target_versions
 from shardlint.options import LintOptions
 
-MISSING = object()
-
 
 class Context:
     def __init__(self, doc: Document, options: LintOptions) -> None:
