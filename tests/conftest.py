@@ -20,6 +20,14 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` to ``folder/name`` (creating sub-folders) and return the path."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def run_shardlint(*args: str, cwd: Path | None = None, input: str | None = None,
                   timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess, as a user would."""

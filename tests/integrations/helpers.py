@@ -22,13 +22,6 @@ fsdp_config:
 """
 
 
-def write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def ours(diagnostic: Diagnostic) -> bool:
     """The loader's and the suppressions' codes: new rules elsewhere must not change what these tests expect."""
     return diagnostic.code.startswith(("SL", "SUP"))

@@ -12,9 +12,9 @@ from shardlint.options import LintOptions
 from shardlint.settings import options_for, settings_for
 from shardlint.settings.globs import matches
 from shardlint.settings.selectors import SelectionLayer, is_enabled
-from tests.conftest import run_shardlint
+from tests.conftest import run_shardlint, write
 
-from .helpers import DUPLICATE_KEY, codes, lint, write
+from .helpers import DUPLICATE_KEY, codes, lint
 
 UNUSED = "distributed_type: FSDP  # shardlint: disable=DS100\n"  # SUP001 on line 1 (DS100 is DeepSpeed-only)
 

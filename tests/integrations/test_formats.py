@@ -16,9 +16,7 @@ from shardlint.reporters import renderer
 from shardlint.reporters.github_format import escape_data, escape_property
 from shardlint.settings import Settings
 from shardlint.settings.selectors import SelectionLayer
-from tests.conftest import run_shardlint
-
-from .helpers import write
+from tests.conftest import run_shardlint, write
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 # a non-ASCII comment before the finding checks the UTF-16 columns; line 1 holds an unused suppression

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write
 
-from .helpers import CLEAN, DUPLICATE_KEY, write
+from .helpers import CLEAN, DUPLICATE_KEY
 
 pytestmark = pytest.mark.pre_commit
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from shardlint.fixes.apply import apply_edits
-from tests.conftest import run_shardlint
+from tests.conftest import run_shardlint, write
 
-from .helpers import CLEAN, codes, lint, write
+from .helpers import CLEAN, codes, lint
 
 HEAD = "distributed_type: FSDP\nfsdp_config:\n  fsdp_version: 2\n"
 # DS100 (fp16 and bf16 both on) cannot fire in an Accelerate file, so suppressing it is always unused

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from tests.conftest import run_shardlint
+from tests.conftest import run_shardlint, write
 from tests.lsp.conftest import apply_edits, workspace_edits
 from tests.lsp.rpc import LspClient
 
@@ -32,13 +32,6 @@ num_processes: 2
 
 def codes(diagnostics: list[dict]) -> list[str]:
     return sorted(d["code"] for d in diagnostics)
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_initialize_declares_what_the_server_does(client: LspClient) -> None:
