@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
 
 from shardlint.diagnostics import Position
 from shardlint.lsp.client_settings import parse_settings
-from shardlint.lsp.code_actions import minimal_edit
+from shardlint.lint import lint_text
+from shardlint.lsp.code_actions import EditBuilder, fix_all
 from shardlint.lsp.encoding import UTF8, UTF16, UTF32, PositionEncoder
 from shardlint.lsp.render import yaml_scalar
 from shardlint.lsp.suppress import suppression_fix
+from shardlint.options import LintOptions
 from shardlint.textindex import TextIndex
 
 TEXT = 'a: 1\nname: "\U0001F600 é" # x: y\n'
@@ -32,20 +36,27 @@ def test_positions_past_the_end_are_clamped() -> None:
     assert PositionEncoder(UTF8).position(index, Position(9, 0)) == types.Position(line=9, character=0)
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("a: 1\nb: no\nc: 3\n", "a: 1\nb: 'no'\nc: 3\n"),
-    ("a: 1\nb: 2\n", "a: 1\n"),
-    ("a: 1\n", "a: 1\nb: 2\n"),
-    ("x\n", "y\n"),
-    ("same\n", "same\n"),
+@pytest.mark.parametrize(("old", "new", "lines"), [
+    ("a: 1\nb: no\nc: 3\n", "a: 1\nb: 'no'\nc: 3\n", [(1, 2)]),
+    ("a: 1\nb: 2\n", "a: 1\n", [(1, 2)]),
+    ("a: 1\n", "a: 1\nb: 2\n", [(1, 1)]),
+    ("a: 1\nb: 2\nc: 3\nd: 4\n", "a: 10\nb: 2\nc: 3\nd: 40\n", [(0, 1), (3, 4)]),
+    ("x: \U0001F600\ny: 1\n", "x: \U0001F600\ny: 2\n", [(1, 2)]),
 ])
-def test_minimal_edit_turns_old_into_new_touching_only_changed_lines(old: str, new: str) -> None:
-    edit = minimal_edit(old, new)
-    index = TextIndex(old)
-    start, end = index.offset(edit.range.start), index.offset(edit.range.end)
-    assert old[:start] + edit.new_text + old[end:] == new
-    assert edit.range.start.line >= next((i for i, (a, b) in enumerate(zip(old.split("\n"), new.split("\n")))
-                                          if a != b), 0)
+def test_fix_all_edits_only_the_changed_lines(tmp_path: Path, old: str, new: str,
+                                              lines: list[tuple[int, int]]) -> None:
+    result = lint_text(tmp_path / "config.yaml", old, LintOptions())
+    encoder = PositionEncoder(UTF16)
+    action = fix_all(result, new, encoder, EditBuilder("file:///config.yaml", None, False))
+    assert action is not None and action.edit is not None and action.edit.changes is not None
+    edits = action.edit.changes["file:///config.yaml"]
+    assert [(e.range.start.line, e.range.end.line) for e in edits] == lines
+    index, text = TextIndex(old), old
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        start, end = encoder.offset(index, edit.range.start), encoder.offset(index, edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+    assert text == new
+    assert fix_all(result, old, encoder, EditBuilder("file:///config.yaml", None, False)) is None
 
 
 def test_settings_accept_flat_or_nested_and_report_bad_entries() -> None:

@@ -7,13 +7,12 @@ from typing import Callable
 
 from lsprotocol import types
 
-from shardlint.diagnostics import Diagnostic, Fix, TextEdit
+from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.lint import FileResult
 from shardlint.lsp.convert import to_lsp_diagnostic, to_lsp_edit
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.suppress import suppression_fix
 from shardlint.options import LintOptions
-from shardlint.textindex import TextIndex
 
 FIX_ALL = "source.fixAll.shardlint"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]
@@ -76,22 +75,6 @@ def _preferred(diag: Diagnostic) -> Fix | None:
     return next((f for f in diag.fixes if f.safety == "safe" and f.edits), None)
 
 
-def minimal_edit(old: str, new: str) -> TextEdit:
-    """One edit turning ``old`` into ``new``, spanning only the lines that differ."""
-    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    head = 0
-    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
-        head += 1
-    tail = 0
-    while (tail < min(len(old_lines), len(new_lines)) - head
-           and old_lines[-1 - tail] == new_lines[-1 - tail]):
-        tail += 1
-    start = sum(len(line) for line in old_lines[:head])
-    end = len(old) - sum(len(line) for line in old_lines[len(old_lines) - tail:]) if tail else len(old)
-    replacement = "".join(new_lines[head:len(new_lines) - tail])
-    return TextEdit(TextIndex(old).range(start, end), replacement)
-
-
 def fixed_text(result: FileResult, options: LintOptions) -> str:
     """The text with every safe fix applied, re-linted until nothing changes (the text itself when none applies)."""
     if not any(_preferred(d) for d in result.diagnostics):
@@ -102,14 +85,16 @@ def fixed_text(result: FileResult, options: LintOptions) -> str:
 
 
 def fix_all(result: FileResult, fixed: str, encoder: PositionEncoder, edits: EditBuilder) -> types.CodeAction | None:
-    """``fixed`` (see :func:`fixed_text`) as one edit of the document."""
+    """``fixed`` (see :func:`fixed_text`) as edits of the changed lines only."""
     if fixed == result.document.text:
         return None
-    edit = minimal_edit(result.document.text, fixed)
+    from shardlint.fixes.edits import edits_between
+
+    changes = edits_between(result.document, fixed)
     return types.CodeAction(
         title=FIX_ALL_TITLE,
         kind=FIX_ALL,
-        edit=edits.build([to_lsp_edit(edit, result.document.index, encoder)]),
+        edit=edits.build([to_lsp_edit(e, result.document.index, encoder) for e in changes]),
     )
 
 
