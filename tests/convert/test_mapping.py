@@ -237,7 +237,7 @@ def test_linked_json_precision_moves_into_the_yaml(convert, tmp_path):
     assert out.fsdp["fsdp_state_dict_type"] == "FULL_STATE_DICT"
     assert out.noted("left out", "gradient_accumulation_steps 8")
     assert out.noted("left out", "optimizer") and out.noted("left out", "zero_optimization.reduce_bucket_size")
-    assert out.noted("check", "no longer used")
+    assert out.noted("check", "no longer used: its ZeRO stage")
 
 
 def test_linked_json_without_precision_gives_quoted_no(convert, tmp_path):
@@ -250,6 +250,8 @@ def test_linked_json_without_precision_gives_quoted_no(convert, tmp_path):
 def test_missing_linked_json_is_said(convert):
     out = convert("distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: gone.json\n", "fsdp")
     assert out.noted("check", "does not exist")
+    assert out.noted("check", "gone.json is no longer used: nothing was carried over")
+    assert not out.noted("check", "were read into the keys above")
     assert out.fsdp["fsdp_sharding_strategy"] == "SHARD_GRAD_OP"
 
 

@@ -26,6 +26,7 @@ _AUTO_STAGE = table.DEEPSPEED_DEFAULT_STAGE
 @dataclass
 class LinkedConfig:
     written: str
+    read: bool = True                # False when the JSON could not be read: defaults stand in
     stage: int = table.DEEPSPEED_DEFAULT_STAGE
     param_device: str = "none"
     optimizer_device: str = "none"
@@ -59,6 +60,7 @@ def read_linked(doc: Document) -> LinkedConfig:
             f"carried over and Accelerate's defaults were used instead (ZeRO-{linked.stage}, no offload, no "
             "16-bit save, no mixed precision): compare with the JSON by hand"))
         linked.provenance["sharding"] = f"zero_stage: {linked.stage} (default; {linked.written} unreadable)"
+        linked.read = False
         return linked
     _read_zero(linked, data, key)
     _read_precision(linked, data, key)

@@ -51,10 +51,11 @@ def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
         reason = unmapped.reason if unmapped else "not a deepspeed_config key Accelerate reads, so it had no effect"
         notes.append(Note("left out", sec.where(key) + f" {shown_value(sec, key)}", reason))
     if s.linked is not None:
+        carried = ("its ZeRO stage, offload, 16-bit save and precision were read into the keys above; "
+                   "everything else it holds is listed under \"left out\"") if s.linked.read else \
+            "nothing was carried over from it (see above)"
         notes.append(Note("check", "deepspeed_config.deepspeed_config_file",
-                          f"{s.linked.written} is no longer used: its ZeRO stage, offload, 16-bit save "
-                          "and precision were read into the keys above; everything else it holds is listed "
-                          "under \"left out\""))
+                          f"{s.linked.written} is no longer used: {carried}"))
     if isinstance(data.get("fsdp_config"), dict) and data["fsdp_config"]:
         notes.append(Note("left out", "fsdp_config (old section)",
                           "DeepSpeed ignored it; replaced by the converted section"))
