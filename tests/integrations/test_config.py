@@ -53,6 +53,11 @@ def test_selection_layers(layers: list[SelectionLayer], code: str, on: bool) -> 
     ("**/fsdp*.yaml", "x/y/fsdp_2.yaml", True),
     ("ds_?.json", "ds_10.json", False),
     ("[ab].yaml", "b.yaml", True),
+    ("[!a].yaml", "a.yaml", False),
+    ("[]a].yaml", "].yaml", True),  # as in fnmatch: a ']' first in a set is literal
+    ("[!]].yaml", "].yaml", False),
+    ("[\\].yaml", "\\.yaml", True),  # a backslash in a set is literal
+    ("[!].yaml", "[!].yaml", True),  # no closing ']': the '[' is literal
 ])
 def test_globs(pattern: str, path: str, hit: bool) -> None:
     assert matches(pattern, PurePath(path)) is hit
@@ -205,6 +210,7 @@ def test_flags_override_the_configuration(tmp_path: Path, flags: list[str], expe
     ('target = {torch = "2.6"}', "target: unknown library 'torch'"),
     ('deepspeed-runner = "slurm"', "deepspeed-runner: must be one of 'trainer', 'accelerate', 'deepspeed'"),
     ('per-file-ignores = {"*.json" = "DS"}', "per-file-ignores: '*.json': must be a list"),
+    ('exclude = ["[z-a].yaml"]', "exclude: invalid glob '[z-a].yaml': bad character range"),
     ('select = ["FSDP"', "invalid TOML"),
 ])
 def test_invalid_configuration_is_a_clear_error(tmp_path: Path, body: str, message: str) -> None:

@@ -14,6 +14,26 @@ from functools import lru_cache
 from pathlib import PurePath
 
 
+def _bracket_end(pattern: str, start: int) -> int:
+    """Index of the ``]`` closing the set opened at ``start``, or -1; a ``]`` right after ``[`` or ``[!`` is literal."""
+    i = start + 1
+    if pattern.startswith("!", i):
+        i += 1
+    if pattern.startswith("]", i):
+        i += 1
+    return pattern.find("]", i)
+
+
+def _bracket(body: str) -> str:
+    """A glob set body (``ab``, ``!0-9``) as a regex character class, as ``fnmatch`` translates it."""
+    body = re.sub(r"([\\&~|\[])", r"\\\1", body)  # literal backslashes; no set operations or nesting
+    if body.startswith("!"):
+        body = "^" + body[1:]
+    elif body.startswith("^"):
+        body = "\\" + body
+    return f"[{body}]"
+
+
 @lru_cache(maxsize=512)
 def _compile(pattern: str) -> re.Pattern[str]:
     out = []
@@ -33,14 +53,11 @@ def _compile(pattern: str) -> re.Pattern[str]:
         elif ch == "?":
             out.append("[^/]")
         elif ch == "[":
-            close = pattern.find("]", i + 1)
+            close = _bracket_end(pattern, i)
             if close == -1:
                 out.append(re.escape(ch))
             else:
-                body = pattern[i + 1:close]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
+                out.append(_bracket(pattern[i + 1:close]))
                 i = close + 1
                 continue
         else:
