@@ -166,3 +166,16 @@ def test_output_file_that_cannot_be_written(project: Path) -> None:
     done = run_shardlint("check", *ONLY_SL_SUP, "-o", "blocker/report.sarif", "configs", cwd=project)
     assert done.returncode == 2 and done.stderr.startswith("shardlint: error: --output-file:")
     assert "Traceback" not in done.stderr
+
+
+def test_junit_stays_well_formed_with_control_characters_and_counts_columns_in_code_points(tmp_path: Path) -> None:
+    write(tmp_path, "odd.yaml", 'distributed_type: FSDP\nnum_processes: 2\n"top\\x01": 1\n'
+                                'fsdp_config: {"\U0001F525": 1, "k\\x02": 2}\n')
+    done = run_shardlint("check", "--isolated", "--select", "ACC001,ACC002", "--format", "junit", "odd.yaml",
+                         cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    failures = ET.fromstring(done.stdout).findall("testsuite/testcase/failure")  # raises if not well-formed
+    assert [f.get("message").split(" at ")[0].split(" in ")[0] for f in failures] == [
+        "unknown key `top\\u0001`", "unknown key `\U0001F525`", "unknown key `k\\u0002`"]
+    # columns as the text format shows them: code points, so the emoji counts once
+    assert [f.text.split(": ACC")[0] for f in failures] == ["odd.yaml:3:1", "odd.yaml:4:15", "odd.yaml:4:23"]

@@ -22,7 +22,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _column(result: FileResult, line: int, character: int) -> int:
+def column(result: FileResult, line: int, character: int) -> int:
     """1-based column in code points, as the text format shows it."""
     index = result.document.index
     if not result.document.text or line >= index.line_count:
@@ -33,8 +33,8 @@ def _column(result: FileResult, line: int, character: int) -> int:
 def annotation(result: FileResult, diag: Diagnostic) -> str:
     start, end = diag.range.start, diag.range.end
     props = [("file", result.path), ("line", str(start.line + 1)),
-             ("col", str(_column(result, start.line, start.character))),
-             ("endLine", str(end.line + 1)), ("endColumn", str(_column(result, end.line, end.character))),
+             ("col", str(column(result, start.line, start.character))),
+             ("endLine", str(end.line + 1)), ("endColumn", str(column(result, end.line, end.character))),
              ("title", diag.code)]
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in props)
     message = diag.message

@@ -1,24 +1,29 @@
 """``--format junit``: JUnit XML, one test suite per file and one failing test case per finding.
 
 A file without findings is one passing test case, so CI test tabs list every
-checked file.
+checked file.  Characters XML 1.0 cannot hold (control characters a key or a
+file name may contain) are written as ``\\uXXXX`` so the report always parses.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from shardlint.diagnostics import Diagnostic
 from shardlint.lint import FileResult, Report
+from shardlint.reporters.github_format import column
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _case(result: FileResult, diag: Diagnostic) -> ET.Element:
     line = diag.range.start.line + 1
-    column = diag.range.start.character + 1
-    case = ET.Element("testcase", name=f"{diag.code} at {result.path}:{line}:{column}",
+    col = column(result, diag.range.start.line, diag.range.start.character)
+    case = ET.Element("testcase", name=f"{diag.code} at {result.path}:{line}:{col}",
                       classname=result.path, file=result.path, line=str(line))
     failure = ET.SubElement(case, "failure", message=diag.message, type=diag.severity.label)
-    failure.text = f"{result.path}:{line}:{column}: {diag.code} [{diag.severity.label}] {diag.message}"
+    failure.text = f"{result.path}:{line}:{col}: {diag.code} [{diag.severity.label}] {diag.message}"
     if diag.docs_url:
         failure.text += f"\n{diag.docs_url}"
     return case
@@ -42,4 +47,5 @@ def render(report: Report, *, color: bool = False) -> str:
                       errors="0")
     root.extend(_suite(f) for f in files)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    xml = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", ET.tostring(root, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
