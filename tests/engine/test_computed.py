@@ -9,7 +9,8 @@ from shardlint.engine.computed import comma_joined, fsdp2_reshard_after_forward,
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("1e8", 100_000_000), ("1E+08", 100_000_000), (100_000_000.0, 100_000_000), (1e30, 10**30),
-    ("2.5e1", 25), (" 1e3", 1000),
+    ("2.5e1", 25), (" 1e3", 1000), ("9.5e4299", 95 * 10**4298),
+    ("1e4300", None), ("1e999999999", None),  # over Python's limit on an integer's digits as text
     ("1.5", None), (1.5, None), ("100M", None), ("nan", None), (float("inf"), None), (True, None), (7, None),
 ])
 def test_whole_number(value: object, expected: int | None) -> None:

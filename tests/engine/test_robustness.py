@@ -54,3 +54,24 @@ def test_rules_never_raise(tmp_path: Path, data: dict, options: LintOptions) -> 
     assert doc.kind is not None
     for diagnostic in evaluate(doc, options).diagnostics:
         assert diagnostic.message and diagnostic.range.start.line >= 0
+
+
+HUGE = "9" * 5000  # over Python's default limit on the digits of int(text)
+LONG = "9" * 400  # too large for a float
+
+
+def test_huge_numbers_are_findings_not_tracebacks(tmp_path: Path) -> None:
+    from tests.conftest import run_shardlint, write
+
+    write(tmp_path, "exponent.yaml", "distributed_type: FSDP\nfsdp_config:\n  fsdp_auto_wrap_policy: SIZE_BASED_WRAP\n"
+                                     "  fsdp_min_num_params: 1e999999999\n")
+    write(tmp_path, "digits.yaml", f"distributed_type: FSDP\nnum_processes: {LONG}\nnum_machines: {LONG}\n"
+                                   f"fsdp_config:\n  fsdp_version: '{HUGE}'\n  fsdp_sharding_strategy: '{HUGE}'\n")
+    write(tmp_path, "ds.json", json.dumps({"train_batch_size": int(LONG), "zero_optimization": {"stage": HUGE}}))
+    write(tmp_path, "ds_int.json", f'{{"train_batch_size": {HUGE}}}')
+    done = run_shardlint("check", "--format", "json", ".", cwd=tmp_path, timeout=30)
+    assert "Traceback" not in done.stderr and done.returncode == 1, done.stderr
+    found = {f["path"]: [d["code"] for d in f["diagnostics"]] for f in json.loads(done.stdout)["files"]}
+    assert "YAML124" in found["exponent.yaml"]  # reported, with no fix that writes out a billion digits
+    assert found["ds_int.json"] == ["SL001"]  # json.load refuses such an integer too
+    assert set(found) == {"exponent.yaml", "digits.yaml", "ds.json", "ds_int.json"}

@@ -10,6 +10,10 @@ from typing import Any, Callable
 
 from shardlint.engine.values import FSDP2_RESHARD_AFTER_FORWARD, strategy_name
 
+# Python's default limit on the digits of an integer written as text (sys.int_info.default_max_str_digits);
+# it also keeps ``1e999999999`` from being expanded into a billion digits
+MAX_DIGITS = 4300
+
 
 def whole_number(value: Any) -> int | None:
     """A whole number written as a float or in exponent notation (``1e8``, ``1.0e+8``) as an integer."""
@@ -21,7 +25,7 @@ def whole_number(value: Any) -> int | None:
         number = Decimal(value.strip() if isinstance(value, str) else repr(value))
     except InvalidOperation:
         return None
-    if not number.is_finite() or number != number.to_integral_value():
+    if not number.is_finite() or number.adjusted() >= MAX_DIGITS or number != number.to_integral_value():
         return None
     return int(number)
 

@@ -11,6 +11,7 @@ values are normalised as the library reads the key (``as:`` overrides that), so
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any, Callable
 
@@ -220,8 +221,9 @@ def _value_test(name: str, arg: Any, where: str) -> ValueCheck:
         bound = _number(arg)
         if bound is None:
             raise PredicateError(f"{where}: {name} expects a number")
-        compare = {"gt": float.__gt__, "gte": float.__ge__, "lt": float.__lt__, "lte": float.__le__}[name]
-        return lambda found, value, norm: found and _number(value) is not None and compare(float(value), float(bound))
+        compare = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}[name]
+        # ints and floats compare exactly; float() would overflow on an integer of 309 digits or more
+        return lambda found, value, norm: found and _number(value) is not None and compare(value, bound)
     if name == "matches":
         try:
             regex = re.compile(arg)

@@ -54,8 +54,8 @@ def _enum(names: tuple[str, ...], max_alias: int) -> Callable[[Any], Any]:
         if isinstance(value, bool):
             return value
         if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            number = int(value)
-            return names[number - 1] if 1 <= number <= max_alias else value
+            number = _int_or_none(value)
+            return names[number - 1] if number is not None and 1 <= number <= max_alias else value
         if isinstance(value, str):
             upper = value.strip().upper()
             if upper.lstrip("_") in names:  # torch member names such as _HYBRID_SHARD_ZERO2
@@ -93,8 +93,17 @@ def to_int(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        return int(value)
+        number = _int_or_none(value)
+        return value if number is None else number
     return value
+
+
+def _int_or_none(value: int | str) -> int | None:
+    """``int(value)``, or ``None`` where Python refuses it (a digit string longer than its limit)."""
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 def lower(value: Any) -> Any:

@@ -62,7 +62,10 @@ class _Parser:
                 m = _NUMBER.match(text, i)
                 if not m:
                     raise self.fail("expected a JSON value", i)
-                value = float(m.group()) if (m.group(1) or m.group(2)) else int(m.group())
+                try:
+                    value = float(m.group()) if (m.group(1) or m.group(2)) else int(m.group())
+                except ValueError as exc:  # an integer over Python's digit limit: json.load refuses it too
+                    raise JSONSyntaxError(f"invalid number: {exc}", i) from None
                 end = m.end()
         self.positions[path] = Node(key, Span(i, end))
         return value, end
