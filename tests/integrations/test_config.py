@@ -208,6 +208,7 @@ def test_flags_override_the_configuration(tmp_path: Path, flags: list[str], expe
     ('fail-level = "loud"', "fail-level: unknown severity 'loud'"),
     ('target = {accelerate = 1.6}', "target: accelerate: 1.6 is not a version string"),
     ('target = {torch = "2.6"}', "target: unknown library 'torch'"),
+    (f'target = {{deepspeed = "{"9" * 5000}"}}', "target: deepspeed: '999"),
     ('deepspeed-runner = "slurm"', "deepspeed-runner: must be one of 'trainer', 'accelerate', 'deepspeed'"),
     ('per-file-ignores = {"*.json" = "DS"}', "per-file-ignores: '*.json': must be a list"),
     ('exclude = ["[z-a].yaml"]', "exclude: invalid glob '[z-a].yaml': bad character range"),

@@ -18,7 +18,7 @@ from shardlint.settings.selectors import SelectionLayer, check_selector
 
 TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers")
 DEEPSPEED_RUNNERS = ("trainer", "accelerate", "deepspeed")
-_VERSION = re.compile(r"\d+(\.\d+){0,2}")
+_VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){0,2}")  # bounded, so that int() takes every part
 
 
 def _toml_loads(text: str) -> dict[str, Any]:
