@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity, TextEdit
 from shardlint.document import Document
@@ -25,8 +24,7 @@ _DIRECTIVE = re.compile(r"#\s*shardlint\s*:\s*(?P<kind>disable-file|disable)\s*=
                         r"(?P<codes>[^\s,#]+(?:\s*,\s*[^\s,#]+)*)\s*(?=#|$)", re.IGNORECASE)
 
 
-@dataclass
-class Directive:
+class Directive(NamedTuple):
     kind: Literal["line", "file"]
     codes: tuple[str, ...]
     start: int  # offset of the '#'
@@ -34,11 +32,10 @@ class Directive:
     codes_start: int
     line: int  # 0-based line of the comment
     target_line: int | None  # the line a "line" directive covers
-    used: set[str] = field(default_factory=set)
+    used: set[str]  # the codes it silenced, filled in by apply()
 
 
-@dataclass
-class Malformed:
+class Malformed(NamedTuple):
     start: int
     end: int
     reason: str
@@ -99,7 +96,7 @@ def parse(doc: Document) -> tuple[list[Directive], list[Malformed]]:
             kind: Literal["line", "file"] = "file" if found["kind"].lower() == "disable-file" else "line"
             target = _next_content_line(lines, number) if own_line else number
             directives.append(Directive(kind, codes, offset, line_start + found.end("codes"),
-                                        line_start + found.start("codes"), number, target))
+                                        line_start + found.start("codes"), number, target, set()))
             break
         line_start += len(line) + 1
     return directives, malformed

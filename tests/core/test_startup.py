@@ -33,5 +33,9 @@ def test_checking_configs_imports_nothing_heavy(tmp_path: Path):
     # outside this repository, whose pyproject.toml makes the configuration lookup read TOML
     for name in ("fsdp2-good.yaml", "deepspeed-zero3.yaml", "ds_config_zero3.json"):
         shutil.copy(ROOT / "examples" / name, tmp_path / name)
-    modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml")
+    # a suppression comment brings in the suppression parser too
+    suppressed = (ROOT / "examples" / "fsdp2-good.yaml").read_text(encoding="utf-8")
+    (tmp_path / "suppressed.yaml").write_text("# shardlint: disable-file=SL002\n" + suppressed, encoding="utf-8")
+    modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", "suppressed.yaml")
+    assert "shardlint.suppressions" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}
