@@ -56,10 +56,8 @@ def compile_fix(spec: dict[str, Any]) -> FixBuilder:
             raise FixError(f"fix.compute: unknown function(s) {', '.join(unknown)} (known: {', '.join(COMPUTED)})")
 
     def build(ctx: Context, actual: tuple[Any, ...], value: Any, bindings: tuple[Any, ...]) -> Fix | None:
-        try:
-            from shardlint.fixes import edits as primitives
-        except ImportError:  # fixes not installed in this build
-            return None
+        from shardlint.fixes import edits as primitives
+
         steps = [_operation(primitives, ctx.aliases, op, paths.bind(pattern, bindings), arg) for op, pattern, arg in ops]
         out = steps[0](ctx.doc) if len(steps) == 1 else primitives.chain(ctx.doc, steps)
         if not out:
