@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -179,3 +180,12 @@ def test_junit_stays_well_formed_with_control_characters_and_counts_columns_in_c
         "unknown key `top\\u0001`", "unknown key `\U0001F525`", "unknown key `k\\u0002`"]
     # columns as the text format shows them: code points, so the emoji counts once
     assert [f.text.split(": ACC")[0] for f in failures] == ["odd.yaml:3:1", "odd.yaml:4:15", "odd.yaml:4:23"]
+
+
+def test_sarif_with_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    write(tmp_path, os.fsdecode(b"b\xffd.yaml"), "distributed_type: FSDP\nmixed_precision: no\n")
+    done = run_shardlint("check", "--isolated", "--format", "sarif", ".", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    results = json.loads(done.stdout)["runs"][0]["results"]
+    assert results and {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
+        "b%FFd.yaml"}

@@ -62,7 +62,8 @@ def _artifact(result: FileResult) -> dict[str, Any]:
     shown = PurePath(result.path)
     if shown.is_absolute() or ".." in shown.parts:
         return {"uri": result.uri}
-    return {"uri": quote(shown.as_posix()), "uriBaseId": SRCROOT}
+    # quoted as bytes: a file name that is not UTF-8 becomes %XX escapes, as in Path.as_uri()
+    return {"uri": quote(os.fsencode(shown.as_posix())), "uriBaseId": SRCROOT}
 
 
 def _region(rng: Range) -> dict[str, int]:
