@@ -333,3 +333,10 @@ def test_check_never_imports_the_language_server(tmp_path: Path) -> None:
             "('pygls', 'lsprotocol', 'cattrs') or m.startswith('shardlint.lsp'))))")
     result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=30)
     assert result.stderr == "[]"
+
+
+def test_a_log_file_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = write(tmp_path, "blocker", "a file, not a folder")
+    done = run_shardlint("lsp", "--log-file", str(blocker / "lsp.log"), input="", timeout=30)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"shardlint lsp: cannot write the log file {blocker / 'lsp.log'}: ")

@@ -26,7 +26,11 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         sys.stderr.write(INSTALL_HINT + "\n")
         return 2
-    _configure_logging(args.log_file)
+    try:
+        _configure_logging(args.log_file)
+    except OSError as exc:
+        sys.stderr.write(f"shardlint lsp: cannot write the log file {args.log_file}: {exc.strerror or exc}\n")
+        return 2
     from shardlint.lsp.server import serve
 
     serve()
