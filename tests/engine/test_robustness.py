@@ -69,9 +69,13 @@ def test_huge_numbers_are_findings_not_tracebacks(tmp_path: Path) -> None:
                                    f"fsdp_config:\n  fsdp_version: '{HUGE}'\n  fsdp_sharding_strategy: '{HUGE}'\n")
     write(tmp_path, "ds.json", json.dumps({"train_batch_size": int(LONG), "zero_optimization": {"stage": HUGE}}))
     write(tmp_path, "ds_int.json", f'{{"train_batch_size": {HUGE}}}')
+    sizes = "".join(f"  parallelism_config_{dim}_size: {'9' * 4000}\n" for dim in ("dp_replicate", "dp_shard"))
+    write(tmp_path, "product.yaml", f"distributed_type: FSDP\nnum_processes: 8\nfsdp_config:\n  fsdp_version: 2\n"
+                                    f"parallelism_config:\n{sizes}")
     done = run_shardlint("check", "--format", "json", ".", cwd=tmp_path, timeout=30)
     assert "Traceback" not in done.stderr and done.returncode == 1, done.stderr
     found = {f["path"]: [d["code"] for d in f["diagnostics"]] for f in json.loads(done.stdout)["files"]}
     assert "YAML124" in found["exponent.yaml"]  # reported, with no fix that writes out a billion digits
     assert found["ds_int.json"] == ["SL001"]  # json.load refuses such an integer too
-    assert set(found) == {"exponent.yaml", "digits.yaml", "ds.json", "ds_int.json"}
+    assert "ACC140" in found["product.yaml"]  # its message names a product of 8000 digits
+    assert set(found) == {"exponent.yaml", "digits.yaml", "ds.json", "ds_int.json", "product.yaml"}

@@ -47,6 +47,11 @@ def test_same_keeps_booleans_apart_from_numbers() -> None:
     assert not same([True], [1]) and not same({"a": [0]}, {"a": [False]}) and same({"a": 1}, {"a": 1.0})
 
 
-@pytest.mark.parametrize(("value", "text"), [(None, "null"), (True, "true"), ("x", "x"), ({"a": 1}, '{"a": 1}')])
+@pytest.mark.parametrize(("value", "text"), [(None, "null"), (True, "true"), ("x", "x"), ({"a": 1}, '{"a": 1}'),
+                                              (12, "12")])
 def test_render(value: object, text: str) -> None:
     assert render(value) == text
+
+
+def test_render_survives_an_integer_python_will_not_write_out() -> None:
+    assert render(10**5000) == render([10**5000]) == "<a number too long to show>"

@@ -204,8 +204,11 @@ def render(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        import json
+    try:
+        if isinstance(value, (dict, list)):
+            import json
 
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+    except ValueError:  # an integer over Python's limit on digits written as text (a product of sizes can be)
+        return "<a number too long to show>"
