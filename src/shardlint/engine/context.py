@@ -28,7 +28,7 @@ class Context:
 
     @property
     def runner(self) -> str:
-        return getattr(self.options, "deepspeed_runner", "trainer") or "trainer"
+        return self.options.deepspeed_runner or "trainer"
 
     @cached_property
     def link(self) -> Link:

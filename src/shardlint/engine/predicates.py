@@ -4,8 +4,9 @@ An atom selects a value with one of ``path`` (this file), ``effective`` (this
 file, else Accelerate's launch default), ``fact`` (a named fact), ``linked``
 (the linked DeepSpeed JSON) or ``key`` (the name of the key a path matches),
 then tests it, against constants or another key's value (``equals-path``,
-``equals-effective``); several tests in one atom must all hold.  ``all``, ``any`` and ``not`` combine predicates.  Values and the expected
-values are normalised as the library reads the key (``as:`` overrides that), so
+``equals-effective``); several tests in one atom must all hold.  ``all``,
+``any`` and ``not`` combine predicates.  Values and the expected values are
+normalised as the library reads the key (``as:`` overrides that), so
 ``equals: FULL_SHARD`` also matches ``1`` and ``full_shard``.
 """
 
@@ -108,7 +109,7 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
         raise PredicateError(f"{where}: {exc}") from None
     use_key_normaliser = as_name is None
 
-    def normaliser(ctx: Context, path: tuple[Any, ...], kind: str | None) -> Normalise:
+    def normaliser(path: tuple[Any, ...], kind: str | None) -> Normalise:
         if fixed is not None:
             return fixed
         if not use_key_normaliser:
@@ -122,7 +123,7 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
         concrete_wild = wild and paths.has_wildcards(concrete)
         if selector in ("path", "effective") and not concrete_wild:
             found, value, _ = ctx.raw(concrete)
-            norm = normaliser(ctx, concrete, ctx.kind)
+            norm = normaliser(concrete, ctx.kind)
             if not found and selector == "effective":
                 found, value = ctx.effective(concrete)
             return ((found, norm(value) if found else None, norm),)
@@ -142,11 +143,11 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
                 return ((False, None, _identity),)
             out = []
             for actual, value, _ in hits:
-                norm = normaliser(ctx, _canonical(actual, aliases), kind)
+                norm = normaliser(_canonical(actual, aliases), kind)
                 out.append((True, norm(value), norm))
             return out
         found, value, _ = paths.lookup(data, concrete, aliases)
-        norm = normaliser(ctx, concrete, kind)
+        norm = normaliser(concrete, kind)
         return ((found, norm(value) if found else None, norm),)
 
     return select_path
@@ -161,7 +162,8 @@ def _canonical(actual: tuple[Any, ...], aliases: bool) -> tuple[Any, ...]:
 Check = Callable[[Context, tuple[Any, ...], bool, Any, Normalise], bool]
 
 
-def _number(value: Any) -> float | None:
+def _number(value: Any) -> int | float | None:
+    """``value`` when it is a JSON number (booleans are not), else ``None``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value
