@@ -1,4 +1,4 @@
-"""Position encodings, the fix-all edit and editor settings."""
+"""Position encodings, the fix-all edit, editor settings and YAML values as completions write them."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pytest
 from lsprotocol import types
 
 from shardlint.diagnostics import Position
-from shardlint.lsp.client_settings import parse_settings
+from shardlint.fixes.edits import yaml_scalar
 from shardlint.lint import lint_text
+from shardlint.lsp.client_settings import parse_settings
 from shardlint.lsp.code_actions import EditBuilder, fix_all
 from shardlint.lsp.encoding import UTF8, UTF16, UTF32, PositionEncoder
-from shardlint.lsp.render import yaml_scalar
 from shardlint.lsp.suppress import suppression_fix
 from shardlint.options import LintOptions
 from shardlint.textindex import TextIndex
@@ -76,8 +76,9 @@ def test_settings_become_lint_options() -> None:
 
 
 @pytest.mark.parametrize(("value", "written"), [
-    ("FULL_SHARD", "FULL_SHARD"), ("no", "'no'"), ("NO", "'NO'"), ("1", "'1'"), ("it's", "it's"),
-    ("", "''"), (True, "true"), (None, "null"), (3, "3"), ("a: b", "'a: b'"),
+    ("FULL_SHARD", "FULL_SHARD"), ("no", "'no'"), ("NO", "'NO'"), ("1", "'1'"), ("it's", "'it''s'"),
+    ("", "''"), (True, "true"), (None, "null"), (3, "3"), ("a: b", "'a: b'"), (1e-05, "1.0e-05"),
+    (0.5, "0.5"), ("a\nb", '"a\\nb"'),
 ])
 def test_yaml_scalars_read_back_as_the_same_value(value: object, written: str) -> None:
     import yaml

@@ -22,7 +22,7 @@ from shardlint.diagnostics import TextEdit
 from shardlint.document import Document, KeyPath, Node
 
 __all__ = ["chain", "edits_between", "quote_scalar", "remove_key", "rename_key", "replace_value_text",
-           "set_value"]
+           "set_value", "yaml_scalar"]
 
 Operation = Callable[[Document], list[TextEdit]]
 
@@ -75,7 +75,7 @@ def rename_key(doc: Document, path: KeyPath, new_name: str) -> list[TextEdit]:
     if doc.syntax == "json":
         new = json.dumps(new_name, ensure_ascii=False)
     else:
-        new = _yaml_scalar(new_name, quote=old[0] if old[:1] in ("'", '"') else None)
+        new = yaml_scalar(new_name, quote=old[0] if old[:1] in ("'", '"') else None)
     return [layout.edit(node.key.start, node.key.end, new)]
 
 
@@ -96,7 +96,7 @@ def quote_scalar(doc: Document, path: KeyPath) -> list[TextEdit]:
     layout = _Layout(doc)
     if "\n" in raw or not layout.editable(path):
         return []
-    return [layout.edit(node.value.start, node.value.end, _yaml_scalar(raw, quote="'"))]
+    return [layout.edit(node.value.start, node.value.end, yaml_scalar(raw, quote="'"))]
 
 
 def chain(doc: Document, operations: Iterable[Operation]) -> list[TextEdit]:
@@ -154,8 +154,9 @@ def _plain_is_string(text: str) -> bool:
     return yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
-def _yaml_scalar(value: Any, quote: str | None = None, like: str = "") -> str:
-    """One YAML scalar; ``quote`` forces a quote style for strings, ``like`` is the old text."""
+def yaml_scalar(value: Any, quote: str | None = None, like: str = "") -> str:
+    """One YAML scalar that ``yaml.safe_load`` reads back as ``value`` (so ``'no'`` stays a string);
+    ``quote`` forces a quote style for strings, ``like`` is the old text."""
     if isinstance(value, bool):
         word = "true" if value else "false"
         return word.capitalize() if like[:1].isupper() and like[1:2].islower() else word
@@ -323,8 +324,8 @@ class _Layout:
             fragment = _yaml_fragment({key: value}, self.indent_unit())
         else:
             rendered = _yaml_fragment(value, 2, flow=True).strip() if isinstance(value, (dict, list)) \
-                else _yaml_scalar(value)
-            fragment = f"{_yaml_scalar(key)}: {rendered}\n"
+                else yaml_scalar(value)
+            fragment = f"{yaml_scalar(key)}: {rendered}\n"
         pad = " " * column
         return "".join(pad + line + self.newline for line in fragment.splitlines())
 
@@ -368,9 +369,9 @@ class _Layout:
             return self.replace_after_colon(path, "", self.yaml_block(value, self.column(node.key.start)))
         old = self.text[node.value.start:node.value.end]
         quote = node.style if node.style in ("'", '"') and isinstance(value, str) else None
-        text = _yaml_scalar(value, quote=quote, like=old)
+        text = yaml_scalar(value, quote=quote, like=old)
         if in_flow and isinstance(value, str) and quote is None and not _plain_is_string(str(value)):
-            text = _yaml_scalar(value, quote="'")
+            text = yaml_scalar(value, quote="'")
         return self.replace_text(path, text)
 
     def yaml_block(self, value: dict[str, Any] | list[Any], column: int) -> str:
