@@ -1,4 +1,4 @@
-"""SARIF, GitHub and JUnit output: shape, positions, escaping, and --output-file."""
+"""Output formats beside JSON: SARIF, GitHub, JUnit shape, positions, escaping; the text frame; --output-file."""
 
 from __future__ import annotations
 
@@ -189,3 +189,11 @@ def test_sarif_with_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     results = json.loads(done.stdout)["runs"][0]["results"]
     assert results and {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
         "b%FFd.yaml"}
+
+
+def test_text_frame_shows_control_characters_of_the_file_as_replacement_characters(tmp_path: Path) -> None:
+    write(tmp_path, "esc.json", '{"train_batch_size": 1, "x\x1b[2J": 2}')
+    done = run_shardlint("check", "--isolated", "--color", "never", "esc.json", cwd=tmp_path)
+    assert done.returncode == 1 and "\x1b" not in done.stdout
+    frame = done.stdout.splitlines()[2:4]
+    assert frame == [' 1 | {"train_batch_size": 1, "x\ufffd[2J": 2}', "   |                           ^"]

@@ -6,6 +6,9 @@ from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import FileResult, Report
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFORMATION: "36", Severity.HINT: "34"}
+# control characters of the checked file are shown as U+FFFD in the code frame, one column each,
+# so that a file cannot move the cursor or recolour the terminal (tabs are expanded first)
+_VISIBLE = {c: "\ufffd" for c in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 class _Paint:
@@ -21,7 +24,7 @@ def _frame(result: FileResult, diag: Diagnostic, paint: _Paint) -> list[str]:
     line = diag.range.start.line
     if not result.document.text or line >= index.line_count:
         return []
-    source = index.line_text(line).expandtabs(1)
+    source = index.line_text(line).expandtabs(1).translate(_VISIBLE)
     start_col = index.offset(diag.range.start) - index.line_starts[line]
     if diag.range.end.line == line:
         end_col = index.offset(diag.range.end) - index.line_starts[line]
