@@ -340,3 +340,23 @@ def test_a_log_file_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path: 
     done = run_shardlint("lsp", "--log-file", str(blocker / "lsp.log"), input="", timeout=30)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"shardlint lsp: cannot write the log file {blocker / 'lsp.log'}: ")
+
+
+def test_an_invalid_project_configuration_is_a_warning_not_failed_requests(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, ".shardlint.toml", 'selct = ["FSDP"]\n')
+    path = write(tmp_path, "accelerate.yaml", BAD_FSDP)
+    lsp = LspClient(tmp_path)
+    try:
+        lsp.initialize(tmp_path)
+        uri = lsp.open(path)
+        shown = lsp.wait_for("window/showMessage", lambda p: "selct" in p["message"])
+        assert shown["type"] == 2 and "did you mean 'select'" in shown["message"]
+        assert lsp.diagnostics(uri) == []
+        at = {"line": 7, "character": 6}
+        assert lsp.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": at}) is None
+        assert lsp.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
+                                                       "context": {"diagnostics": []}}) is None
+    finally:
+        assert lsp.close() == 0
+    assert "Traceback" not in lsp.stderr() and "ConfigError" not in lsp.stderr()

@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from shardlint import __version__
+from shardlint.lint import FileResult
 from shardlint.loading.reader import choose_syntax
 from shardlint.lsp.client_settings import SECTION, ClientSettings, parse_settings
 from shardlint.lsp.code_actions import KINDS, EditBuilder, code_actions
@@ -105,6 +106,19 @@ class ShardlintServer(LanguageServer):
                     self.warn(f"shardlint failed on {file.path.name}: {exc!r} (details in the log)")
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=file.version, diagnostics=diagnostics))
+
+    def lint_for_request(self, uri: str) -> FileResult | None:
+        """The lint a hover or code action works on; None when linting is off or the project's
+        configuration is invalid (said once as a warning, not as a failed request on every hover)."""
+        if not self.settings.enable:
+            return None
+        from shardlint.settings import ConfigError
+
+        try:
+            return self.session.lint(uri)
+        except ConfigError as exc:
+            self.warn(f"shardlint: {exc}")
+            return None
 
     def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
         handle = self.pending.pop(uri, None)
@@ -223,7 +237,7 @@ def did_close(ls: ShardlintServer, params: types.DidCloseTextDocumentParams) -> 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS))
 def code_action(ls: ShardlintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
-    result = ls.session.lint(uri) if ls.settings.enable else None
+    result = ls.lint_for_request(uri)
     if result is None:
         return None
     return code_actions(result, params, lambda: ls.session.fixed_text(uri), ls.session.encoder,
@@ -233,7 +247,7 @@ def code_action(ls: ShardlintServer, params: types.CodeActionParams) -> list[typ
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def on_hover(ls: ShardlintServer, params: types.HoverParams) -> types.Hover | None:
     uri = params.text_document.uri
-    result = ls.session.lint(uri) if ls.settings.enable else None
+    result = ls.lint_for_request(uri)
     if result is None:
         return None
     offset = ls.session.encoder.offset(result.document.index, params.position)
