@@ -33,6 +33,8 @@ def test_rule_prints_the_docs_page(shardlint) -> None:
     assert data["id"] == "DSA100" and data["family"] == "dsa" and data["check"] == "builtin"
     missing = shardlint("rule", "XYZ999")
     assert missing.returncode == 2 and "no rule 'XYZ999'" in missing.stderr
+    glob = shardlint("rule", "**")  # not a code: no glob pattern is built from it
+    assert glob.returncode == 2 and glob.stderr == "shardlint: error: no rule '**' (see `shardlint rules`)\n"
 
 
 def test_target_selects_rule_versions(shardlint, tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ from shardlint.resources import data_dir
 
 BUNDLE_NAME = "rules.json"
 BUNDLE_FORMAT = 1
-_FILE_NAME = re.compile(r"(?P<id>[A-Z]+[0-9]{3})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
+_RULE_ID = re.compile(r"[A-Z]+[0-9]{3}")
+_FILE_NAME = re.compile(rf"(?P<id>{_RULE_ID.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
 
 
 class RuleFileError(Exception):
@@ -176,9 +177,11 @@ def find_rule_spec(code: str) -> tuple[Path, dict[str, Any]] | None:
     """The rule file for ``code`` (case-insensitive), parsed but not schema-checked."""
     import yaml
 
-    root = rules_root()
-    for path in root.glob(f"*/{code.upper()}-*.yaml"):
+    code = code.upper()
+    if not _RULE_ID.fullmatch(code):  # also keeps glob characters out of the pattern below
+        return None
+    for path in rules_root().glob(f"*/{code}-*.yaml"):
         spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        if isinstance(spec, dict) and spec.get("id") == code.upper():
+        if isinstance(spec, dict) and spec.get("id") == code:
             return path, spec
     return None
