@@ -57,6 +57,21 @@ def test_errors_exit_2_without_traceback(tmp_path: Path):
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
 
 
+def test_unreadable_input_and_unwritable_output_exit_2_without_traceback(tmp_path: Path):
+    config, binary = tmp_path / "fsdp.yaml", tmp_path / "binary.yaml"
+    config.write_text(FSDP)
+    binary.write_bytes(b"\xff\xfe\x00binary")
+    under_a_file = config / "out.yaml"
+    cases = [([str(binary)], f"shardlint convert: cannot read {binary}: "),
+             ([str(config), "-o", str(under_a_file)], f"shardlint convert: cannot write {under_a_file}: "),
+             ([str(config), "-o", str(tmp_path)], f"shardlint convert: cannot write {tmp_path}: ")]
+    for args, message in cases:
+        proc = run_shardlint("convert", "--to", "deepspeed", "-q", *args)
+        assert (proc.returncode, proc.stdout) == (2, ""), args
+        assert proc.stderr.startswith(message) and "Traceback" not in proc.stderr, proc.stderr
+    assert config.read_text() == FSDP
+
+
 def test_check_does_not_import_the_converter(tmp_path: Path):
     clean = tmp_path / "ds.yaml"
     clean.write_text("distributed_type: DEEPSPEED\nnum_processes: 2\ndeepspeed_config:\n  zero_stage: 2\n")
