@@ -242,6 +242,7 @@ def test_tool_table_in_the_own_file_is_explained(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("flags", "message"), [
     (["--select", "FSDP,nope"], "--select: 'nope' is not a rule code or prefix"),
     (["--config", "missing.toml"], "--config: missing.toml: no such file"),
+    (["--config", "."], "--config: .: not a file"),
 ])
 def test_invalid_flags_are_clear_errors(tmp_path: Path, flags: list[str], message: str) -> None:
     write(tmp_path, "accelerate.yaml", DUPLICATE_KEY)

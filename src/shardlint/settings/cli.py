@@ -65,7 +65,8 @@ def options_from_args(args: argparse.Namespace) -> LintOptions:
     Raises :class:`ConfigError` for a bad flag value or an invalid configuration.
     """
     if args.config is not None and not args.config.is_file():
-        raise ConfigError(f"--config: {args.config}: no such file")
+        problem = "not a file" if args.config.exists() else "no such file"
+        raise ConfigError(f"--config: {args.config}: {problem}")
     options = LintOptions(config_file=None if args.isolated else args.config, isolated=args.isolated,
                           overrides=_overrides(args))
     options.fail_level = settings_in(Path.cwd(), options).fail_level or options.fail_level
