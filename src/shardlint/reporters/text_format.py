@@ -71,7 +71,7 @@ def summary(report: Report, paint: _Paint | None = None) -> str:
     paint = paint or _Paint(False)
     counts = [(report.count(Severity.ERROR), "error"), (report.count(Severity.WARNING), "warning"),
               (report.count(Severity.INFORMATION), "info"), (report.count(Severity.HINT), "hint")]
-    found = [_plural(n, w) if w not in ("info",) else f"{n} info" for n, w in counts if n]
+    found = [f"{n} info" if w == "info" else _plural(n, w) for n, w in counts if n]
     checked = _plural(len(report.all_files), "file")
     if not found:
         return paint(f"All good: no problems in {checked}.", "32")
