@@ -93,3 +93,12 @@ def test_an_unsaved_editor_buffer_is_read_before_the_disk(tmp_path: Path) -> Non
     (tmp_path / "new.json").unlink(missing_ok=True)
     config.write_text(YAML.format(ref="new.json"), encoding="utf-8")
     assert "DSA100" not in codes({(tmp_path / "new.json").resolve(): '{"zero_optimization": {"stage": 3}}'})
+
+
+def test_a_path_the_system_refuses_is_missing_not_a_crash(tmp_path: Path) -> None:
+    long_name = _write(tmp_path / "long.yaml", YAML.format(ref="a" * 5000 + ".json"))  # over NAME_MAX
+    nul = _write(tmp_path / "nul.yaml", YAML.format(ref='"a\\0b.json"'))  # a NUL byte, in YAML's escape
+    for config in (long_name, nul):
+        for buffers in ({}, {tmp_path / "other.json": "{}"}):  # with buffers, as in an editor
+            report = lint_paths([str(config)], LintOptions(isolated=True, buffers=buffers))
+            assert "DSA100" in {d.code for d in report.files[0].diagnostics}

@@ -54,8 +54,12 @@ def resolve(doc: Document, buffers: Mapping[Path, str] | None = None) -> Link:
         return _inline(doc, value)
     tried = candidates(doc.path, value.strip())
     for path in tried:
-        text = buffers.get(path.resolve()) if buffers else None
-        if text is not None or path.is_file():
+        try:
+            text = buffers.get(path.resolve()) if buffers else None
+            found = text is not None or path.is_file()
+        except (OSError, ValueError):  # a path the system refuses: a name too long, a NUL byte
+            continue
+        if found:
             return _load(path, value, text)
     where = "the config's folder" if len(tried) == 1 else "the config's folder and its parents"
     return Link(value, problem=f"deepspeed_config_file {value!r} does not exist (looked in {where}); "
