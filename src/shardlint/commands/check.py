@@ -74,15 +74,14 @@ def run(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         sys.stderr.write(f"shardlint: error: bad rule file {exc}\n")
         return 2
+    color = args.output_file is None and _use_color(args.color)
     if args.fix or args.diff:
         from shardlint.fixes.run import run_fix_mode
 
-        color = args.output_file is None and _use_color(args.color)
         return run_fix_mode(report, options, unsafe=args.unsafe_fixes, diff=args.diff,
                             render=lambda r: renderer(args.format)(r, color=color),
                             emit=lambda text: settings_cli.write_report(text, args.output_file),
                             summary_to_stdout=args.format == "text" and args.output_file is None)
-    color = args.output_file is None and _use_color(args.color)
     try:
         settings_cli.write_report(renderer(args.format)(report, color=color), args.output_file)
     except OSError as exc:
