@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from shardlint.settings import cli as settings_cli
-
-if TYPE_CHECKING:
-    from shardlint.options import LintOptions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,20 +40,6 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _engine_flags(args: argparse.Namespace, options: LintOptions) -> None:
-    """``--target`` and ``--deepspeed-runner`` override the configuration file."""
-    from shardlint.settings import ConfigError
-    from shardlint.settings.loader import parse_target
-
-    if args.target:
-        try:
-            options.target = parse_target(args.target)
-        except ValueError as exc:
-            raise ConfigError(f"--target: {exc}") from None
-    if args.deepspeed_runner:
-        options.deepspeed_runner = args.deepspeed_runner
-
-
 def run(args: argparse.Namespace) -> int:
     from shardlint.engine.registry import RuleFileError
     from shardlint.lint import lint_paths
@@ -66,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         options = settings_cli.options_from_args(args)
-        _engine_flags(args, options)
         report = lint_paths(args.paths, options)
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")
