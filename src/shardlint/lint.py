@@ -13,7 +13,7 @@ from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.reader import Unreadable, read_document
 from shardlint.options import LintOptions
-from shardlint.settings import finish, options_for, settings_for
+from shardlint.settings import FileSettings, finish, options_for, settings_for
 
 # load problems that mean "this file is broken", worth reporting even in a walk
 _BROKEN = frozenset({"SL001", "SL004", "SL005", "SL006"})
@@ -58,11 +58,16 @@ def _file_diagnostic(doc: Document, code: str, severity: Severity, message: str)
     return Diagnostic(code, severity, message, doc.range(()), docs_url=f"{DOCS_BASE}{code}.md")
 
 
-def lint_document(doc: Document, options: LintOptions, explicit: bool = True) -> list[Diagnostic] | None:
-    """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently."""
+def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
+                  settings: FileSettings | None = None) -> list[Diagnostic] | None:
+    """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently.
+
+    ``settings`` are the file's, when the caller has already looked them up.
+    """
     from shardlint.checks import run_checks
 
-    settings = settings_for(doc.path, options)
+    if settings is None:
+        settings = settings_for(doc.path, options)
     options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
     if doc.loaded:
@@ -109,7 +114,8 @@ def lint_paths(paths: list[str], options: LintOptions) -> Report:
 
 def lint_candidate(candidate: Candidate, options: LintOptions) -> tuple[bool, FileResult] | None:
     """``(failed, result)`` for one file; ``failed`` when it could not be read at all."""
-    if settings_for(candidate.path, options).is_excluded(candidate.path, candidate.explicit):
+    settings = settings_for(candidate.path, options)
+    if settings.is_excluded(candidate.path, candidate.explicit):
         return None
     try:
         doc = read_document(candidate.path, candidate.display)
@@ -117,7 +123,7 @@ def lint_candidate(candidate: Candidate, options: LintOptions) -> tuple[bool, Fi
         if candidate.explicit or candidate.path.suffix.lower() in CONFIG_SUFFIXES:
             return True, _failure(candidate.path, candidate.display, str(exc))
         return None
-    diagnostics = lint_document(doc, options, candidate.explicit)
+    diagnostics = lint_document(doc, options, candidate.explicit, settings)
     return None if diagnostics is None else (False, FileResult(doc, diagnostics))
 
 
