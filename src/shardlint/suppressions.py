@@ -5,8 +5,9 @@ that line; on a line of its own it silences them on the next line that holds
 content.  ``# shardlint: disable-file=CODE[,CODE]`` silences them in the whole
 file.  JSON has no comments: JSON files use ``per-file-ignores``.
 
+A reason can follow as a second comment (``# shardlint: disable=CODE  # why``).
 A directive that silences nothing is reported as SUP001, with a fix that
-removes it (or only its unused codes); one that cannot be read is SUP002.
+removes it with its reason (or only its unused codes); one that cannot be read is SUP002.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def apply(diagnostics: list[Diagnostic], directives: list[Directive]) -> list[Di
 
 
 def _removal(doc: Document, directive: Directive) -> TextEdit:
-    """An edit removing the directive: its whole line when it stands alone, else the comment and its blanks."""
+    """An edit removing the directive and the reason comment after it, if any: its whole line when
+    nothing else is on it, else from the end of the line's content to the end of the line."""
     text = doc.text
     line_start = doc.index.line_starts[directive.line]
     line_end = text.find("\n", directive.start)
@@ -126,10 +128,6 @@ def _removal(doc: Document, directive: Directive) -> TextEdit:
     if line_end > line_start and text[line_end - 1] == "\r":
         line_end -= 1
     before = text[line_start:directive.start]
-    after = text[directive.end:line_end]
-    if after.strip():  # another comment follows: drop the directive and the blanks after it
-        end = directive.end + len(after) - len(after.lstrip(" \t"))
-        return TextEdit(doc.index.range(directive.start, end), "")
     if not before.strip():  # alone on its line: drop the line
         end = text.find("\n", directive.start)
         return TextEdit(doc.index.range(line_start, len(text) if end == -1 else end + 1), "")

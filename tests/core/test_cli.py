@@ -125,10 +125,10 @@ def test_unreadable_file_in_process(tmp_path, monkeypatch):
     path = tmp_path / "secret.yaml"
     path.write_text("distributed_type: NO\n")
 
-    def deny(self):
+    def deny(path):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr("shardlint.loading.reader.read_regular", deny)
     report = lint_paths([str(path)], LintOptions())
     assert report.exit_code(LintOptions().fail_level) == 2
     [failure] = report.failures

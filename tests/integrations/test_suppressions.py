@@ -72,14 +72,22 @@ def test_only_the_unused_code_is_removed(tmp_path: Path) -> None:
     assert _fixed(text, found) == HEAD + "  fsdp_version: 2  # shardlint: disable=SL002\n"
 
 
+def test_the_reason_stays_while_the_suppression_still_silences_something(tmp_path: Path) -> None:
+    text = HEAD + "  fsdp_version: 2  # shardlint: disable=DS100,SL002  # duplicate kept on purpose\n"
+    found = _lint_text(tmp_path, text)
+    assert _fixed(text, found) == HEAD + "  fsdp_version: 2  # shardlint: disable=SL002  # duplicate kept on purpose\n"
+
+
 @pytest.mark.parametrize(("line", "after"), [
     ("  fsdp_cpu_ram_efficient_loading: true   # shardlint: disable=DS100\n",
      "  fsdp_cpu_ram_efficient_loading: true\n"),
     ("  # shardlint: disable=DS100\n  fsdp_cpu_ram_efficient_loading: true\n",
      "  fsdp_cpu_ram_efficient_loading: true\n"),
     ("  fsdp_cpu_ram_efficient_loading: true  # shardlint: disable=DS100  # we sync by hand\n",
-     "  fsdp_cpu_ram_efficient_loading: true  # we sync by hand\n"),
-], ids=["trailing", "own-line", "followed-by-a-comment"])
+     "  fsdp_cpu_ram_efficient_loading: true\n"),
+    ("  # shardlint: disable=DS100  # we sync by hand\n  fsdp_cpu_ram_efficient_loading: true\n",
+     "  fsdp_cpu_ram_efficient_loading: true\n"),
+], ids=["trailing", "own-line", "with-its-reason", "own-line-with-its-reason"])
 def test_unused_comment_is_removed_cleanly(tmp_path: Path, line: str, after: str) -> None:
     text = HEAD + line
     found = _lint_text(tmp_path, text)
@@ -135,7 +143,8 @@ def test_no_unused_report_when_rules_did_not_run(tmp_path: Path) -> None:
 
 
 def test_fix_removes_unused_suppressions_end_to_end(tmp_path: Path) -> None:
-    path = write(tmp_path, "accelerate.yaml", HEAD + "  fsdp_offload_params: false  # shardlint: disable=DS100\n")
+    path = write(tmp_path, "accelerate.yaml",
+                 HEAD + "  fsdp_offload_params: false  # shardlint: disable=DS100  # see train.py\n")
     first = run_shardlint("check", "--isolated", "--select", "SL,SUP", "--fix", str(path), cwd=tmp_path)
     assert path.read_text(encoding="utf-8") == HEAD + "  fsdp_offload_params: false\n", first.stdout + first.stderr
     assert first.returncode == 0, first.stdout + first.stderr

@@ -22,9 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from shardlint.convert import ConvertError, convert_text
 
+    from shardlint.loading.files import read_regular
+    from shardlint.loading.limits import MAX_FILE_BYTES
+
     path = None if args.config == "-" else Path(args.config)
     try:
-        raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
+        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path is None else read_regular(path)
+        if len(raw) > MAX_FILE_BYTES:
+            print(f"shardlint convert: {args.config} is over the {MAX_FILE_BYTES:,}-byte limit; not converted",
+                  file=sys.stderr)
+            return 2
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"shardlint convert: cannot read {args.config}: {exc}", file=sys.stderr)

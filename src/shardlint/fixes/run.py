@@ -7,6 +7,7 @@ import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from shardlint.diagnostics import Severity
@@ -31,6 +32,8 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
     from shardlint.fixes.atomic import write_atomic
 
     summary = FixSummary()
+    if write:
+        summary.notes.extend(_collect_stale_temporaries(report))
     handled: set[str] = set()
     for i, result in enumerate(report.files):
         if not any(allowed_fix(d, unsafe) for d in result.diagnostics):
@@ -67,6 +70,15 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
             summary.hidden_unsafe += not unsafe and allowed_fix(d, False) is None \
                 and allowed_fix(d, True) is not None
     return summary
+
+
+def _collect_stale_temporaries(report: Report) -> list[str]:
+    """Remove what an earlier, killed ``--fix`` left beside the files of ``report``; a note each."""
+    from shardlint.fixes.atomic import remove_stale_temporaries
+
+    folders = sorted({os.path.dirname(os.path.realpath(r.document.path)) for r in report.files})
+    return [f"removed {os.path.join(folder, name)}, a temporary file an interrupted --fix left behind"
+            for folder in folders for name in remove_stale_temporaries(Path(folder))]
 
 
 def _relinted(result: FileResult, options: LintOptions) -> FileResult:

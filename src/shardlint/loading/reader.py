@@ -6,6 +6,7 @@ from pathlib import Path
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
 from shardlint.document import Document, Syntax
+from shardlint.loading.files import NotARegularFile, read_regular
 from shardlint.loading.limits import MAX_FILE_BYTES
 from shardlint.loading.problems import Problem
 
@@ -80,17 +81,18 @@ def read_document(path: Path, display_path: str, text: str | None = None) -> Doc
     problem = None
     if text is None:
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                doc = Document(path, display_path, "", "yaml")
-                doc.load_diagnostics.append(problem_diagnostic(doc, Problem(
-                    "SL005", f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)))
-                return doc
-            raw = path.read_bytes()
+            raw = read_regular(path)
         except IsADirectoryError as exc:
             raise Unreadable("is a directory") from exc
+        except NotARegularFile as exc:
+            raise Unreadable(str(exc)) from exc
         except OSError as exc:
             raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from exc
+        if len(raw) > MAX_FILE_BYTES:
+            doc = Document(path, display_path, "", "yaml")
+            doc.load_diagnostics.append(problem_diagnostic(doc, Problem(
+                "SL005", f"file is over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)))
+            return doc
         text, problem = decode(raw)
         if text is None:
             doc = Document(path, display_path, "", "yaml")

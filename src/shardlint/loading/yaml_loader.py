@@ -17,6 +17,9 @@ from shardlint.loading.limits import MAX_DEPTH, MAX_NODES, LimitExceeded
 from shardlint.loading.problems import Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml accepts tabs that yaml.safe_load's pure-Python scanner refuses (inside a plain
+# scalar or key, before a comment, after ':'), so text with a tab is read by the latter
+_TAB_FAITHFUL_LOADER = yaml.SafeLoader
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -145,7 +148,7 @@ class _Builder:
 def load_yaml(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
     """Parse ``text``; on a fatal problem the value is ``None``."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_TAB_FAITHFUL_LOADER if "\t" in text else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
@@ -159,6 +162,8 @@ def load_yaml(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
                                   f"(character {exc.character!r})", exc.position, exc.position)]
     except yaml.YAMLError as exc:  # any other parser failure, never a traceback
         return None, {}, [Problem("SL001", f"YAML syntax error: {exc}", 0, 0)]
+    except RecursionError:  # the pure-Python composer recurses once per nesting level
+        return None, {}, [Problem("SL005", f"nesting deeper than {MAX_DEPTH} levels", 0, 0)]
     if root is None:
         return None, {}, []
     builder = _Builder()
