@@ -86,6 +86,22 @@ class LspClient:
             raise ServerError(f"{method} failed: {reply['error']}")
         return reply.get("result")
 
+    def reply(self, message: Any, timeout: float = TIMEOUT) -> dict[str, Any]:
+        """Send ``message`` exactly as given (any envelope, any params) and return the whole reply
+        to its id (or to id null), error or not."""
+        key = message.get("id") if isinstance(message, dict) else None
+        box = self.responses.setdefault(key, queue.Queue())
+        self.send_raw(json.dumps(message).encode())
+        return self.wait_reply(key, timeout, box)
+
+    def wait_reply(self, key: Any, timeout: float = TIMEOUT,
+                   box: queue.Queue[dict[str, Any]] | None = None) -> dict[str, Any]:
+        box = box or self.responses.setdefault(key, queue.Queue())
+        try:
+            return box.get(timeout=timeout)
+        except queue.Empty:
+            raise ServerError(f"no reply to id {key!r} within {timeout}s; stderr: {self.stderr()}") from None
+
     def notify(self, method: str, params: Any) -> None:
         self._send({"method": method, "params": params})
 

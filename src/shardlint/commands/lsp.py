@@ -33,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from shardlint.lsp.server import serve
 
-    serve()
-    return 0
+    return serve()
 
 
 class _OneLine(logging.Formatter):

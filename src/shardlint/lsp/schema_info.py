@@ -3,7 +3,7 @@
 Read straight from ``schemas/*.schema.json`` by walking ``properties`` (and
 ``patternProperties``, ``additionalProperties``, ``items``, ``prefixItems``),
 following local ``$ref`` and looking into every branch of ``anyOf``/``oneOf``/
-``allOf``.  An ``if`` is decided against the document where it can be (the
+``allOf`` (but for an object or array, not into an alternative typed otherwise).  An ``if`` is decided against the document where it can be (the
 Accelerate schema picks the cluster or SageMaker key set by
 ``compute_environment``); otherwise both ``then`` and ``else`` count.
 shardlint's own annotations are honoured: ``x-shardlint-values`` (the canonical
@@ -116,6 +116,8 @@ class SchemaIndex:
         for key in _BRANCHES:
             branch = node.get(key)
             for sub in branch if isinstance(branch, list) else []:
+                if key != "allOf" and _rules_out(sub, instance):
+                    continue
                 yield from self._deref(sub, instance, depth + 1)
         if "if" in node:
             verdict = _matches(node["if"], instance)
@@ -201,6 +203,15 @@ class SchemaIndex:
                 if key not in out:
                     out[key] = self.info(path + (key,), data)
         return out
+
+
+def _rules_out(branch: Any, instance: Any) -> bool:
+    """An alternative whose declared type cannot hold ``instance``, an object or array (so an object
+    ``zero_optimization`` is not described by its deprecated boolean form).  Scalars rule nothing
+    out: the value may be half typed, or a mapping not yet written under the key."""
+    container = "object" if isinstance(instance, dict) else "array" if isinstance(instance, list) else None
+    types = _types(branch) if isinstance(branch, dict) else []
+    return container is not None and bool(types) and container not in types
 
 
 def _step(data: Any, step: str | int) -> Any:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -21,7 +24,9 @@ from shardlint.lsp.code_actions import KINDS, EditBuilder, code_actions
 from shardlint.lsp.completion import TRIGGER_CHARACTERS, complete
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.hover import hover
+from shardlint.lsp.protocol import ShardlintProtocol
 from shardlint.lsp.session import Session
+from shardlint.lsp.stdio import FramingError, serve_stream
 from shardlint.options import LintOptions
 from shardlint.textindex import TextIndex
 
@@ -39,8 +44,10 @@ def uri_path(uri: str) -> Path:
 
 
 class ShardlintServer(LanguageServer):
+    protocol: ShardlintProtocol
+
     def __init__(self) -> None:
-        super().__init__("shardlint", __version__)
+        super().__init__("shardlint", __version__, protocol_cls=ShardlintProtocol)
         self.settings = ClientSettings()
         self.initial_settings: Any = None  # from initializationOptions: used when the client has none to pull
         self.options: LintOptions = self.settings.lint_options()
@@ -138,6 +145,25 @@ class ShardlintServer(LanguageServer):
         handle = self.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
+
+    def run_stdio(self) -> int:
+        """Serve over standard input and output until ``exit`` or the end of input; the exit code."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
+        reader = StdinAsyncReader(sys.stdin.buffer, self.thread_pool)
+        try:
+            asyncio.run(serve_stream(reader, self.protocol, self._stop_event))
+        except SystemExit as exc:  # pygls' exit handler: 0 after shutdown, 1 without (as the spec says)
+            return exc.code if isinstance(exc.code, int) else 1
+        except FramingError as exc:
+            log.error("%s: the message stream cannot be followed any further, so the server stops", exc)
+            return 1
+        except BrokenPipeError:
+            log.error("the client closed the connection")
+            return 1
+        finally:
+            self.shutdown()
+        return 0
 
     def edit_builder(self, uri: str) -> EditBuilder:
         workspace = self.client_capabilities.workspace
@@ -275,5 +301,5 @@ def shutdown(ls: ShardlintServer, params: None) -> None:
         ls.cancel(uri)
 
 
-def serve() -> None:
-    server.start_io()
+def serve() -> int:
+    return server.run_stdio()
