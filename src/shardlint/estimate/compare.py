@@ -11,7 +11,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from shardlint.convert.model import Plan
+from shardlint.convert.model import Plan, Target
 from shardlint.convert.plan import build_plan
 from shardlint.convert.settings import ConvertError
 from shardlint.estimate.setup import Loaded, Setup, settings_of, setup_from_settings
@@ -39,9 +39,9 @@ def planned_data(data: dict[str, Any], plan: Plan) -> dict[str, Any]:
     return out
 
 
-def converted(loaded: Loaded, path: Path) -> Setup | None:
-    """The config under the other backend, as ``shardlint convert`` maps it."""
-    target = "fsdp2" if loaded.setup.backend == "deepspeed" else "deepspeed"
+def converted(loaded: Loaded, path: Path, target: Target | None = None) -> Setup | None:
+    """The config as ``shardlint convert --to target`` maps it; by default, under the other backend."""
+    target = target or ("fsdp2" if loaded.setup.backend == "deepspeed" else "deepspeed")
     try:
         plan = build_plan(loaded.settings, loaded.data, target)
         data = planned_data(loaded.data, plan)

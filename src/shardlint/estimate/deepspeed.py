@@ -26,11 +26,14 @@ ESTIMATOR_3 = "DeepSpeed's estimate_zero3_model_states_mem_needs"
 OWN = "shardlint, with the byte counts of DeepSpeed's estimators"
 
 
-def _cpu(total: int, states: float, loading: float) -> Parts:
-    """A CPU figure that is the larger of the loading copies and the offloaded states (18 = 2 + 4 + 12)."""
+def _cpu(total: int, states: float, loading: float, with_params: bool) -> Parts:
+    """A CPU figure that is the larger of the loading copies and the offloaded states: 16-bit
+    parameters 2 B when they are offloaded too, fp32 gradients 4 B, optimizer 12 B (4 + 8)."""
     if loading >= states:
         return Parts(parameters=total)
-    return split(total, {"parameters": 2 / 18, "optimizer": 12 / 18, "gradients": 4 / 18})
+    whole = 18 if with_params else 16
+    return split(total, {"parameters": (2 if with_params else 0) / whole, "optimizer": 12 / whole,
+                         "gradients": 4 / whole})
 
 
 def _stage_1_and_2(setup: Setup, model: ModelSize, world: World, low: int) -> Estimate:
@@ -41,7 +44,7 @@ def _stage_1_and_2(setup: Setup, model: ModelSize, world: World, low: int) -> Es
     if offload:
         gpu = Parts(parameters=low * p, gradients=low * p if whole_grads else 0)
         cpu_total = int(p * max(4 * n, 16) * BUFFER)
-        cpu = _cpu(cpu_total, 16, 4 * n)
+        cpu = _cpu(cpu_total, 16, 4 * n, with_params=False)
         loading = int(4 * p * n * BUFFER)
     else:
         grads = (low * p + FP32_GRAD * p // n) if whole_grads else (low + FP32_GRAD) * p // n
@@ -68,11 +71,13 @@ def _stage_3(setup: Setup, model: ModelSize, world: World, low: int) -> Estimate
             gpu = Parts(parameters=gathered // 2, gradients=gathered - gathered // 2)
         else:
             gpu = Parts(parameters=gathered // 2 + low * p // n, gradients=gathered - gathered // 2)
+        loading_bytes = 0 if zero_init else 4 * g        # fp32 copies every process of a node loads
         if zero_init:   # the same order of operations as the estimator, so the floats round alike
-            cpu_total, loading = int(p * states * per_node * BUFFER), 0
+            cpu_total = int(p * states * per_node * BUFFER)
         else:
-            cpu_total, loading = int(p * max(4 * g, states * per_node) * BUFFER), int(p * 4 * g * BUFFER)
-        return Estimate(gpu, _cpu(cpu_total, states * per_node, loading / p / BUFFER), loading, source=source)
+            cpu_total = int(p * max(4 * g, states * per_node) * BUFFER)
+        cpu = _cpu(cpu_total, states * per_node, loading_bytes, params_off)
+        return Estimate(gpu, cpu, int(p * loading_bytes * BUFFER), source=source)
     total = gathered + (FP32_GRAD + MASTER + MOMENTS + (0 if params_off else low)) * p // n
     optimizer = (MASTER + MOMENTS) * p // n
     gradients = gathered - gathered // 2 + FP32_GRAD * p // n

@@ -41,6 +41,12 @@ def check_fit(setup: Setup, model: ModelSize, world: World, training: Training, 
         return None
     fixes = [f"{alt.label}: {gib(total)} GiB per GPU" for alt in alternatives
              if (total := estimate(alt, model, world, training).gpu_total) <= limit]
+    current = estimate(setup, model, world, training)
+    if current.activations and not (training.checkpointing or setup.checkpointing and
+                                    training.checkpointing is None):
+        with_ckpt = estimate(setup, model, world, replace(training, checkpointing=True)).gpu_total
+        if with_ckpt <= limit:
+            fixes.insert(0, f"activation checkpointing: {gib(with_ckpt)} GiB per GPU")
     more = _more_gpus(setup, model, world, training, limit)
     if more:
         fixes.append(more)

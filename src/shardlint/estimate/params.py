@@ -199,6 +199,8 @@ def count_parameters(cfg: dict[str, Any], name: str = "") -> ModelSize:
     tied = bool(_get(cfg, "tie_word_embeddings", family.tied_by_default))
     head = 0 if tied else embedding + (vocab if family.head_bias else 0)
     total = embedding + head + sum(layer.total for layer in layers) + family.final_norm * hidden
+    if total <= 0:
+        raise UnknownModel("config.json describes a model without parameters")
     largest = max([embedding, head, *(layer.largest for layer in layers)])
     dtype = cfg.get("dtype") or cfg.get("torch_dtype")
     return ModelSize(total, largest, max((layer.total for layer in layers), default=0), len(layers), hidden,

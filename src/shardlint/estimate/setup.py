@@ -166,13 +166,14 @@ def world_of(data: dict[str, Any], num_processes: int | None, num_machines: int 
     return World(processes, machines, assumed)
 
 
-def load(path: Path, num_processes: int | None = None, num_machines: int | None = None) -> Loaded:
-    """Read an Accelerate config or a DeepSpeed JSON at ``path``."""
+def load(path: Path, num_processes: int | None = None, num_machines: int | None = None,
+         text: str | None = None) -> Loaded:
+    """Read an Accelerate config or a DeepSpeed JSON at ``path`` (or ``text`` read from there)."""
     from shardlint.kinds import detect_kind
     from shardlint.loading.reader import Unreadable, read_document
 
     try:
-        doc = read_document(path, str(path))
+        doc = read_document(path, str(path), text=text)
     except Unreadable as exc:
         raise EstimateError(f"{path}: {exc}") from None
     errors = [d for d in doc.load_diagnostics if d.severity == 1]
@@ -186,6 +187,9 @@ def load(path: Path, num_processes: int | None = None, num_machines: int | None 
                                 "deepspeed_config": {"deepspeed_config_file": path.name}}
     elif kind == "accelerate":
         data = doc.data
+        if data.get("distributed_type") not in (None, "FSDP", "DEEPSPEED"):
+            raise EstimateError(f"{path}: distributed_type is {data['distributed_type']!r}: shardlint estimate "
+                                "covers FSDP and DEEPSPEED configs")
     else:
         raise EstimateError(f"{path}: neither an Accelerate config nor a DeepSpeed JSON")
     settings, synthetic = settings_of(data, path)
