@@ -43,14 +43,15 @@ def _stage_1_and_2(setup: Setup, model: ModelSize, world: World, low: int) -> Es
     source = ESTIMATOR_2 if setup.stage == 2 and low == 2 else OWN
     if offload:
         gpu = Parts(parameters=low * p, gradients=low * p if whole_grads else 0)
-        cpu_total = int(p * max(4 * n, 16) * BUFFER)
+        cpu_total = int(p * max(4 * n, 16) * BUFFER)     # the estimator counts 4 B per GPU of all nodes
         cpu = _cpu(cpu_total, 16, 4 * n, with_params=False)
         loading = int(4 * p * n * BUFFER)
     else:
-        grads = (low * p + FP32_GRAD * p // n) if whole_grads else (low + FP32_GRAD) * p // n
         optimizer = (MASTER + MOMENTS) * p // n
-        if not whole_grads:   # the estimator's single int(): 2P + int(18P/N)
-            grads = low * p + (low + FP32_GRAD + MASTER + MOMENTS) * p // n - low * p - optimizer
+        if whole_grads:
+            grads = low * p + FP32_GRAD * p // n
+        else:   # the estimator rounds once: 2P + int(18P/N)
+            grads = (low + FP32_GRAD + MASTER + MOMENTS) * p // n - optimizer
         gpu = Parts(parameters=low * p, gradients=grads, optimizer=optimizer)
         loading = int(p * 4 * g * BUFFER)
         cpu = Parts(parameters=loading)
