@@ -77,5 +77,5 @@ def test_convert_prints_the_before_after_line(tmp_path: Path):
     assert proc.returncode == 0
     line = proc.stderr.strip().splitlines()[-1]
     assert line == ("memory, model states per GPU and parameter with 8 GPUs: FSDP2 FULL_SHARD, bf16 mixed "
-                    "2.00 B -> DeepSpeed ZeRO-3, bf16 mixed 2.25 B (shardlint estimate CONFIG --model MODEL "
-                    "for GiB)")
+                    "2.00 B -> DeepSpeed ZeRO-3, bf16 mixed 2.25 B; DeepSpeed as its estimators count it, with a "
+                    "4 B fp32 gradient partition (18 B sharded) (shardlint estimate CONFIG --model MODEL for GiB)")

@@ -28,15 +28,19 @@ class Training:
         return DTYPE_BYTES[self.dtype]
 
 
+def checkpointing(setup: Setup, training: Training) -> bool:
+    """The command line's choice, else the config's (``fsdp_activation_checkpointing``)."""
+    return bool(training.checkpointing if training.checkpointing is not None else setup.checkpointing)
+
+
 def estimate(setup: Setup, model: ModelSize, world: World, training: Training) -> Estimate:
     if setup.backend == "deepspeed":
         result = deepspeed_estimate(setup, model, world)
     else:
         result = fsdp_estimate(setup, model, world, training.dtype_bytes)
     micro_batch = training.micro_batch or setup.micro_batch
-    checkpointing = training.checkpointing if training.checkpointing is not None else setup.checkpointing
     if training.seq_len and micro_batch:
         compute_bytes = 2 if setup.mixed else (4 if setup.backend == "deepspeed" else training.dtype_bytes)
-        act = activation_bytes(model, training.seq_len, micro_batch, bool(checkpointing), compute_bytes)
+        act = activation_bytes(model, training.seq_len, micro_batch, checkpointing(setup, training), compute_bytes)
         result = replace(result, activations=act)
     return result

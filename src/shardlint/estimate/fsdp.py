@@ -3,7 +3,9 @@
 "On Differences in Data Precision Handling": FSDP creates its flat parameters and the
 optimizer state in ``torch_dtype`` when there is no mixed precision, so all of it stays in the
 load dtype (bf16: weights 2 B + gradients 2 B + Adam 2 x 2 B); with mixed precision Accelerate
-upcasts them to fp32 (4 + 4 + 8 B) and FSDP gathers and computes in the 16-bit dtype.
+upcasts them to fp32 (4 + 4 + 8 B: accelerate accelerator.py ``prepare_model`` upcasts each FSDP1
+FlatParameter, utils/fsdp_utils.py ``fsdp2_prepare_model`` every trainable parameter before
+``fully_shard``) and FSDP gathers and computes in the 16-bit dtype.
 
 Sharding (PyTorch FSDP ``ShardingStrategy`` / FSDP2 ``reshard_after_forward``): the sharded
 states are divided over the shard group, all GPUs, or the GPUs of one node for HYBRID_*.

@@ -31,6 +31,8 @@ def before_after(text: str, path: Path, target: Target) -> str | None:
     gpus = f"{world.num_processes} GPU{'s' if world.num_processes > 1 else ''}" + (
         " (num_processes unset)" if world.assumed else "")
     assumed = list(loaded.setup.assumptions)
+    if any(side.backend == "deepspeed" and side.mixed for side in (loaded.setup, after)):
+        assumed.append("DeepSpeed as its estimators count it, with a 4 B fp32 gradient partition (18 B sharded)")
     if not (loaded.setup.mixed and after.mixed):
         assumed.append(f"without mixed precision FSDP keeps the states in torch_dtype, taken as {Training().dtype}")
     return (f"memory, model states per GPU and parameter with {gpus}: {loaded.setup.label} "
