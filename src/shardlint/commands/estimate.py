@@ -112,7 +112,7 @@ def _report(args: argparse.Namespace, path: Path, model, gpu_memory: int | None)
     finding = None
     if gpu_memory is not None:
         finding = check_fit(loaded.setup, model, loaded.world, training, gpu_memory, [s for _, s in others])
-    notes = notes_for(rows, training, rows[0].estimate.activations is not None, dtype is None)
+    notes = notes_for(rows, loaded.world, training, rows[0].estimate.activations is not None, dtype is None)
     if not model.largest_layer:
         notes.append("largest layer unknown with --params: the gathered-layer terms (ZeRO-3, FSDP) are left "
                      "out; pass --model for them")

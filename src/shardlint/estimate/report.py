@@ -95,8 +95,7 @@ def as_text(report: Report) -> str:
              f"model:    {(m.name + ': ') if m.name else ''}{count(m.total)} parameters{shape}, "
              f"loaded in {t.dtype}",
              f"world:    {w.num_processes} GPU{'s' if w.num_processes > 1 else ''} on {w.num_machines} "
-             f"machine{'s' if w.num_machines > 1 else ''} ({w.per_node} per node)"
-             + (" (assumed: pass --num-processes)" if w.assumed else "")]
+             f"machine{'s' if w.num_machines > 1 else ''} ({w.per_node} per node)"]
     if report.gpu_memory:
         lines.append(f"GPU:      {gib(report.gpu_memory)} GiB")
     lines += ["", "GiB, per GPU" + " " * 39 + "| per node CPU",
@@ -110,8 +109,11 @@ def as_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def notes_for(rows: list[Row], training: Training, activations_known: bool, dtype_assumed: bool) -> list[str]:
+def notes_for(rows: list[Row], world: World, training: Training, activations_known: bool,
+              dtype_assumed: bool) -> list[str]:
     notes = []
+    if world.assumed:
+        notes.append(f"the config does not say how many GPUs: {world.num_processes} assumed, pass --num-processes")
     for source in dict.fromkeys(row.estimate.source for row in rows):
         labels = [row.setup.label for row in rows if row.estimate.source == source]
         notes.append(f"{source}: {'; '.join(labels)}")
