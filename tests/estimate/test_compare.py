@@ -35,7 +35,7 @@ deepspeed_config:
 def _as_convert_writes(path: Path, target: str):
     written = yaml.safe_load(convert_text(path.read_text(), target, path).text)
     settings, _ = settings_of(written, path)
-    return setup_from_settings(settings, written)
+    return setup_from_settings(settings)
 
 
 @pytest.mark.parametrize("name, text, target", [

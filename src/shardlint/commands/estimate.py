@@ -105,7 +105,10 @@ def _report(args: argparse.Namespace, path: Path, model, gpu_memory: int | None)
 
     loaded = load(path, args.num_processes, args.num_machines)
     dtype = args.torch_dtype or _FROM_CONFIG_JSON.get(model.dtype or "")
-    training = Training(args.seq_len, args.micro_batch, args.checkpointing, dtype or "bf16")
+    # the config's micro batch and checkpointing apply to every row, so that the rows compare alike
+    written = loaded.setup
+    checkpointing = args.checkpointing if args.checkpointing is not None else written.checkpointing
+    training = Training(args.seq_len, args.micro_batch or written.micro_batch, checkpointing, dtype or "bf16")
     others = alternatives(loaded, path)
     rows = [Row(loaded.setup, estimate(loaded.setup, model, loaded.world, training), "this config")]
     rows += [Row(setup, estimate(setup, model, loaded.world, training), why) for why, setup in others]

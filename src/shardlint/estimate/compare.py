@@ -50,7 +50,7 @@ def converted(loaded: Loaded, path: Path, target: Target | None = None) -> Setup
         settings, _ = settings_of(data, path)
     except (ConvertError, ValueError):
         return None
-    return setup_from_settings(settings, data)
+    return setup_from_settings(settings)
 
 
 def _fixed(mixed_precision: str) -> list[dict[str, Any]]:
@@ -78,7 +78,7 @@ def alternatives(loaded: Loaded, path: Path) -> list[tuple[str, Setup]]:
         rows.append(("shardlint convert --to " + ("fsdp2" if other.backend == "fsdp" else "deepspeed"), other))
     for data in _fixed(mixed):
         settings, _ = settings_of(data, path)
-        rows.append(("", setup_from_settings(settings, data)))
+        rows.append(("", setup_from_settings(settings)))
     seen = {written.label}
     out = []
     for why, setup in rows:

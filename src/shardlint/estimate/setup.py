@@ -8,7 +8,7 @@ config, so the same code follows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ class Loaded:
     setup: Setup
     world: World
     settings: Settings                 # for the convert mapping of the comparison rows
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any]
 
 
 def _device(settings: Settings, key: str, on: bool) -> str:
@@ -101,17 +101,15 @@ def _precision(settings: Settings) -> tuple[str, tuple[str, ...]]:
     return (text if text in ("no", *SIXTEEN_BIT) else "no"), ()
 
 
-def _checkpointing(data: dict[str, Any]) -> bool | None:
-    section = data.get("fsdp_config")
-    if not isinstance(section, dict):
+def _checkpointing(settings: Settings) -> bool | None:
+    """``fsdp_activation_checkpointing`` (any spelling Accelerate accepts), when the config sets it."""
+    key = "fsdp_activation_checkpointing"
+    if key not in settings.section.values:
         return None
-    for key in ("fsdp_activation_checkpointing", "activation_checkpointing"):
-        if key in section:
-            try:
-                return str_to_bool(section[key], f"fsdp_config.{key}")
-            except ConvertError:
-                return None
-    return None
+    try:
+        return str_to_bool(settings.section.values[key], settings.section.where(key))
+    except ConvertError:
+        return None
 
 
 def _micro_batch(doc: Document) -> int | None:
@@ -122,7 +120,7 @@ def _micro_batch(doc: Document) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def setup_from_settings(settings: Settings, data: dict[str, Any], doc: Document | None = None) -> Setup:
+def setup_from_settings(settings: Settings, doc: Document | None = None) -> Setup:
     precision, assumptions = _precision(settings)
     if settings.flavour == "deepspeed":
         return Setup("deepspeed", settings.sharding,
@@ -134,7 +132,7 @@ def setup_from_settings(settings: Settings, data: dict[str, Any], doc: Document 
     device = "cpu" if settings.offload_params else "none"
     return Setup("fsdp", settings.sharding, fsdp_version=2 if settings.flavour == "fsdp2" else 1,
                  param_device=device, optimizer_device=device, mixed_precision=precision,
-                 efficient_loading=settings.efficient_loading, checkpointing=_checkpointing(data),
+                 efficient_loading=settings.efficient_loading, checkpointing=_checkpointing(settings),
                  assumptions=assumptions)
 
 
@@ -193,7 +191,7 @@ def load(path: Path, num_processes: int | None = None, num_machines: int | None 
     else:
         raise EstimateError(f"{path}: neither an Accelerate config nor a DeepSpeed JSON")
     settings, synthetic = settings_of(data, path)
-    setup = setup_from_settings(settings, data, synthetic)
+    setup = setup_from_settings(settings, synthetic)
     return Loaded(setup, world_of(data, num_processes, num_machines), settings, data)
 
 
