@@ -13,8 +13,9 @@ FULL_SHARD gathers one wrapped unit at a time (a decoder layer with a transforme
 policy, ``largest_block``); SHARD_GRAD_OP keeps the gathered 16-bit parameters from the forward
 to the backward pass, i.e. all of them.  ``fsdp_offload_params`` moves parameters, gradients
 and optimizer state to CPU (all or nothing).  With ``fsdp_cpu_ram_efficient_loading`` only the
-first process of each node loads the checkpoint (transformers ``is_local_dist_rank_0``);
-otherwise every process does.
+first process of each node loads the checkpoint (transformers ``from_pretrained``: every other
+process builds the model on the meta device when ``is_fsdp_enabled()``, i.e. ACCELERATE_USE_FSDP and
+FSDP_CPU_RAM_EFFICIENT_LOADING, and not ``is_local_dist_rank_0()``); otherwise every process does.
 """
 
 from __future__ import annotations
