@@ -9,5 +9,6 @@ COMMANDS = {
     "rule": "Show one rule's documentation: what it checks, why, its source and examples.",
     "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
     "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
+    "estimate": "Estimate the per-GPU and per-node memory a config needs for a model, FSDP and DeepSpeed side by side.",
     "schema": "Print the JSON Schema of Accelerate or DeepSpeed configs, for editors.",
 }

@@ -50,5 +50,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(result.text)
     if not args.quiet:
+        from shardlint.estimate.perparam import before_after
+
         sys.stderr.write(result.summary)
+        sys.stderr.write(before_after(text, path or Path("<stdin>"), args.to) or "")
     return 0

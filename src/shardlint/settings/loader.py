@@ -133,6 +133,14 @@ def _runner(value: Any) -> str:
     return str(value)
 
 
+def _gpu_memory(value: Any) -> int:
+    from shardlint.estimate.units import parse_bytes
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("must be a size such as \"80GiB\"")
+    return parse_bytes(value)
+
+
 _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "select": ("select", _selectors),
     "extend-select": ("extend_select", _selectors),
@@ -144,6 +152,7 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "target": ("target", parse_target),
     "deepspeed-runner": ("deepspeed_runner", _runner),
     "fail-level": ("fail_level", _severity_level),
+    "gpu-memory": ("gpu_memory", _gpu_memory),
 }
 SETTING_NAMES = tuple(_FIELDS)
 

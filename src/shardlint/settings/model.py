@@ -31,6 +31,7 @@ class Settings(NamedTuple):
     target: dict[str, str] | None = None
     deepspeed_runner: str | None = None
     fail_level: Severity | None = None
+    gpu_memory: int | None = None  # bytes of one GPU, for ``shardlint estimate``
 
 
 def _relative(path: Path, root: Path | None) -> PurePath | None:
