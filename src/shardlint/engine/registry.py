@@ -191,12 +191,15 @@ def project_families(rule_paths: tuple[Path, ...]) -> tuple[str, ...]:
 
 def read_project_rules(rule_paths: tuple[Path, ...]) -> list[tuple[Path, dict[str, Any]]]:
     """The project's rule files, validated as shardlint's own are; problems are :class:`ProjectRuleError`."""
+    from shardlint.engine.rule_cache import SpecCache
+
     out = []
     seen: dict[str, Path] = {}
+    cache = SpecCache()
     try:
         for path in project_rule_files(rule_paths):
             code = _project_code(path)
-            spec = read_rule_file(path)
+            spec = cache.spec(path, read_rule_file)
             if spec["check"] != "declarative":
                 raise RuleFileError(path, f"{code}: a project's rules are declarative (check: declarative); "
                                           "shardlint runs no code from a project")
@@ -206,6 +209,8 @@ def read_project_rules(rule_paths: tuple[Path, ...]) -> list[tuple[Path, dict[st
             out.append((path, spec))
     except RuleFileError as exc:
         raise ProjectRuleError(exc.path, exc.problem) from None
+    finally:
+        cache.save()
     return out
 
 
