@@ -202,6 +202,36 @@ def test_the_language_server_path_picks_them_up(tmp_path: Path) -> None:
     assert found[0].docs_url == (tmp_path / "policies" / "ORG101-bf16-only.yaml").resolve().as_uri()
 
 
+def test_fix_applies_a_project_rules_unsafe_fix(tmp_path: Path) -> None:
+    fix = 'fix: {title: Use bf16, safety: unsafe, fix-safety: "bf16 changes the numerics of the run.",' \
+          ' set: {mixed_precision: bf16}}\n'
+    rule = RULE.replace("source:", fix + "source:").replace("    line: 2\n", "    line: 2\n    fixed: |\n"
+                                                              "      distributed_type: MULTI_GPU\n"
+                                                              "      mixed_precision: bf16\n")
+    project(tmp_path, {"ORG101-bf16-only.yaml": rule})
+    assert run_shardlint("check", "--fix", "train.yaml", cwd=tmp_path).returncode == 1  # unsafe: not applied
+    assert (tmp_path / "train.yaml").read_text(encoding="utf-8") == CONFIG
+    run_shardlint("check", "--fix", "--unsafe-fixes", "train.yaml", cwd=tmp_path)
+    assert (tmp_path / "train.yaml").read_text(encoding="utf-8") == CONFIG.replace("fp16", "bf16")
+    assert run_shardlint("test-rules", cwd=tmp_path).returncode == 0
+
+
+def test_the_language_server_reports_them_over_stdio(tmp_path: Path) -> None:
+    pytest.importorskip("pygls.lsp.server")
+    from tests.lsp.rpc import LspClient
+
+    project(tmp_path)
+    client = LspClient(tmp_path)  # inherits the test's XDG_CACHE_HOME
+    try:
+        client.initialize(tmp_path)
+        uri = client.open(tmp_path / "train.yaml")
+        found = [d for d in client.diagnostics(uri) if d["code"] == "ORG101"]
+        assert [d["range"]["start"]["line"] for d in found] == [2]
+        assert found[0]["codeDescription"]["href"].endswith("/policies/ORG101-bf16-only.yaml")
+    finally:
+        assert client.close() == 0
+
+
 # --- documentation ---------------------------------------------------------------------------------
 
 def test_rule_and_rules_show_project_rules(tmp_path: Path) -> None:

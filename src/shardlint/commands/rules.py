@@ -38,5 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sort_key(code: str) -> tuple[str, int]:
-    prefix = code.rstrip("0123456789")
+    from shardlint.families import prefix_of
+
+    prefix = prefix_of(code)
     return prefix, int(code[len(prefix):])

@@ -133,7 +133,7 @@ def _runner(value: Any) -> str:
     return str(value)
 
 
-def rule_paths(value: Any, root: Path | None) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+def _rule_paths(value: Any, root: Path | None) -> tuple[tuple[Path, ...], tuple[str, ...]]:
     """The project's rule folders (relative to the configuration's folder) and the code prefixes they use."""
     from shardlint.engine.registry import RuleFileError, project_families
 
@@ -168,7 +168,7 @@ def settings_from_table(table: dict[str, Any], source: str, root: Path | None) -
     families = FAMILIES
     if "rule-paths" in table:
         try:
-            values["rule_paths"], values["rule_families"] = rule_paths(table["rule-paths"], root)
+            values["rule_paths"], values["rule_families"] = _rule_paths(table["rule-paths"], root)
         except ValueError as exc:
             raise ConfigError(f"{source}: rule-paths: {exc}") from None
         families += values["rule_families"]
