@@ -25,7 +25,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only is not None and name != only:
             continue
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        module = import_module(f"shardlint.commands.{name}")
+        module = import_module(f"shardlint.commands.{name.replace('-', '_')}")
         module.add_arguments(cmd)
         cmd.set_defaults(run=module.run)
     return parser

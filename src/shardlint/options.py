@@ -16,7 +16,8 @@ class LintOptions:
 
     def __init__(self, fail_level: Severity = Severity.WARNING, target: dict[str, str] | None = None,
                  deepspeed_runner: str = "trainer", config_file: Path | None = None, isolated: bool = False,
-                 overrides: Settings | None = None, buffers: dict[Path, str] | None = None) -> None:
+                 overrides: Settings | None = None, buffers: dict[Path, str] | None = None,
+                 rule_paths: tuple[Path, ...] = ()) -> None:
         self.fail_level = fail_level
         self.target = target if target is not None else {}  # library -> version; empty = latest releases
         self.deepspeed_runner = deepspeed_runner  # who runs a DeepSpeed JSON: trainer | accelerate | deepspeed
@@ -25,6 +26,7 @@ class LintOptions:
         self.overrides = overrides  # command-line settings, applied over each file's configuration
         # unsaved editor buffers by resolved path: a linked file's text is read from here before the disk
         self.buffers = buffers if buffers is not None else {}
+        self.rule_paths = rule_paths  # the project's own rule folders (rule-paths), from its configuration
 
     def replace(self, **changes: Any) -> LintOptions:
         """A copy with ``changes`` applied."""

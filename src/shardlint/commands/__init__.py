@@ -7,6 +7,7 @@ COMMANDS = {
     "check": "Lint Accelerate and DeepSpeed config files (the default job).",
     "rules": "List every rule: code, name, severity and what it checks.",
     "rule": "Show one rule's documentation: what it checks, why, its source and examples.",
+    "test-rules": "Run the examples of the project's own rules (rule-paths) and report which hold.",
     "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
     "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
     "estimate": "Estimate the per-GPU and per-node memory a config needs for a model, FSDP and DeepSpeed side by side.",

@@ -1,30 +1,45 @@
-"""``shardlint rule CODE``: one rule's documentation (what, why, source, examples)."""
+"""``shardlint rule CODE``: one rule's documentation (what, why, source, examples), the project's rules too."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", metavar="CODE", help="a rule code, e.g. FSDP100")
+    parser.add_argument("code", metavar="CODE", help="a rule code, e.g. FSDP100, or one of the project's rules")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--config", metavar="FILE", type=Path,
+                        help="the pyproject.toml or .shardlint.toml whose rule-paths hold the project's rules "
+                             "(default: the nearest one above the working folder)")
 
 
 def run(args: argparse.Namespace) -> int:
     from shardlint.diagnostics import DOCS_BASE
     from shardlint.engine.docs import rule_markdown
-    from shardlint.engine.registry import find_rule_spec
+    from shardlint.engine.registry import RuleFileError, find_rule_spec
+    from shardlint.families import BUILTIN_PREFIXES, CODE, prefix_of
+    from shardlint.settings import ConfigError
+    from shardlint.settings.resolve import project_rule_paths
 
-    found = find_rule_spec(args.code)
+    try:
+        own = bool(CODE.fullmatch(args.code.upper())) and prefix_of(args.code.upper()) not in BUILTIN_PREFIXES
+        found = find_rule_spec(args.code, project_rule_paths(Path.cwd(), args.config) if own else ())
+    except (ConfigError, RuleFileError) as exc:
+        sys.stderr.write(f"shardlint: error: {exc}\n")
+        return 2
     if found is None:
         sys.stderr.write(f"shardlint: error: no rule {args.code!r} (see `shardlint rules`)\n")
         return 2
     path, spec = found
+    family = prefix_of(spec["id"]) if own else path.parent.name
     if args.format == "json":
-        out = dict(spec, family=path.parent.name, docs=f"{DOCS_BASE}{spec['id']}.md")
+        docs = path.resolve().as_uri() if own else f"{DOCS_BASE}{spec['id']}.md"
+        out = dict(spec, family=family, docs=docs)
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(rule_markdown(spec, path.parent.name))
+        sys.stdout.write(rule_markdown(spec, family, os.path.relpath(path) if own else None))
     return 0

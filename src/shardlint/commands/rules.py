@@ -1,22 +1,28 @@
-"""``shardlint rules``: every rule's code, name, severity and one line."""
+"""``shardlint rules``: every rule's code, name, severity and one line, the project's rules too."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--config", metavar="FILE", type=Path,
+                        help="the pyproject.toml or .shardlint.toml whose rule-paths hold the project's rules "
+                             "(default: the nearest one above the working folder)")
 
 
 def run(args: argparse.Namespace) -> int:
     from shardlint.engine.registry import RuleFileError, load_ruleset
+    from shardlint.settings import ConfigError
+    from shardlint.settings.resolve import project_rule_paths
 
     try:
-        rules = sorted(load_ruleset().rules, key=lambda r: _sort_key(r.id))
-    except RuleFileError as exc:
+        rules = sorted(load_ruleset(project_rule_paths(Path.cwd(), args.config)).rules, key=lambda r: _sort_key(r.id))
+    except (ConfigError, RuleFileError) as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")
         return 2
     if args.format == "json":
@@ -32,5 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sort_key(code: str) -> tuple[str, int]:
-    prefix = code.rstrip("0123456789")
+    from shardlint.families import prefix_of
+
+    prefix = prefix_of(code)
     return prefix, int(code[len(prefix):])

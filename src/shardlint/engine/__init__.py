@@ -23,7 +23,7 @@ def evaluate(doc: Document, options: LintOptions) -> Findings:
     from shardlint.engine.link import CONFIG_FILE_PATH
     from shardlint.engine.registry import load_ruleset
 
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(options.rule_paths)
     ctx = Context(doc, options)
     findings = Findings()
     link = ctx.link

@@ -9,15 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from shardlint.families import BUILTIN_FAMILIES
 from shardlint.resources import data_dir
 
-FAMILIES = {
-    "input": "Input and loading (SL)", "schema": "Schema: structure, types, enums, unknown keys",
-    "acc": "Accelerate top level and launch (ACC)", "fsdp": "FSDP (FSDP)",
-    "dsa": "DeepSpeed in an Accelerate config, and the YAML/JSON pair (DSA)",
-    "ds": "DeepSpeed JSON (DS)", "hf": "\"auto\" values and Trainer/Accelerate filling (HF)",
-    "yaml": "YAML scalar traps (YAML)", "suppress": "Suppression comments (SUP)",
-}
+FAMILIES = {family.folder: family.title for family in BUILTIN_FAMILIES}
 
 
 def docs_dir() -> Path:
@@ -29,11 +24,13 @@ def _fence(text: str, filename: str) -> str:
     return f"```{lang}\n{text.rstrip()}\n```"
 
 
-def rule_markdown(spec: dict[str, Any], family: str) -> str:
-    """One rule's page (also what ``shardlint rule CODE`` prints)."""
+def rule_markdown(spec: dict[str, Any], family: str, defined_in: str | None = None) -> str:
+    """One rule's page (also what ``shardlint rule CODE`` prints); ``defined_in`` names a project's rule file."""
     lines = [f"# {spec['id']}: {spec['name']}", ""]
     facts = [f"Severity: **{spec['severity']}**", f"applies to: {', '.join(spec['applies-to'])}",
              f"family: `{family}`", "checked by: " + ("shardlint's code" if spec["check"] == "builtin" else "a declarative rule")]
+    if defined_in is not None:
+        facts.append(f"a rule of this project, defined in `{defined_in}`")
     if spec.get("fix"):
         facts.append(f"fix: {spec['fix']['safety']} ({spec['fix']['title']})")
     if spec.get("versions"):
@@ -64,8 +61,17 @@ def rule_markdown(spec: dict[str, Any], family: str) -> str:
                 lines += ["Options: " + ", ".join(f"`--{k} {v}`" for k, v in example["options"].items()), ""]
             if "fixed" in example:
                 lines += ["After the fix:", "", _fence(example["fixed"], filename), ""]
+    if spec.get("fix"):
+        lines += ["## Fix safety", "", _fix_safety(spec["fix"]), ""]
     lines += ["## Source", ""] + [f"- {s}" for s in spec["source"]] + [""]
     return "\n".join(lines)
+
+
+def _fix_safety(fix: dict[str, Any]) -> str:
+    if fix["safety"] == "safe":
+        return "The fix is safe: it keeps what the file evidently meant, and `--fix` applies it."
+    return ("The fix is unsafe: only `--fix --unsafe-fixes` applies it, and editors mark it (unsafe). "
+            + fix["fix-safety"])
 
 
 def render_docs() -> dict[str, str]:

@@ -7,6 +7,11 @@ by ``python -m shardlint.engine.build``.  In a source checkout the bundle is
 used only while its fingerprint of the YAML files still matches; otherwise the
 YAML files are read (and validated) directly, so an edited rule takes effect at
 once.  A malformed rule file fails loudly with its path and the problem.
+
+A project adds rules of its own in the same format from the folders its
+configuration names in ``rule-paths``: declarative only, with code prefixes
+that are not shardlint's.  They are read from their YAML files when a file
+using that configuration is first linted, and read again when they change.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from shardlint.engine.rules import RUNTIME_FIELDS, Rule, RuleError, compile_rule
+from shardlint.families import BUILTIN_FAMILIES, BUILTIN_PREFIXES, CODE, prefix_of
 from shardlint.resources import data_dir
+from shardlint.settings.model import ConfigError
 
 BUNDLE_NAME = "rules.json"
 BUNDLE_FORMAT = 1
-_RULE_ID = re.compile(r"[A-Z]+[0-9]{3}")
-_FILE_NAME = re.compile(rf"(?P<id>{_RULE_ID.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
+_FILE_NAME = re.compile(rf"(?P<id>{CODE.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
 
 
 class RuleFileError(Exception):
@@ -35,6 +41,10 @@ class RuleFileError(Exception):
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+
+
+class ProjectRuleError(RuleFileError, ConfigError):
+    """A project's own rule file that cannot be used; a configuration error to every front end."""
 
 
 class RuleSet:
@@ -84,16 +94,23 @@ def rule_schema() -> dict[str, Any]:
     return json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
 
 
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RuleFileError(path, f"cannot be read as YAML: {exc}") from None
+
+
 def read_rule_file(path: Path) -> dict[str, Any]:
     """Parse and validate one rule file against ``schemas/rule.schema.json``."""
-    import yaml
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    try:
-        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RuleFileError(path, f"cannot be read as YAML: {exc}") from None
+    from shardlint.engine.schema_errors import explain
+
+    spec = _load_yaml(path)
     if not isinstance(spec, dict):
         raise RuleFileError(path, "a rule file must be a mapping")
     error = best_match(Draft202012Validator(rule_schema()).iter_errors(spec))
@@ -101,7 +118,7 @@ def read_rule_file(path: Path) -> dict[str, Any]:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         if where.startswith(("when", "at", "message", "fix")):
             _compile(path, spec)  # the compiler names a bad predicate, template or fix more precisely
-        raise RuleFileError(path, f"at {where}: {error.message}")
+        raise RuleFileError(path, f"at {where}: {explain(error)}")
     match = _FILE_NAME.match(path.name)
     if not match or match["id"] != spec["id"] or match["name"] != spec["name"]:
         raise RuleFileError(path, f"the file must be named {spec['id']}-{spec['name']}.yaml")
@@ -112,15 +129,88 @@ def runtime_fields(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: spec[k] for k in RUNTIME_FIELDS if k in spec}
 
 
+def _check_family(path: Path, code: str) -> None:
+    """A code of shardlint's own sits in its family's folder and number block."""
+    family = next((f for f in BUILTIN_FAMILIES if f.folder == path.parent.name), None)
+    if family is None:
+        known = ", ".join(f.folder for f in BUILTIN_FAMILIES)
+        raise RuleFileError(path, f"rules/{path.parent.name}/ is not a rule family (they are: {known})")
+    if not re.fullmatch(family.codes, code):
+        raise RuleFileError(path, f"{code} does not belong in rules/{family.folder}/, whose codes are {family.span}")
+
+
 def read_rule_files(root: Path | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    """shardlint's own rule files, validated."""
     out = []
     seen: dict[str, Path] = {}
     for path in rule_files(root):
         spec = read_rule_file(path)
+        _check_family(path, spec["id"])
         if spec["id"] in seen:
             raise RuleFileError(path, f"{spec['id']} is already defined in {seen[spec['id']]}")
         seen[spec["id"]] = path
         out.append((path, spec))
+    return out
+
+
+# --- a project's own rules (rule-paths) ---------------------------------------------------------
+
+def project_rule_files(rule_paths: tuple[Path, ...]) -> list[Path]:
+    """The ``*.yaml`` files of each rule-paths entry (a folder, or one rule file), in order."""
+    out = []
+    for entry in rule_paths:
+        if os.path.isfile(entry):
+            out.append(entry)
+        elif os.path.isdir(entry):
+            out += [entry / name for name in sorted(os.listdir(entry))
+                    if name.endswith(".yaml") and not name.startswith(".")]
+        else:
+            raise RuleFileError(entry, "no such folder")
+    return out
+
+
+def _project_code(path: Path) -> str:
+    """The code a project rule file's name gives it; refused when it is not the project's own."""
+    match = _FILE_NAME.match(path.name)
+    if match is None:
+        raise RuleFileError(path, "a rule file is named <CODE>-<name>.yaml, such as ORG101-bf16-only.yaml "
+                                  "(an upper-case prefix, three digits, a kebab-case name)")
+    code = match["id"]
+    prefix = prefix_of(code)
+    if prefix in BUILTIN_PREFIXES or prefix == "ALL":
+        owner = "selects every rule" if prefix == "ALL" else "is shardlint's own"
+        raise RuleFileError(path, f"the code prefix {prefix} {owner}: give the project's rules a prefix "
+                                  f"of their own (not {', '.join(BUILTIN_PREFIXES)} or ALL)")
+    return code
+
+
+def project_families(rule_paths: tuple[Path, ...]) -> tuple[str, ...]:
+    """The code prefixes the project's rule files use (from their names, without reading them)."""
+    return tuple(dict.fromkeys(prefix_of(_project_code(path)) for path in project_rule_files(rule_paths)))
+
+
+def read_project_rules(rule_paths: tuple[Path, ...]) -> list[tuple[Path, dict[str, Any]]]:
+    """The project's rule files, validated as shardlint's own are; problems are :class:`ProjectRuleError`."""
+    from shardlint.engine.rule_cache import SpecCache
+
+    out = []
+    seen: dict[str, Path] = {}
+    cache = SpecCache()
+    try:
+        for path in project_rule_files(rule_paths):
+            code = _project_code(path)
+            spec = cache.spec(path, read_rule_file)
+            if spec["check"] != "declarative":
+                raise RuleFileError(path, f"{code}: a project's rules are declarative (check: declarative); "
+                                          "shardlint runs no code from a project")
+            if code in seen:
+                raise RuleFileError(path, f"{code} is already defined in {seen[code]}")
+            seen[code] = path
+            out.append((path, spec))
+    except RuleFileError as exc:
+        raise ProjectRuleError(exc.path, exc.problem) from None
+    finally:
+        cache.save()
     return out
 
 
@@ -151,13 +241,45 @@ def _installed(root: Path) -> bool:
 
 
 @cache
-def load_ruleset() -> RuleSet:
-    """Every rule, compiled once per process: from the bundle while it is current, else the YAML files."""
+def builtin_ruleset() -> RuleSet:
+    """shardlint's own rules, compiled once per process: from the bundle while it is current, else the YAML files."""
     root = rules_root()
     ruleset = ruleset_from_bundle(root / BUNDLE_NAME, None if _installed(root) else root)
     if ruleset is not None:
         return ruleset
     return RuleSet([_compile(path, spec) for path, spec in read_rule_files(root)])
+
+
+# rule-paths -> (the files' names, modification times and sizes; shardlint's rules with the project's)
+_project_rulesets: dict[tuple[Path, ...], tuple[tuple[tuple[str, int, int], ...], RuleSet]] = {}
+
+
+def load_ruleset(rule_paths: tuple[Path, ...] = ()) -> RuleSet:
+    """shardlint's rules, and the project's from ``rule_paths`` (read again when a file changes)."""
+    builtin = builtin_ruleset()
+    if not rule_paths:
+        return builtin
+    try:
+        stamp = tuple((str(p), st.st_mtime_ns, st.st_size)
+                      for p, st in ((p, os.stat(p)) for p in project_rule_files(rule_paths)))
+    except RuleFileError as exc:
+        raise ProjectRuleError(exc.path, exc.problem) from None
+    except OSError as exc:
+        raise ProjectRuleError(Path(exc.filename or "?"), f"cannot be read: {exc.strerror}") from None
+    hit = _project_rulesets.get(rule_paths)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    own = []
+    for path, spec in read_project_rules(rule_paths):
+        try:
+            rule = compile_rule(spec)
+        except RuleError as exc:
+            raise ProjectRuleError(path, str(exc)) from None
+        rule.docs = path.resolve().as_uri()
+        own.append(rule)
+    ruleset = RuleSet(builtin.rules + own)
+    _project_rulesets[rule_paths] = (stamp, ruleset)
+    return ruleset
 
 
 def ruleset_from_bundle(bundle_path: Path, sources: Path | None) -> RuleSet | None:
@@ -173,13 +295,20 @@ def ruleset_from_bundle(bundle_path: Path, sources: Path | None) -> RuleSet | No
     return RuleSet([_compile(bundle_path, spec, lazy=True) for spec in bundle["rules"]])
 
 
-def find_rule_spec(code: str) -> tuple[Path, dict[str, Any]] | None:
-    """The rule file for ``code`` (case-insensitive), parsed but not schema-checked."""
+def find_rule_spec(code: str, rule_paths: tuple[Path, ...] = ()) -> tuple[Path, dict[str, Any]] | None:
+    """The rule file for ``code`` (case-insensitive), shardlint's or the project's; parsed but not
+    schema-checked for shardlint's own, validated for the project's."""
+    code = code.upper()
+    if not CODE.fullmatch(code):  # also keeps glob characters out of the pattern below
+        return None
+    if prefix_of(code) not in BUILTIN_PREFIXES:
+        try:
+            found = tuple(p for p in project_rule_files(rule_paths) if p.name.startswith(f"{code}-"))
+        except RuleFileError as exc:
+            raise ProjectRuleError(exc.path, exc.problem) from None
+        return next(((path, spec) for path, spec in read_project_rules(found) if spec["id"] == code), None)
     import yaml
 
-    code = code.upper()
-    if not _RULE_ID.fullmatch(code):  # also keeps glob characters out of the pattern below
-        return None
     for path in rules_root().glob(f"*/{code}-*.yaml"):
         spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         if isinstance(spec, dict) and spec.get("id") == code:

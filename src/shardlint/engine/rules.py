@@ -42,10 +42,11 @@ class Rule:
         self.message: Renderer | None = None
         self.fix: FixBuilder | None = None
         self.pending: dict[str, Any] | None = None
+        self.docs: str | None = None  # where a project's rule is documented: its rule file
 
     @property
     def docs_url(self) -> str:
-        return f"{DOCS_BASE}{self.id}.md"
+        return self.docs or f"{DOCS_BASE}{self.id}.md"
 
     def applies(self, ctx: Context) -> bool:
         if ctx.kind not in self.applies_to and "any" not in self.applies_to:

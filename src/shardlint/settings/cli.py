@@ -10,7 +10,7 @@ from shardlint.options import LintOptions
 from shardlint.settings.loader import parse_target
 from shardlint.settings.model import ConfigError, Settings
 from shardlint.settings.resolve import settings_in
-from shardlint.settings.selectors import SelectionLayer, check_selector
+from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,21 +29,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the report to FILE instead of standard output")
 
 
-def _selectors(flag: str, values: list[str] | None) -> tuple[str, ...]:
+def _selectors(flag: str, values: list[str] | None, families: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for value in values or ():
         for item in filter(None, (part.strip() for part in value.split(","))):
             try:
-                out.append(check_selector(item))
+                out.append(check_selector(item, families))
             except ValueError as exc:
                 raise ConfigError(f"{flag}: {exc}") from None
     return tuple(out)
 
 
-def _overrides(args: argparse.Namespace) -> Settings | None:
-    select = _selectors("--select", args.select) if args.select else None
-    extend = _selectors("--extend-select", args.extend_select)
-    ignore = _selectors("--ignore", args.ignore)
+def _overrides(args: argparse.Namespace, families: tuple[str, ...]) -> Settings | None:
+    select = _selectors("--select", args.select, families) if args.select else None
+    extend = _selectors("--extend-select", args.extend_select, families)
+    ignore = _selectors("--ignore", args.ignore, families)
     fail_level = Severity.parse(args.fail_level) if args.fail_level else None
     selection = SelectionLayer(select, extend, ignore) if select is not None or extend or ignore else None
     target = None
@@ -62,14 +62,17 @@ def _overrides(args: argparse.Namespace) -> Settings | None:
 def options_from_args(args: argparse.Namespace) -> LintOptions:
     """The run's options; the fail level comes from the flag, else the configuration of the working folder.
 
+    Selection flags may name the families of the working folder's own rules (``rule-paths``).
     Raises :class:`ConfigError` for a bad flag value or an invalid configuration.
     """
     if args.config is not None and not args.config.is_file():
         problem = "not a file" if args.config.exists() else "no such file"
         raise ConfigError(f"--config: {args.config}: {problem}")
-    options = LintOptions(config_file=None if args.isolated else args.config, isolated=args.isolated,
-                          overrides=_overrides(args))
-    options.fail_level = settings_in(Path.cwd(), options).fail_level or options.fail_level
+    options = LintOptions(config_file=None if args.isolated else args.config, isolated=args.isolated)
+    here = settings_in(Path.cwd(), options)
+    options.overrides = _overrides(args, FAMILIES + here.rule_families)
+    flagged = options.overrides.fail_level if options.overrides is not None else None
+    options.fail_level = flagged or here.fail_level or options.fail_level
     return options
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from shardlint.diagnostics import Severity
 from shardlint.settings.globs import check_pattern
 from shardlint.settings.model import PROJECT_FILE, ConfigError, Settings
-from shardlint.settings.selectors import SelectionLayer, check_selector
+from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
 
 TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers")
 DEEPSPEED_RUNNERS = ("trainer", "accelerate", "deepspeed")
@@ -63,8 +63,8 @@ def _strings(value: Any, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _selectors(value: Any) -> tuple[str, ...]:
-    return tuple(check_selector(s) for s in _strings(value, "rule codes or prefixes"))
+def _selectors(value: Any, families: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(check_selector(s, families) for s in _strings(value, "rule codes or prefixes"))
 
 
 def _globs(value: Any) -> tuple[str, ...]:
@@ -80,26 +80,26 @@ def _severity_level(value: Any) -> Severity:
     return Severity.parse(value)
 
 
-def _severities(value: Any) -> tuple[tuple[str, Severity], ...]:
+def _severities(value: Any, families: tuple[str, ...]) -> tuple[tuple[str, Severity], ...]:
     if not isinstance(value, dict):
         raise ValueError("must be a table of rule code or prefix = \"error\" | \"warning\" | \"info\" | \"hint\"")
     out = []
     for selector, level in value.items():
         try:
-            out.append((check_selector(selector), _severity_level(level)))
+            out.append((check_selector(selector, families), _severity_level(level)))
         except ValueError as exc:
             raise ValueError(f"{selector}: {exc}") from None
     return tuple(out)
 
 
-def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _per_file_ignores(value: Any, families: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ValueError("must be a table of glob = [rule codes or prefixes]")
     out = []
     for pattern, codes in value.items():
         try:
             check_pattern(pattern)
-            out.append((pattern, _selectors(codes)))
+            out.append((pattern, _selectors(codes, families)))
         except ValueError as exc:
             raise ValueError(f"{pattern!r}: {exc}") from None
     return tuple(out)
@@ -141,7 +141,21 @@ def _gpu_memory(value: Any) -> int:
     return parse_bytes(value)
 
 
-_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+def _rule_paths(value: Any, root: Path | None) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """The project's rule folders (relative to the configuration's folder) and the code prefixes they use."""
+    from shardlint.engine.registry import RuleFileError, project_families
+
+    base = root if root is not None else Path.cwd()
+    paths = tuple(Path(os.path.abspath(base / entry)) for entry in _strings(value, "folders of rule files"))
+    try:
+        return paths, project_families(paths)
+    except RuleFileError as exc:
+        raise ValueError(str(exc)) from None
+
+
+# settings whose values name rule codes: checked against shardlint's families and the project's
+_NAMES_CODES = frozenset({"select", "extend-select", "ignore", "severity", "per-file-ignores"})
+_FIELDS: dict[str, tuple[str, Callable[..., Any]]] = {
     "select": ("select", _selectors),
     "extend-select": ("extend_select", _selectors),
     "ignore": ("ignore", _selectors),
@@ -154,15 +168,24 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "fail-level": ("fail_level", _severity_level),
     "gpu-memory": ("gpu_memory", _gpu_memory),
 }
-SETTING_NAMES = tuple(_FIELDS)
+SETTING_NAMES = (*_FIELDS, "rule-paths")
 
 
 def settings_from_table(table: dict[str, Any], source: str, root: Path | None) -> Settings:
     """Validate a shardlint table; ``source`` names it in error messages."""
     values: dict[str, Any] = {}
+    families = FAMILIES
+    if "rule-paths" in table:
+        try:
+            values["rule_paths"], values["rule_families"] = _rule_paths(table["rule-paths"], root)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: rule-paths: {exc}") from None
+        families += values["rule_families"]
     for key, raw in table.items():
         if key == "tool" and isinstance(raw, dict):
             raise ConfigError(f"{source}: settings go at the top level of this file, without [tool.shardlint]")
+        if key == "rule-paths":
+            continue
         if key not in _FIELDS:
             import difflib
 
@@ -171,7 +194,7 @@ def settings_from_table(table: dict[str, Any], source: str, root: Path | None) -
             raise ConfigError(f"{source}: unknown setting {key!r}{hint}")
         name, convert = _FIELDS[key]
         try:
-            values[name] = convert(raw)
+            values[name] = convert(raw, families) if key in _NAMES_CODES else convert(raw)
         except ValueError as exc:
             raise ConfigError(f"{source}: {key}: {exc}") from None
     selection = None

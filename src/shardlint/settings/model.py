@@ -32,6 +32,8 @@ class Settings(NamedTuple):
     deepspeed_runner: str | None = None
     fail_level: Severity | None = None
     gpu_memory: int | None = None  # bytes of one GPU, for ``shardlint estimate``
+    rule_paths: tuple[Path, ...] | None = None  # folders (or files) of the project's own rules, absolute
+    rule_families: tuple[str, ...] = ()  # the code prefixes those rules use
 
 
 def _relative(path: Path, root: Path | None) -> PurePath | None:
@@ -66,6 +68,15 @@ class FileSettings(NamedTuple):
     @property
     def fail_level(self) -> Severity | None:
         return self._last("fail_level")  # type: ignore[return-value]
+
+    @property
+    def rule_paths(self) -> tuple[Path, ...] | None:
+        return self._last("rule_paths")  # type: ignore[return-value]
+
+    @property
+    def rule_families(self) -> tuple[str, ...]:
+        """The code prefixes of the project's own rules."""
+        return tuple(family for layer in self.layers for family in layer.rule_families)
 
     def is_excluded(self, path: Path, explicit: bool) -> bool:
         """``exclude`` applies to every file; ``include`` narrows what a directory walk picks up."""

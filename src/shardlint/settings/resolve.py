@@ -77,7 +77,7 @@ def settings_in(folder: Path, options: LintOptions) -> FileSettings:
 
 
 def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
-    """``options`` with the configuration's target and DeepSpeed runner where the run left the defaults."""
+    """``options`` with the configuration's target, DeepSpeed runner and rule paths where the run left the defaults."""
     from shardlint.options import LintOptions
 
     defaults = LintOptions()
@@ -86,4 +86,13 @@ def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
         changes["target"] = settings.target
     if settings.deepspeed_runner is not None and options.deepspeed_runner == defaults.deepspeed_runner:
         changes["deepspeed_runner"] = settings.deepspeed_runner
+    if settings.rule_paths is not None and not options.rule_paths:
+        changes["rule_paths"] = settings.rule_paths
     return options.replace(**changes) if changes else options
+
+
+def project_rule_paths(folder: Path, config_file: Path | None = None) -> tuple[Path, ...]:
+    """The ``rule-paths`` of ``config_file``, else of the configuration that applies in ``folder``."""
+    from shardlint.options import LintOptions
+
+    return settings_in(folder, LintOptions(config_file=config_file)).rule_paths or ()

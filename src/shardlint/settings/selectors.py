@@ -5,6 +5,9 @@ line).  Within a layer the most specific matching selector decides, and
 ``ignore`` wins a tie.  A layer that sets ``select`` starts over: codes it does
 not mention are off.  A layer that only extends or ignores leaves unmentioned
 codes to the layer below.  With no layer deciding, a code is on.
+
+A selector names shardlint's families or those of the project's own rules
+(``rule-paths``), so a misspelt prefix is refused instead of selecting nothing.
 """
 
 from __future__ import annotations
@@ -12,33 +15,34 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-FAMILIES = ("ACC", "DSA", "DS", "FSDP", "HF", "YAML", "SL", "SUP")
-_SELECTOR = re.compile(rf"(?:{'|'.join(FAMILIES)})[0-9]{{0,3}}")
-_CODE = re.compile(rf"(?:{'|'.join(FAMILIES)})[0-9]{{3}}")
+from shardlint.families import BUILTIN_PREFIXES, CODE, prefix_of
+
+FAMILIES = BUILTIN_PREFIXES
+_DIGITS = re.compile(r"[0-9]{0,3}")
 ALL = "ALL"
 
 
-def check_selector(text: str) -> str:
-    """``text`` as a selector, or ``ValueError`` saying what a selector looks like."""
-    if text == ALL or _SELECTOR.fullmatch(text):
+def check_selector(text: str, families: tuple[str, ...] = FAMILIES) -> str:
+    """``text`` as a selector of ``families``, or ``ValueError`` saying what a selector looks like."""
+    prefix = prefix_of(text)
+    if text == ALL or prefix in families and _DIGITS.fullmatch(text[len(prefix):]):
         return text
-    raise ValueError(f"{text!r} is not a rule code or prefix (for example FSDP101, FSDP, DS1 or ALL)")
+    own = sorted(set(families) - set(FAMILIES))
+    also = f"; this project's rules add {', '.join(own)}" if own else ""
+    raise ValueError(f"{text!r} is not a rule code or prefix (for example FSDP101, FSDP, DS1 or ALL{also})")
 
 
 def is_code(text: str) -> bool:
-    return _CODE.fullmatch(text) is not None
+    """Whether ``text`` has the shape of a rule code (the family is not checked)."""
+    return CODE.fullmatch(text) is not None
 
 
 def _specificity(selector: str, code: str) -> int:
     """Length of ``selector`` when it covers ``code``, else -1 (``ALL`` covers all with 0)."""
     if selector == ALL:
         return 0
-    same_family = _family(selector) == _family(code)  # DS must not cover DSA101
+    same_family = prefix_of(selector) == prefix_of(code)  # DS must not cover DSA101
     return len(selector) if same_family and code.startswith(selector) else -1
-
-
-def _family(text: str) -> str:
-    return text.rstrip("0123456789")
 
 
 def most_specific(selectors: tuple[str, ...], code: str) -> int:
