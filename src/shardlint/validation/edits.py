@@ -45,5 +45,7 @@ def unquote_fix(doc: Document, path: KeyPath) -> Fix | None:
     if "\n" in written or written[:1] not in ("'", '"') or written[-1:] != written[:1]:
         return None
     bare = written[1:-1]
+    if bare != doc.get(path):  # escapes in the quotes: the text is not the value
+        return None
     edit = TextEdit(doc.range_of_span(node.value), bare)
     return Fix(f"Write {bare} without quotes", "safe", (edit,))
