@@ -71,7 +71,7 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
     options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
     if doc.loaded:
-        doc.kind = detect_kind(doc)
+        doc.kind = detect_kind(doc, named=explicit)
         if doc.kind is not None:
             diagnostics.extend(run_checks(doc, options))
         elif not explicit:
