@@ -1,0 +1,91 @@
+"""Accelerate's config surface: config-file classes, launch flags, plugin fields and their environment."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from libsurface.argparse_surface import parser_options
+from libsurface.pysource import (
+    SourceTree, base_names, class_fields, enum_members, env_reads, env_writes, is_dataclass, local_strings,
+    module_literals,
+)
+
+PACKAGE = "src/accelerate"
+CONFIG_ARGS = PACKAGE + "/commands/config/config_args.py"
+LAUNCH = PACKAGE + "/commands/launch.py"
+LAUNCH_UTILS = PACKAGE + "/utils/launch.py"
+DATACLASSES = PACKAGE + "/utils/dataclasses.py"
+PARALLELISM = PACKAGE + "/parallelism_config.py"
+CONSTANTS = PACKAGE + "/utils/constants.py"
+
+
+def extract(tree: SourceTree) -> dict[str, Any]:
+    return {
+        "config_classes": _dataclasses(tree, CONFIG_ARGS, lambda c: True),
+        "launch_flags": _launch_flags(tree),
+        "launcher_env": _launcher_env(tree),
+        "plugins": {**_dataclasses(tree, DATACLASSES, _is_plugin), **_dataclasses(tree, PARALLELISM, lambda c: True)},
+        "enums": _enums(tree),
+        "constants": module_literals(tree.module(CONSTANTS)),
+    }
+
+
+def _is_plugin(node: ast.ClassDef) -> bool:
+    return node.name.endswith(("Plugin", "Config", "Kwargs"))
+
+
+def _dataclasses(tree: SourceTree, path: str, wanted) -> dict[str, Any]:
+    """Each dataclass in ``path``: bases, own fields, and the environment variables its methods read."""
+    module = tree.module(path)
+    out: dict[str, Any] = {}
+    for node in module.classes():
+        if not (is_dataclass(node) and wanted(node)):
+            continue
+        env, unresolved = [], []
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef):
+                found, missing = env_reads(item, local_strings(item, module.constants))
+                env += found
+                unresolved += missing
+        record: dict[str, Any] = {
+            "file": path,
+            "line": node.lineno,
+            "bases": base_names(node),
+            "fields": class_fields(node),
+            "env": sorted(set(env)),
+        }
+        if unresolved:
+            record["env_unresolved"] = sorted(set(unresolved))
+        out[node.name] = record
+    return out
+
+
+def _launch_flags(tree: SourceTree) -> list[dict[str, Any]]:
+    function = tree.module(LAUNCH).function("launch_command_parser")
+    if function is None:
+        raise LookupError(f"{LAUNCH}: no launch_command_parser")
+    return parser_options(function)
+
+
+def _launcher_env(tree: SourceTree) -> dict[str, list[str]]:
+    """The environment each ``prepare_*`` function of utils/launch.py hands to the training processes."""
+    module = tree.module(LAUNCH_UTILS)
+    out: dict[str, list[str]] = {}
+    for node in module.tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith(("prepare_", "setup_")):
+            names = local_strings(node, module.constants)
+            keys = sorted(set(env_writes(node, names, "current_env") + env_writes(node, names, "environment")))
+            if keys:
+                out[node.name] = keys
+    return out
+
+
+def _enums(tree: SourceTree) -> dict[str, dict[str, Any]]:
+    module = tree.module(DATACLASSES)
+    out = {}
+    for node in module.classes():
+        if any(b.split(".")[-1] in ("Enum", "BaseEnum", "str, enum.Enum", "IntEnum") or b.endswith("Enum")
+               for b in base_names(node)):
+            out[node.name] = enum_members(node)
+    return out
