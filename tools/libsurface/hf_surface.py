@@ -6,10 +6,14 @@ import ast
 import re
 from typing import Any
 
-from libsurface.pysource import SourceTree, base_names, class_fields, dotted, is_dataclass, resolve_string, text
+from libsurface.pysource import (
+    SourceTree, base_names, class_fields, dotted, is_dataclass, raises, resolve_string, text,
+)
 
 TRAINING_ARGS = "src/transformers/training_args.py"
 HF_DEEPSPEED = "src/transformers/integrations/deepspeed.py"
+TRAINER = "src/transformers/trainer.py"
+CHECKED_FILES = (TRAINING_ARGS, TRAINER, HF_DEEPSPEED, "src/transformers/integrations/fsdp.py")
 TRL_TRAINERS = "trl/trainer"
 _DEPRECATED = re.compile(r"\bdeprecat", re.IGNORECASE)
 
@@ -27,7 +31,24 @@ def transformers_surface(tree: SourceTree) -> dict[str, Any]:
             "fsdp_config_reads": _dict_reads(node, "fsdp_config"),
         },
         "deepspeed_auto_keys": _fill_match_keys(tree.module(HF_DEEPSPEED).tree),
+        "checks": _checks(tree),
     }
+
+
+def _checks(tree: SourceTree) -> dict[str, list[str]]:
+    """What TrainingArguments, the Trainer and the DeepSpeed/FSDP integrations refuse, per function."""
+    out: dict[str, list[str]] = {}
+    for path in CHECKED_FILES:
+        if not tree.exists(path):
+            continue
+        for node in tree.module(path).tree.body:
+            functions = [(node.name, node)] if isinstance(node, ast.FunctionDef) else \
+                [(f"{node.name}.{item.name}", item) for item in node.body if isinstance(item, ast.FunctionDef)] \
+                if isinstance(node, ast.ClassDef) else []
+            for name, function in functions:
+                if raises(function):
+                    out[f"{path.removeprefix('src/transformers/')}:{name}"] = raises(function)
+    return out
 
 
 def trl_surface(tree: SourceTree) -> dict[str, Any]:

@@ -340,3 +340,17 @@ def module_literals(module: Module) -> dict[str, Any]:
                 if value is not NO_VALUE:
                     out[name] = value
     return out
+
+
+def raises(node: ast.AST) -> list[str]:
+    """The exceptions raised under ``node``, as ``Type: message`` (the message as source text).
+
+    Checks a library adds, drops or rewords show up here between releases.
+    """
+    found = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Raise) and isinstance(sub.exc, ast.Call):
+            kind = dotted(sub.exc.func) or text(sub.exc.func)
+            message = text(sub.exc.args[0]) if sub.exc.args else ""
+            found.add(f"{kind}: {message}" if message else kind)
+    return sorted(found)
