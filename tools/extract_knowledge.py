@@ -29,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "knowledge", help="snapshot folder (default: knowledge/)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="shardlint-knowledge-") as tmp:
-        data = snapshot(args.library, args.version, Path(tmp), args.source)
+        try:
+            data = snapshot(args.library, args.version, Path(tmp), args.source)
+        except (OSError, LookupError, RuntimeError, SyntaxError) as error:  # a release laid out differently
+            print(f"error: {args.library} {args.version}: {error}", file=sys.stderr)
+            return 1
     path = write_snapshot(data, args.out)
     print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shardlint.engine.versions import LATEST, parse_version
+from tests.conftest import ROOT
 from tests.knowledge.snapshots import snapshot, versions
 
 
@@ -23,3 +24,9 @@ def test_snapshots_name_their_release(library):
         assert (data["library"], data["version"]) == (library, version)
         assert parse_version(version) and len(data["source"]["sha256"]) == 64
         assert data["source"]["file"].startswith((library, library.replace("-", "_")))
+
+
+def test_rule_format_names_the_default_target():
+    text = " ".join((ROOT / "docs" / "rule-format.md").read_text(encoding="utf-8").split())
+    named = ", ".join(f"{library} {version}" for library, version in sorted(LATEST.items()))
+    assert f"libraries not named get the latest releases shardlint knows: {named}" in text

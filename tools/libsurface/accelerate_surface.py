@@ -27,7 +27,10 @@ def extract(tree: SourceTree) -> dict[str, Any]:
         "launcher_env": _launcher_env(tree),
         "launch_args_read": _args_read(tree),
         "launch_checks": _launch_checks(tree),
-        "plugins": {**_dataclasses(tree, DATACLASSES, _is_plugin), **_dataclasses(tree, PARALLELISM, lambda c: True)},
+        "plugins": {
+            **_dataclasses(tree, DATACLASSES, _is_plugin),
+            **(_dataclasses(tree, PARALLELISM, lambda c: True) if tree.exists(PARALLELISM) else {}),  # >= 1.10
+        },
         "enums": _enums(tree),
         "constants": module_literals(tree.module(CONSTANTS)),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# the releases the reference notes were verified against (reference accelerate.md section 8)
+# the newest releases snapshotted in knowledge/ (tests/knowledge/test_default_target.py keeps them equal)
 LATEST = {"accelerate": "1.16.0", "deepspeed": "0.19.8", "transformers": "5.25.0"}
 
 Version = tuple[int, ...]
