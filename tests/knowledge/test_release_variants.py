@@ -30,6 +30,9 @@ CASES = [
     # its opt_level is not reported separately: the backend itself fails first
     ("msamp_ddp.yaml", "1.16.0", {"ACC150"},
      "1.16.0: FP8BackendType('MSAMP') raises ValueError in Accelerator.__init__ (accelerator.py:Accelerator.fp8_backend)"),
+    # ParallelismConfig.sp_disable_in_eval is new in 1.16.0, but only as a field and an environment variable:
+    # no launch option or export reaches it from a config file
+    ("sp_disable_in_eval.yaml", "1.16.0", {"ACC002"}, "1.16.0: ok, parallelism_config_sp_disable_in_eval silently ignored"),
     ("msamp_ds_zero3.yaml", "1.15.0", {"DSA123"}, "1.15.0: NotImplementedError, MS-AMP is not supported for ZeRO Stage 3"),
     ("msamp_ds_zero3.yaml", "1.16.0", {"ACC150"},
      "1.16.0: plugins build (no MS-AMP left in DeepSpeedPlugin), then FP8BackendType('MSAMP') raises in Accelerator.__init__"),

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from libsurface.pysource import (
-    SourceTree, base_names, class_fields, dotted, is_dataclass, raises, resolve_string, text,
+    SourceTree, base_names, class_fields, dotted, is_dataclass, literal, raises, resolve_string, text,
 )
 
 TRAINING_ARGS = "src/transformers/training_args.py"
@@ -89,12 +89,22 @@ def _dict_reads(node: ast.AST, name: str) -> dict[str, str]:
     return dict(sorted(reads.items()))
 
 
-def _fill_match_keys(tree: ast.Module) -> dict[str, str]:
-    """DeepSpeed keys the Trainer fills from its arguments ("auto"): key -> argument expression."""
-    keys: dict[str, str] = {}
-    for sub in ast.walk(tree):
-        if isinstance(sub, ast.Call) and dotted(sub.func).endswith("fill_match") and len(sub.args) >= 2:
+def _fill_match_keys(tree: ast.Module) -> dict[str, dict[str, Any]]:
+    """DeepSpeed keys the Trainer fills when they are "auto": key -> the value's expression, where, and
+    whether a value that is not "auto" must match it (``fill_match``) or is left alone (``fill_only``)."""
+    keys: dict[str, dict[str, Any]] = {}
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        for sub in ast.walk(function):
+            if not (isinstance(sub, ast.Call) and len(sub.args) >= 2):
+                continue
+            method = dotted(sub.func).split(".")[-1]
+            if method not in ("fill_match", "fill_only"):
+                continue
             key = resolve_string(sub.args[0], {})
             if key is not None:
-                keys[key] = text(sub.args[1])
+                explicit = next((kw.value for kw in sub.keywords if kw.arg == "must_match"), None)
+                must_match = method == "fill_match" and not (explicit is not None and literal(explicit) is False)
+                keys[key] = {"value": text(sub.args[1]), "function": function.name, "must_match": must_match}
     return dict(sorted(keys.items()))
