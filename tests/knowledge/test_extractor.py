@@ -208,6 +208,21 @@ def test_snapshot_of_an_sdist_is_complete_and_deterministic(tmp_path):
     assert data["constants"] == {"FSDP_VERSIONS": [1, 2]}
 
 
+def test_a_wheel_gives_the_same_surface_as_the_sdist(tmp_path):
+    import zipfile
+    wheel = tmp_path / "accelerate-9.9.9-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for name, text in ACCELERATE_FILES.items():
+            zf.writestr(name.removeprefix("accelerate-9.9.9/src/"), textwrap.dedent(text))
+        zf.writestr("accelerate-9.9.9.dist-info/METADATA", "Name: accelerate\n")
+    (tmp_path / "w").mkdir()
+    (tmp_path / "s").mkdir()
+    from_wheel = snapshot("accelerate", "9.9.9", tmp_path / "w", wheel)
+    from_sdist = snapshot("accelerate", "9.9.9", tmp_path / "s", _sdist(tmp_path))
+    assert {k: v for k, v in from_wheel.items() if k != "source"} == \
+        {k: v for k, v in from_sdist.items() if k != "source"}
+
+
 def test_compare_reports_added_removed_and_changed_facts_not_moved_lines():
     old = {"library": "x", "version": "1", "launch_flags": [
         {"names": ["--a"], "line": 1, "default": "1"}, {"names": ["--gone"], "line": 2, "default": ""}]}

@@ -18,6 +18,7 @@ LIBRARIES: dict[str, Callable[[SourceTree], dict[str, Any]]] = {
     "transformers": hf_surface.transformers_surface,
     "trl": hf_surface.trl_surface,
 }
+SRC_LAYOUT = {"accelerate", "transformers"}  # their sources live in src/<package> in the repository and sdist
 
 
 def snapshot(library: str, version: str, workdir: Path, source: Path | None = None) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def snapshot(library: str, version: str, workdir: Path, source: Path | None = No
     else:
         archive = workdir / source.name
         shutil.copyfile(source, archive)
-    root = unpack(archive, workdir)
+    root = unpack(archive, workdir, library in SRC_LAYOUT)
     surface = LIBRARIES[library](SourceTree(root))
     return {
         "format": SNAPSHOT_FORMAT,

@@ -24,18 +24,21 @@ def download(package: str, version: str, into: Path) -> Path:
     raise RuntimeError(f"pip could not download {spec}:\n{result.stderr.strip()}")
 
 
-def unpack(archive: Path, into: Path) -> Path:
-    """Extract ``archive``; the directory whose layout matches the repository (``src/...``) or the wheel's."""
+def unpack(archive: Path, into: Path, src_layout: bool) -> Path:
+    """Extract ``archive``; the folder laid out as the repository is (``src/<package>`` when ``src_layout``).
+
+    An sdist has one top folder (``name-version/``) in the repository's layout; a wheel holds the
+    package folders themselves, so for a ``src`` layout it is unpacked below ``src/``.
+    """
     target = into / "unpacked"
     if archive.name.endswith(".tar.gz"):
         with tarfile.open(archive) as tar:
             tar.extractall(target, filter="data")
-    else:
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(target)
-    entries = [p for p in target.iterdir() if p.is_dir() and not p.name.endswith((".dist-info", ".data"))]
-    # an sdist has one top folder (name-version/); a wheel has the package folders themselves
-    return entries[0] if archive.name.endswith(".tar.gz") and len(entries) == 1 else target
+        entries = [p for p in target.iterdir() if p.is_dir()]
+        return entries[0] if len(entries) == 1 else target
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(target / "src" if src_layout else target)
+    return target
 
 
 def sha256(path: Path) -> str:
