@@ -19,7 +19,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shardlint",
         description="Lint Hugging Face Accelerate, PyTorch FSDP and DeepSpeed config files.")
-    parser.add_argument("--version", action="version", version=f"shardlint {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"shardlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         if only is not None and name != only:

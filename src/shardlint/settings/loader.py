@@ -144,6 +144,7 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "target": ("target", parse_target),
     "deepspeed-runner": ("deepspeed_runner", _runner),
     "fail-level": ("fail_level", _severity_level),
+    "show": ("show", _severity_level),
 }
 SETTING_NAMES = tuple(_FIELDS)
 

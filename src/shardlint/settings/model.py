@@ -31,6 +31,8 @@ class Settings(NamedTuple):
     target: dict[str, str] | None = None
     deepspeed_runner: str | None = None
     fail_level: Severity | None = None
+    show: Severity | None = None  # lowest severity the text and github reports list
+    exclude_named: bool = True  # exclude also files named on the command line (--force-exclude)
 
 
 def _relative(path: Path, root: Path | None) -> PurePath | None:
@@ -66,17 +68,32 @@ class FileSettings(NamedTuple):
     def fail_level(self) -> Severity | None:
         return self._last("fail_level")  # type: ignore[return-value]
 
-    def is_excluded(self, path: Path, explicit: bool) -> bool:
-        """``exclude`` applies to every file; ``include`` narrows what a directory walk picks up."""
+    @property
+    def show(self) -> Severity | None:
+        return self._last("show")  # type: ignore[return-value]
+
+    def sources(self) -> list[str]:
+        """Where these settings come from, for ``--verbose``."""
+        return [layer.source for layer in self.layers]
+
+    def excluded_by(self, path: Path, explicit: bool) -> str | None:
+        """The glob that excludes ``path``, or ``None``.
+
+        A configuration's ``exclude`` applies to every file, ``--exclude`` to named files only
+        with ``--force-exclude``; ``include`` narrows what a directory walk picks up.
+        """
         for layer in self.layers:
             rel = _relative(path, layer.root) if layer.exclude or layer.include is not None else None
             if rel is None:
                 continue
-            if any(matches(p, rel) for p in layer.exclude):
-                return True
+            if explicit and not layer.exclude_named:
+                continue
+            hit = next((p for p in layer.exclude if matches(p, rel)), None)
+            if hit is not None:
+                return f"exclude {hit!r} ({layer.source})"
             if not explicit and layer.include is not None and not any(matches(p, rel) for p in layer.include):
-                return True
-        return False
+                return f"not in include ({layer.source})"
+        return None
 
     def is_selected(self, code: str, path: Path) -> bool:
         layers = [layer.selection for layer in self.layers if layer.selection is not None]
