@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output = parser.add_argument_group("output")
     output.add_argument("--format", choices=FORMATS, default="text",
                         help="output format (default: text; concise is one line per finding)")
-    output.add_argument("--output-file", "-o", metavar="FILE", type=Path,
+    output.add_argument("-o", "--output-file", metavar="FILE", type=Path,
                         help="write the report to FILE instead of standard output")
     output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto; NO_COLOR is honoured)")
