@@ -192,23 +192,30 @@ def test_help_groups_the_options() -> None:
 def _run_with_terminal_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]:
     """Run shardlint with stdout piped and stderr on a pseudo-terminal; (exit code, stdout, terminal)."""
     import pty
+    import threading
 
     leader, follower = pty.openpty()
+    seen: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the process has exited
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     proc = subprocess.Popen([sys.executable, "-m", "shardlint", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=follower, text=True)
     os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the terminal closed: the process has exited
-            break
-        if not chunk:
-            break
-        seen += chunk
-    out = proc.stdout.read() if proc.stdout else ""
+    out, _ = proc.communicate(timeout=60)
+    reader.join(timeout=10)
     os.close(leader)
-    return proc.wait(timeout=60), out, seen.decode(errors="replace")
+    return proc.returncode, out, b"".join(seen).decode(errors="replace")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
