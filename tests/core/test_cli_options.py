@@ -147,13 +147,15 @@ def test_verbose_says_what_was_read_skipped_and_configured(project: Path) -> Non
     done = run_shardlint("check", "-v", "--target", "accelerate=1.6", "--exclude", "legacy", ".", cwd=project)
     log = done.stderr
     config = str(project / ".shardlint.toml")
-    assert f"shardlint: checked configs/bad.yaml (accelerate; configuration: {config}, command line; " \
+    assert f"shardlint: checked configs/bad.yaml (accelerate; configuration: {config} and command-line flags; " \
            "targets: accelerate 1.6, deepspeed latest, transformers latest)" in log
     assert "shardlint: skipped configs/notes.yaml: not an Accelerate or DeepSpeed config" in log
     assert "shardlint: skipped configs/legacy/old.yaml: exclude 'legacy' (command line)" in log
     assert "shardlint: skipped configs/.hidden.yaml: hidden file" in log
     assert "shardlint: skipped node_modules/: tool or build folder" in log
     assert "old.yaml" not in done.stdout
+    plain = run_shardlint("check", "-v", "--isolated", "configs/good.yaml", cwd=project)
+    assert "(accelerate; configuration: no configuration file; targets: accelerate latest," in plain.stderr
 
 
 def test_exclude_leaves_out_walked_files_and_named_ones_only_when_forced(project: Path) -> None:

@@ -6,6 +6,7 @@ from shardlint.lint import Report
 from shardlint.options import LintOptions
 from shardlint.settings import options_for, settings_for
 from shardlint.settings.loader import TARGET_LIBRARIES
+from shardlint.settings.model import COMMAND_LINE
 
 
 def _targets(options: LintOptions) -> str:
@@ -20,8 +21,10 @@ def describe_run(report: Report, options: LintOptions) -> str:
         applied = options_for(options, settings)
         kind = result.document.kind or "no known kind"
         runner = f"; DeepSpeed runner {applied.deepspeed_runner}" if kind == "deepspeed" else ""
-        lines.append(f"checked {result.path} ({kind}; configuration: "
-                     f"{', '.join(settings.sources()) or 'none'}; targets: {_targets(applied)}{runner})")
+        files = [source for source in settings.sources() if source != COMMAND_LINE] or ["no configuration file"]
+        flags = " and command-line flags" if COMMAND_LINE in settings.sources() else ""
+        lines.append(f"checked {result.path} ({kind}; configuration: {files[0]}{flags}; "
+                     f"targets: {_targets(applied)}{runner})")
     lines.extend(f"could not read {f.path}: {f.diagnostics[0].message}" for f in report.failures)
     lines.extend(f"skipped {s.path}: {s.reason}" for s in report.skipped)
     return "".join(f"shardlint: {line}\n" for line in lines)

@@ -10,7 +10,7 @@ from shardlint.diagnostics import Severity
 from shardlint.options import LintOptions
 from shardlint.settings.globs import check_pattern
 from shardlint.settings.loader import DEEPSPEED_RUNNERS, parse_target
-from shardlint.settings.model import ConfigError, Settings
+from shardlint.settings.model import COMMAND_LINE, ConfigError, Settings
 from shardlint.settings.resolve import settings_in
 from shardlint.settings.selectors import SelectionLayer, check_selector
 
@@ -86,7 +86,7 @@ def _overrides(args: argparse.Namespace) -> Settings | None:
     show = display_flag(args)
     if not (selection or fail_level or target or runner or exclude or show):
         return None
-    return Settings(source="command line", root=Path(os.path.abspath(".")) if exclude else None,
+    return Settings(source=COMMAND_LINE, root=Path(os.path.abspath(".")) if exclude else None,
                     selection=selection, fail_level=fail_level, target=target, deepspeed_runner=runner,
                     exclude=exclude, exclude_named=args.force_exclude, show=show)
 

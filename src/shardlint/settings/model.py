@@ -12,6 +12,7 @@ from shardlint.settings.selectors import SelectionLayer, is_enabled, most_specif
 
 PROJECT_FILE = "pyproject.toml"
 OWN_FILE = ".shardlint.toml"
+COMMAND_LINE = "command line"  # the source of the flags' settings layer
 
 
 class ConfigError(ValueError):
