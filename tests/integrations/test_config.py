@@ -204,6 +204,7 @@ def test_flags_override_the_configuration(tmp_path: Path, flags: list[str], expe
     ('ignore = ["fsdp101"]', "ignore: 'fsdp101' is not a rule code or prefix"),
     ('severity = {FSDP101 = "fatal"}', "severity: FSDP101: unknown severity 'fatal'"),
     ('fail-level = "loud"', "fail-level: unknown severity 'loud'"),
+    ('show = "all"', "show: unknown severity 'all'"),
     ('target = {accelerate = 1.6}', "target: accelerate: 1.6 is not a version string"),
     ('target = {torch = "2.6"}', "target: unknown library 'torch'"),
     (f'target = {{deepspeed = "{"9" * 5000}"}}', "target: deepspeed: '999"),

@@ -17,7 +17,6 @@ from shardlint.options import LintOptions
 
 @dataclass
 class FixSummary:
-    fixed: Counter[str] = field(default_factory=Counter)  # applied fixes by code
     applied: list[tuple[str, str, str]] = field(default_factory=list)  # (path, code, fix title) per fix
     files_changed: int = 0
     remaining: int = 0  # diagnostics left at or above the fail level
@@ -25,6 +24,11 @@ class FixSummary:
     notes: list[str] = field(default_factory=list)  # rejected fixes, unwritable files
     diffs: list[str] = field(default_factory=list)
     write_failed: bool = False
+
+    @property
+    def fixed(self) -> Counter[str]:
+        """Applied fixes by code."""
+        return Counter(code for _, code, _ in self.applied)
 
 
 def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: bool) -> FixSummary:
@@ -59,7 +63,6 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
                 continue
         else:
             summary.diffs.append(unified_diff(result.path, outcome))
-        summary.fixed.update(code for code, _ in outcome.fixed)
         summary.applied.extend((result.path, code, title) for code, title in outcome.fixed)
         summary.files_changed += 1
         report.files[i] = FileResult(outcome.document, outcome.diagnostics)
