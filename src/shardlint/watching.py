@@ -48,6 +48,9 @@ def watch(paths: list[str], check: Callable[[], int]) -> int:
     for changes in changes_under(*roots, watch_filter=lambda change, path: default_filter(change, path)
                                  and _relevant(path)):
         names = sorted({Path(path).name for _, path in changes})
+        if sys.stdout.isatty():
+            sys.stdout.write("\x1b[2J\x1b[H")  # a fresh screen for the new report, as ruff's watch does
+            sys.stdout.flush()
         sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] changed: {', '.join(names)}; checking again\n")
         sys.stderr.flush()
         check()
