@@ -49,8 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     status.add_argument("--exit-zero", action="store_true",
                         help="exit 0 even when findings reach the fail level (2 still means a usage "
                              "error or an unreadable file)")
-    settings_cli.add_arguments(parser)
-    files = next(g for g in parser._action_groups if g.title == "files")
+    files = settings_cli.add_arguments(parser)
     files.add_argument("--stdin-filename", metavar="PATH",
                        help="with - (or no PATH), lint standard input as this file: its name decides the "
                             "syntax, the configuration and where linked files are found")

@@ -18,7 +18,8 @@ SEVERITY_NAMES = ("error", "warning", "info", "hint")
 DEFAULT_SHOW = Severity.WARNING
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+    """Add the configuration and exclusion flags; returns the "files" group for more file options."""
     group = parser.add_argument_group("configuration (command-line flags override the configuration file)")
     group.add_argument("--config", metavar="FILE", type=Path,
                        help="use this pyproject.toml or .shardlint.toml for every file "
@@ -42,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "leaves out, added to the configuration's exclude")
     files.add_argument("--force-exclude", action="store_true",
                        help="apply --exclude to files named on the command line too (as pre-commit names them)")
+    return files
 
 
 def _split(values: list[str] | None) -> list[str]:
