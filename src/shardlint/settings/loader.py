@@ -167,6 +167,7 @@ _FIELDS: dict[str, tuple[str, Callable[..., Any]]] = {
     "deepspeed-runner": ("deepspeed_runner", _runner),
     "fail-level": ("fail_level", _severity_level),
     "gpu-memory": ("gpu_memory", _gpu_memory),
+    "show": ("show", _severity_level),
 }
 SETTING_NAMES = (*_FIELDS, "rule-paths")
 
