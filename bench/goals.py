@@ -1,0 +1,161 @@
+"""The performance goals, each as a paired ratio measured in one run.
+
+Every command is a fresh process, as a pre-commit hook or an editor save starts
+it.  The commands of one figure run in turn (A B A B ...), so a machine whose
+speed drifts during the run moves both sides alike; each figure is the median
+of the per-pair ratios beside the median times.  Times are the child's CPU
+(user + system) from ``wait4``, which a busy machine disturbs less than wall
+time; peaks are its maximum resident set.
+
+    python bench/goals.py --tools-bin DIR [--baseline OTHER_SHARDLINT] [--runs 21] [--big 10000]
+
+``--baseline`` names a second shardlint executable (say, an install of the
+previous release) to compare with, figure by figure.  See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+CLEAN_YAML = ROOT / "examples" / "fsdp2-good.yaml"
+FIXABLE_YAML = ROOT / "examples" / "fsdp1-bad.yaml"
+DS_JSON = "repos/deepspeedai__DeepSpeedExamples/compression/bert/config/XTC/ds_config_W1A8_Qgroup1_fp32.json"
+# a YAML that is no config (a CI workflow), as a repository walk meets many of
+WORKFLOW = "name: tests\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
+
+
+class Sample(NamedTuple):
+    cpu_ms: float
+    peak_mb: float
+
+
+def run_once(cmd: list[str], cwd: Path | None = None) -> Sample:
+    """One fresh process: its CPU time and peak memory, from the kernel's accounting."""
+    with open(os.devnull, "wb") as devnull:
+        proc = subprocess.Popen(cmd, stdout=devnull, stderr=devnull, stdin=subprocess.DEVNULL, cwd=cwd)
+        _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return Sample((usage.ru_utime + usage.ru_stime) * 1000, usage.ru_maxrss / 1024)
+
+
+def paired(commands: dict[str, list[str]], runs: int, cwd: Path | None = None) -> dict[str, list[Sample]]:
+    """Each command ``runs`` times, in turn, after one warm-up round."""
+    for cmd in commands.values():
+        run_once(cmd, cwd)
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            samples[name].append(run_once(cmd, cwd))
+    return samples
+
+
+def ratio(samples: dict[str, list[Sample]], a: str, b: str) -> float:
+    return statistics.median(x.cpu_ms / y.cpu_ms for x, y in zip(samples[a], samples[b]))
+
+
+def median_ms(found: list[Sample]) -> float:
+    return statistics.median(s.cpu_ms for s in found)
+
+
+def report(label: str, samples: dict[str, list[Sample]], against: list[str], peak: bool = False) -> None:
+    cells = [f"{name} {median_ms(found):8.1f} ms" + (f" {max(s.peak_mb for s in found):6.1f} MB" if peak else "")
+             for name, found in samples.items()]
+    ratios = [f"/{other} {ratio(samples, 'shardlint', other):5.2f}x" for other in against if other in samples]
+    print(f"{label:34} " + "  ".join(cells) + "   " + "  ".join(ratios), flush=True)
+
+
+def config_files(corpus: Path) -> list[str]:
+    with open(corpus / "MANIFEST.tsv", newline="") as fh:
+        return [str(corpus / row["file"]) for row in csv.DictReader(fh, delimiter="\t")
+                if row["kind"] in ("accelerate", "deepspeed")]
+
+
+def tool(name: str, folder: Path | None) -> str:
+    found = str(folder / name) if folder and (folder / name).exists() else shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} is needed (pip install {name}); see --tools-bin")
+    return found
+
+
+def big_tree(root: Path, files: list[str], count: int) -> None:
+    """``count`` configs copied from ``files`` into folders of 100."""
+    for i in range(count):
+        source = Path(files[i % len(files)])
+        folder = root / f"d{i // 100:03}"
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(source, folder / f"{i:05}{source.suffix}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--tools-bin", type=Path, help="folder holding yamllint")
+    parser.add_argument("--shardlint", default=str(Path(sys.executable).parent / "shardlint"))
+    parser.add_argument("--baseline", help="another shardlint executable to compare with")
+    parser.add_argument("--big", type=int, default=10000, help="files in the walk whose peak memory is measured")
+    parser.add_argument("--only", nargs="*", default=(), help="figures to run: one corpus skipped walk")
+    args = parser.parse_args()
+    yamllint = tool("yamllint", args.tools_bin)
+    only = set(args.only) or {"one", "corpus", "skipped", "walk"}
+
+    def commands(*tail: str, peer: list[str] | None = None) -> dict[str, list[str]]:
+        out = {"shardlint": [args.shardlint, "check", *tail]}
+        if args.baseline:
+            out["baseline"] = [args.baseline, "check", *tail]
+        if peer:
+            out["yamllint"] = peer
+        return out
+
+    against = ["yamllint", "baseline"]
+    ds_json = str(args.corpus / DS_JSON)
+    files = config_files(args.corpus) if args.corpus.is_dir() else []
+    print(f"CPU medians of {args.runs} paired runs; ratios are medians of per-pair ratios (below 1: shardlint "
+          "takes less)")
+    if "one" in only:
+        for label, path in (("one file: clean YAML", str(CLEAN_YAML)), ("one file: FSDP1, fixable", str(FIXABLE_YAML)),
+                            ("one file: 148-line DeepSpeed JSON", ds_json)):
+            if Path(path).exists():
+                report(label, paired(commands(path, peer=[yamllint, "-d", "relaxed", path]), args.runs), against)
+    if "corpus" in only and files:
+        runs = max(3, args.runs // 4)
+        report(f"corpus ({len(files)} configs)",
+               paired(commands(*files, peer=[yamllint, "-d", "relaxed", *files]), runs), against)
+    with tempfile.TemporaryDirectory() as tmp:
+        if "skipped" in only:
+            none, many = Path(tmp, "none"), Path(tmp, "many")
+            none.mkdir()
+            many.mkdir()
+            (none / "ci.yaml").write_text(WORKFLOW)
+            for i in range(2000):
+                (many / f"ci{i:04}.yaml").write_text(WORKFLOW)
+            base = paired(commands(str(none)), args.runs)
+            more = paired(commands(str(many)), max(3, args.runs // 4))
+            cells = []
+            for name in more:
+                per_file = (median_ms(more[name]) - median_ms(base[name])) / 1999
+                cells.append(f"{name} {per_file:6.3f} ms")
+            print(f"{'skipped non-config YAML, per file':34} " + "  ".join(cells), flush=True)
+        if "walk" in only and files:
+            tree = Path(tmp, "tree")
+            tree.mkdir()
+            big_tree(tree, files, args.big)
+            for fmt in ("text", "json"):
+                found = paired(commands(str(tree), "--format", fmt, "--exit-zero"), 1)
+                report(f"walk of {args.big} configs, {fmt}", found, against, peak=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
