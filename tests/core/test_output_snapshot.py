@@ -2,7 +2,7 @@
 
 Speed work must not change a single byte of output.  The snapshots are the text
 report (default and with every tip and fix listed) and the JSON report of a
-run from inside each folder, so paths are relative.  After an intended change
+run from inside each folder, so paths are relative (and URIs start at ``file:///FOLDER/``).  After an intended change
 of the output, rewrite them with ``SHARDLINT_UPDATE_SNAPSHOTS=1`` and review the diff.
 """
 
@@ -28,12 +28,13 @@ def _compare(folder: Path, name: str) -> None:
     for report, flags in REPORTS.items():
         proc = run_shardlint("check", ".", "--color", "never", *flags, cwd=folder, timeout=300)
         assert proc.returncode in (0, 1), proc.stderr
+        output = proc.stdout.replace(folder.resolve().as_uri() + "/", "file:///FOLDER/")
         snapshot = SNAPSHOTS / f"{name}.{report}.txt"
         if os.environ.get("SHARDLINT_UPDATE_SNAPSHOTS"):
-            snapshot.write_text(proc.stdout, encoding="utf-8")
+            snapshot.write_text(output, encoding="utf-8")
         expected = snapshot.read_text(encoding="utf-8")
-        if proc.stdout != expected:
-            diff = difflib.unified_diff(expected.splitlines(), proc.stdout.splitlines(), "snapshot", "now",
+        if output != expected:
+            diff = difflib.unified_diff(expected.splitlines(), output.splitlines(), "snapshot", "now",
                                         lineterm="", n=1)
             pytest.fail(f"{snapshot.name} differs:\n" + "\n".join(list(diff)[:60]))
 
