@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-HEAVY = ("dataclasses", "inspect", "jsonschema", "ruamel", "pygls", "lsprotocol", "multiprocessing",
+HEAVY = ("dataclasses", "inspect", "difflib", "jsonschema", "ruamel", "pygls", "lsprotocol", "multiprocessing",
          "shardlint.lsp", "shardlint.convert", "shardlint.fixes.loop", "tomllib", "tomli")
 
 PROBE = """
@@ -39,3 +39,18 @@ def test_checking_configs_imports_nothing_heavy(tmp_path: Path):
     modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", "suppressed.yaml")
     assert "shardlint.suppressions" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}
+
+
+def test_checking_fixable_configs_imports_nothing_heavy(tmp_path: Path):
+    """The text report needs only the titles of fixes: their edits (the line diff of a fix of
+    several steps, ruamel.yaml for a written collection) are left for --fix, --diff, JSON and SARIF."""
+    for name in ("fsdp1-bad.yaml", "deepspeed-bad.yaml", "ds_config_bad.json"):
+        shutil.copy(ROOT / "examples" / name, tmp_path / name)
+    # a DeepSpeed JSON whose fix removes several sections (a chain of edits, then a line diff)
+    (tmp_path / "removed.json").write_text(json.dumps({
+        "train_batch_size": 8, "compression_training": {"weight_quantization": {}},
+        "quantize_training": {"enabled": False}}, indent=2), encoding="utf-8")
+    for flags in ((), ("--show-tips",)):
+        modules = imported_by_check(tmp_path, *flags, "fsdp1-bad.yaml", "deepspeed-bad.yaml",
+                                    "ds_config_bad.json", "removed.json")
+        assert not {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}

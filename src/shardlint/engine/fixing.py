@@ -2,7 +2,7 @@
 
 The edits come from :mod:`shardlint.fixes.edits`, which changes only the bytes
 it must.  A fix of one operation is that operation's edits; several operations
-run one after another through ``edits.chain``, each on the text the previous
+run one after another through ``edits.chain_text``, each on the text the previous
 ones left, so they never conflict.  A fix whose edits come out empty (nothing
 can be changed safely, or a computed value is unclear) is not offered.
 """
@@ -59,10 +59,13 @@ def compile_fix(spec: dict[str, Any]) -> FixBuilder:
         from shardlint.fixes import edits as primitives
 
         steps = [_operation(primitives, ctx.aliases, op, paths.bind(pattern, bindings), arg) for op, pattern, arg in ops]
-        out = steps[0](ctx.doc) if len(steps) == 1 else primitives.chain(ctx.doc, steps)
-        if not out:
+        if len(steps) == 1:
+            out = steps[0](ctx.doc)
+            return Fix(title(ctx, actual, value, bindings), safety, tuple(out)) if out else None
+        new_text = primitives.chain_text(ctx.doc, steps)
+        if new_text is None:
             return None
-        return Fix(title(ctx, actual, value, bindings), safety, tuple(out))
+        return Fix(title(ctx, actual, value, bindings), safety, lambda: primitives.edits_between(ctx.doc, new_text))
 
     return build
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity
 from shardlint.document import format_path
 from shardlint.engine import paths
 from shardlint.engine.context import Context
@@ -80,14 +80,17 @@ class Rule:
 
     def _diagnostic(self, ctx: Context, actual: tuple[Any, ...], value: Any, bindings: tuple[Any, ...]) -> Diagnostic:
         assert self.message is not None
-        fixes = []
-        if self.fix is not None:
-            fix = self.fix(ctx, actual, value, bindings)
-            if fix is not None:
-                fixes.append(fix)
         part = self.at_part if actual in ctx.doc.positions else "key"
+        build = self.fix
+        pending = None if build is None else lambda: ("", _offered(build(ctx, actual, value, bindings)))
         return Diagnostic(self.id, self.severity, self.message(ctx, actual, value, bindings),
-                          ctx.doc.range(actual, part), format_path(actual), fixes, self.docs_url)
+                          ctx.doc.range(actual, part), format_path(actual), docs_url=self.docs_url,
+                          pending=pending)
+
+
+def _offered(fix: Fix | None) -> list[Fix]:
+    """A fix whose edits came out empty is not offered."""
+    return [] if fix is None else [fix]
 
 
 def compile_rule(spec: dict[str, Any], lazy: bool = False) -> Rule:

@@ -7,19 +7,22 @@ changes is set aside (the fix loop re-lints and offers it again next round).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from shardlint.diagnostics import Fix, TextEdit
 from shardlint.textindex import TextIndex
 
 _Span = tuple[int, int, str]  # start, end, new text (code-point offsets)
 
 
-@dataclass
 class Applied:
-    text: str
-    applied: list[Fix] = field(default_factory=list)
-    conflicting: list[Fix] = field(default_factory=list)  # overlapped an earlier fix
+    """The text after the fixes that could be applied.  A plain class: ``dataclasses`` (and the
+    ``inspect`` it imports) would add milliseconds to every lint that offers a fix of several steps."""
+
+    __slots__ = ("text", "applied", "conflicting")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.applied: list[Fix] = []
+        self.conflicting: list[Fix] = []  # overlapped an earlier fix
 
 
 def _overlaps(a: _Span, b: _Span, *, one_fix: bool = False) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from shardlint.diagnostics import TextEdit
 from shardlint.document import Document, KeyPath, Node
 
-__all__ = ["chain", "edits_between", "quote_scalar", "remove_key", "rename_key", "replace_value_text",
+__all__ = ["chain", "chain_text", "edits_between", "quote_scalar", "remove_key", "rename_key", "replace_value_text",
            "set_value", "yaml_scalar"]
 
 Operation = Callable[[Document], list[TextEdit]]
@@ -106,6 +106,12 @@ def chain(doc: Document, operations: Iterable[Operation]) -> list[TextEdit]:
     that touch the same place compose: e.g. removing a mapping's last key and
     then adding another.  Returns ``[]`` when a step leaves text that does not load.
     """
+    new_text = chain_text(doc, operations)
+    return [] if new_text is None else edits_between(doc, new_text)
+
+
+def chain_text(doc: Document, operations: Iterable[Operation]) -> str | None:
+    """The text ``chain`` turns ``doc`` into; ``None`` when that is no change or does not load."""
     from shardlint.fixes.apply import apply_edits
     from shardlint.loading.reader import parse
 
@@ -117,8 +123,8 @@ def chain(doc: Document, operations: Iterable[Operation]) -> list[TextEdit]:
         current = Document(doc.path, doc.display_path, apply_edits(current.text, edits), doc.syntax)
         parse(current)
         if not current.loaded:
-            return []
-    return edits_between(doc, current.text)
+            return None
+    return None if current.text == doc.text else current.text
 
 
 def edits_between(doc: Document, new_text: str) -> list[TextEdit]:

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity, TextEdit
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity
 from shardlint.document import Document, KeyPath, format_path
 from shardlint.engine.values import FSDP2_RESHARD_AFTER_FORWARD, str_to_bool, strategy_name
-from shardlint.fixes.edits import Operation, chain, remove_key, rename_key, set_value
 from shardlint.options import LintOptions
 
 CODE = "FSDP190"
@@ -66,12 +65,18 @@ def check_fsdp1(doc: Document, options: LintOptions | None = None) -> list[Diagn
     message = ("FSDP1 config: FSDP2 (`fsdp_version: 2`, Accelerate >= 1.6, torch >= 2.6) is the default "
                "of `accelerate config` and the FSDP PyTorch recommends starting with; the fix migrates "
                "this file as `accelerate to-fsdp2` does, keeping comments")
-    edits, blocker = migration_edits(doc)
-    fixes = [] if blocker else [Fix("Migrate this FSDP1 config to FSDP2", "unsafe", tuple(edits))]
-    if blocker:
-        message += f"; no automatic migration: {blocker}"
-    return [Diagnostic(CODE, Severity.HINT, message, doc.range(at), format_path(at), fixes,
-                       docs_url=f"{DOCS_BASE}{CODE}.md")]
+
+    def migration() -> tuple[str, list[Fix]]:
+        """The fix, or why there is none (the end of the message): worked out when first asked for."""
+        new_text, blocker = migrated_text(doc)
+        if new_text is None:
+            return f"; no automatic migration: {blocker}", []
+        from shardlint.fixes.edits import edits_between
+
+        return "", [Fix("Migrate this FSDP1 config to FSDP2", "unsafe", lambda: edits_between(doc, new_text))]
+
+    return [Diagnostic(CODE, Severity.HINT, message, doc.range(at), format_path(at),
+                       docs_url=f"{DOCS_BASE}{CODE}.md", pending=migration)]
 
 
 def _targets_fsdp2(options: LintOptions | None) -> bool:
@@ -80,15 +85,17 @@ def _targets_fsdp2(options: LintOptions | None) -> bool:
     return satisfies(target_versions(options.target if options else None)["accelerate"], FSDP2_SINCE)
 
 
-def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
-    """The edits of the migration, or a reason it cannot be done unattended."""
+def migrated_text(doc: Document) -> tuple[str | None, str]:
+    """The text after the migration, or ``None`` and a reason it cannot be done unattended."""
+    from shardlint.fixes.edits import Operation, chain_text, remove_key, rename_key, set_value
+
     section: dict[str, Any] = doc.data["fsdp_config"]
     base: KeyPath = ("fsdp_config",)
     policy = _key(section, "fsdp_auto_wrap_policy")
     checkpointing = _key(section, "fsdp_activation_checkpointing")
     if checkpointing and section[checkpointing] is True and \
             (str(section[policy]).upper() if policy else None) in _NO_WRAP:
-        return [], ("FSDP2 activation checkpointing needs an auto-wrap policy (A39); "
+        return None, ("FSDP2 activation checkpointing needs an auto-wrap policy (A39); "
                     "set fsdp_auto_wrap_policy first")
     # fsdp_version goes in first, so dropping keys never leaves the section empty
     version = _key(section, "fsdp_version")
@@ -98,7 +105,7 @@ def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
     if strategy is not None:
         name = strategy_name(section[strategy])
         if name is None:
-            return [], f"unknown sharding strategy {section[strategy]!r}"
+            return None, f"unknown sharding strategy {section[strategy]!r}"
         value = FSDP2_RESHARD_AFTER_FORWARD[name]
         if reshard is not None:
             steps += [lambda d: remove_key(d, base + (strategy,)),
@@ -110,7 +117,7 @@ def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
     elif reshard is not None and str_to_bool(section[reshard]) is None:  # what FSDP2 cannot read as a bool
         name = strategy_name(section[reshard])
         if name is None:
-            return [], f"fsdp_reshard_after_forward {section[reshard]!r} is not a sharding strategy"
+            return None, f"fsdp_reshard_after_forward {section[reshard]!r} is not a sharding strategy"
         value = FSDP2_RESHARD_AFTER_FORWARD[name]
         steps.append(lambda d: set_value(d, base + (reshard,), value))
     for dropped in DROPPED:
@@ -120,5 +127,5 @@ def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
     state = _key(section, "fsdp_state_dict_type")
     if state is not None and str(section[state]).strip().upper() in ("LOCAL_STATE_DICT", "2"):
         steps.append(lambda d: set_value(d, base + (state,), "SHARDED_STATE_DICT"))
-    edits = chain(doc, steps)
-    return edits, None if edits else "the edits would not leave a loadable file"
+    new_text = chain_text(doc, steps)
+    return new_text, "" if new_text is not None else "the edits would not leave a loadable file"
