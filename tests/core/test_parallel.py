@@ -24,6 +24,8 @@ def test_parallel_run_matches_sequential(tmp_path: Path, monkeypatch: pytest.Mon
         (tmp_path / f"ds{n:02}.json").write_text(DS.format(n=n % 4))
     (tmp_path / "broken.yaml").write_text("distributed_type: [\n")
     assert len(list(tmp_path.iterdir())) >= lint.PARALLEL_MIN_FILES
+    monkeypatch.setattr(lint, "PARALLEL_MIN_CORES", 2)
+    monkeypatch.setattr(lint, "_usable_cores", lambda: 2)
     parallel = report_json([str(tmp_path)])
     monkeypatch.setattr(lint, "PARALLEL_MIN_FILES", 10**9)
     assert report_json([str(tmp_path)]) == parallel
