@@ -52,6 +52,10 @@ class Report:
         self.failures: list[FileResult] = []  # paths that could not be read at all
         self.skipped: list[Skipped] = []
 
+    def add(self, result: FileResult, failed: bool = False) -> None:
+        """One file's result (``failed``: the path could not be read at all), as the run reaches it."""
+        (self.failures if failed else self.files).append(result)
+
     @property
     def all_files(self) -> list[FileResult]:
         return self.failures + self.files
@@ -59,10 +63,14 @@ class Report:
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.all_files for d in f.diagnostics if d.severity == severity)
 
+    def worst(self) -> Severity | None:
+        """The most severe finding in a file that could be read."""
+        return min((d.severity for f in self.files for d in f.diagnostics), default=None)
+
     def exit_code(self, fail_level: Severity) -> int:
         if self.failures:
             return 2
-        worst = min((d.severity for f in self.files for d in f.diagnostics), default=None)
+        worst = self.worst()
         return 1 if worst is not None and worst <= fail_level else 0
 
 
@@ -119,20 +127,22 @@ def _usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None = None) -> Report:
-    report = Report()
+def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None = None,
+               report: Report | None = None) -> Report:
+    """Lint every file under ``paths`` into ``report`` (a new one by default), file by file as the run goes."""
+    report = report if report is not None else Report()
     candidates = []
     for candidate in discover(paths, on_skip=lambda path, reason: report.skipped.append(Skipped(path, reason))):
         if isinstance(candidate, Candidate):
             candidates.append(candidate)
         else:
-            report.failures.append(_failure(*candidate))
+            report.add(_failure(*candidate), failed=True)
     for done, outcome in enumerate(_lint_all(candidates, options), 1):
         if isinstance(outcome, Skipped):
             report.skipped.append(outcome)
         else:
             failed, result = outcome
-            (report.failures if failed else report.files).append(result)
+            report.add(result, failed)
         if progress is not None:
             progress(done, len(candidates))
     return report

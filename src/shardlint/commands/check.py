@@ -112,25 +112,64 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
-def _lint(args: argparse.Namespace, options: LintOptions) -> Report:
+def _lint(args: argparse.Namespace, options: LintOptions, report: Report | None = None) -> Report:
+    """Lint the run's paths (or standard input) into ``report`` (a new one by default)."""
     from shardlint.lint import Report, Skipped, lint_paths, lint_stdin
 
     if args.paths == ["-"]:
-        report = Report()
+        report = report if report is not None else Report()
         name = args.stdin_filename or "-"
         outcome = lint_stdin(sys.stdin.buffer.read(), Path(name), name, options)
-        (report.skipped if isinstance(outcome, Skipped) else report.files).append(outcome)  # type: ignore[arg-type]
+        if isinstance(outcome, Skipped):
+            report.skipped.append(outcome)
+        else:
+            report.add(outcome)
         return report
     from shardlint.reporters.progress import progress_on_terminal
 
     with progress_on_terminal(enabled=not args.quiet and not args.watch) as progress:
-        return lint_paths(args.paths, options, progress)
+        return lint_paths(args.paths, options, progress, report)
+
+
+def _streams(args: argparse.Namespace) -> bool:
+    """The report is built file by file, holding no documents: all but fixing, statistics and listings."""
+    from shardlint.reporters.streamed import STREAMED_FORMATS
+
+    return args.format in STREAMED_FORMATS and not (args.fix or args.diff or args.statistics
+                                                    or args.show_files or args.verbose)
+
+
+def _check_streamed(args: argparse.Namespace, options: LintOptions, view: View) -> int:
+    from shardlint.reporters.streamed import StreamedReport, output_for
+
+    color = args.output_file is None and _use_color(args.color)
+    report = StreamedReport(output_for(args.format, color=color, view=view), view,
+                            list_fixes=args.show_fixes and args.format != "json")
+    _lint(args, options, report)
+    text = report.output.render()
+    if report.list_fixes:
+        from shardlint.reporters.fix_list import fix_list
+
+        text += fix_list("Fixes available", report.available_fixes)
+    return _write(text, args) or _exit(report.exit_code(options.fail_level), args)
+
+
+def _write(text: str, args: argparse.Namespace) -> int:
+    """Write the report; 2 when the output file cannot be written, else 0."""
+    try:
+        settings_cli.write_report(text, args.output_file)
+    except OSError as exc:
+        sys.stderr.write(f"shardlint: error: --output-file: {exc}\n")
+        return 2
+    return 0
 
 
 def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> int:
     """One run: lint, report, fix if asked; the exit code."""
     from shardlint.reporters import renderer
 
+    if _streams(args):
+        return _check_streamed(args, options, view)
     report = _lint(args, options)
     if args.verbose:
         from shardlint.reporters.verbose import describe_run
@@ -157,22 +196,11 @@ def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> i
     else:
         text = renderer(args.format)(report, color=color, view=view)
         if args.show_fixes and args.format in ("text", "concise"):  # JSON and SARIF hold every fix already
-            from shardlint.reporters.fix_list import fix_list
+            from shardlint.reporters.fix_list import available, fix_list
 
-            text += fix_list("Fixes available", _available(report, view))
-    try:
-        settings_cli.write_report(text, args.output_file)
-    except OSError as exc:
-        sys.stderr.write(f"shardlint: error: --output-file: {exc}\n")
-        return 2
-    return _exit(report.exit_code(options.fail_level), args)
-
-
-def _available(report: Report, view: View) -> list[tuple[str, str, str]]:
-    """(path, code, fix title) of every fix of a listed finding."""
-    return [(result.path, diag.code, fix.title + (" (unsafe)" if fix.safety == "unsafe" else ""))
-            for result in report.all_files for diag in result.diagnostics if view.shows(diag)
-            for fix in diag.fixes]
+            text += fix_list("Fixes available", [fix for result in report.all_files
+                                                 for fix in available(result, view)])
+    return _write(text, args) or _exit(report.exit_code(options.fail_level), args)
 
 
 def _exit(code: int, args: argparse.Namespace) -> int:

@@ -34,13 +34,15 @@ def renderer(name: str) -> Renderer:
 
 def hidden_line(hidden: list[Diagnostic]) -> str:
     """The closing line that counts what the display level left out ("" when nothing was)."""
-    if not hidden:
-        return ""
     tips = sum(1 for d in hidden if d.severity >= Severity.INFORMATION)
+    return hidden_counts_line(len(hidden) - tips, tips)
+
+
+def hidden_counts_line(warnings: int, tips: int) -> str:
+    """:func:`hidden_line` from the counts of hidden warnings and hidden tips."""
     parts = []
-    if len(hidden) > tips:
-        n = len(hidden) - tips
-        parts.append(f"{n} warning{'' if n == 1 else 's'}")
+    if warnings:
+        parts.append(f"{warnings} warning{'' if warnings == 1 else 's'}")
     if tips:
         parts.append(f"{tips} tip{'' if tips == 1 else 's'}")
-    return f"Also {' and '.join(parts)}: --show-tips to list them."
+    return f"Also {' and '.join(parts)}: --show-tips to list them." if parts else ""

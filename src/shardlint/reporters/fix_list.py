@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shardlint.lint import FileResult
+    from shardlint.reporters import View
+
 
 def fix_list(heading: str, fixes: list[tuple[str, str, str]]) -> str:
     """``heading:`` then each file and its ``CODE title`` lines; "" when there is no fix."""
@@ -15,3 +21,9 @@ def fix_list(heading: str, fixes: list[tuple[str, str, str]]) -> str:
             current = path
         lines.append(f"    {code} {title}")
     return "".join(line + "\n" for line in lines)
+
+
+def available(result: FileResult, view: View) -> list[tuple[str, str, str]]:
+    """(path, code, fix title) of every fix of a finding ``view`` lists in ``result``."""
+    return [(result.path, diag.code, fix.title + (" (unsafe)" if fix.safety == "unsafe" else ""))
+            for diag in result.diagnostics if view.shows(diag) for fix in diag.fixes]

@@ -21,18 +21,40 @@ def file_entry(result: FileResult) -> dict[str, Any]:
     }
 
 
+class JsonOutput:
+    """The JSON report, built file by file as a run reaches them: each file's entry is serialised
+    when it is added, so a run keeps text and counts, never the files' documents.  The result is
+    what ``json.dumps(report, indent=2)`` writes."""
+
+    def __init__(self) -> None:
+        self.failure_entries: list[str] = []
+        self.entries: list[str] = []
+        self.counts = {severity: 0 for severity in Severity}
+
+    def add(self, result: FileResult, failed: bool = False) -> None:
+        for diag in result.diagnostics:
+            self.counts[diag.severity] += 1
+        entry = json.dumps(file_entry(result), indent=2, ensure_ascii=False)
+        (self.failure_entries if failed else self.entries).append(entry.replace("\n", "\n    "))
+
+    def render(self) -> str:
+        entries = self.failure_entries + self.entries
+        files = "[\n    " + ",\n    ".join(entries) + "\n  ]" if entries else "[]"
+        summary = json.dumps({
+            "files": len(entries),
+            "errors": self.counts[Severity.ERROR],
+            "warnings": self.counts[Severity.WARNING],
+            "information": self.counts[Severity.INFORMATION],
+            "hints": self.counts[Severity.HINT],
+        }, indent=2).replace("\n", "\n  ")
+        return f'{{\n  "version": {VERSION},\n  "files": {files},\n  "summary": {summary}\n}}\n'
+
+
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
     """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
-    files = report.all_files
-    out = {
-        "version": VERSION,
-        "files": [file_entry(f) for f in files],
-        "summary": {
-            "files": len(files),
-            "errors": report.count(Severity.ERROR),
-            "warnings": report.count(Severity.WARNING),
-            "information": report.count(Severity.INFORMATION),
-            "hints": report.count(Severity.HINT),
-        },
-    }
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    output = JsonOutput()
+    for result in report.failures:
+        output.add(result, failed=True)
+    for result in report.files:
+        output.add(result)
+    return output.render()

@@ -6,11 +6,9 @@ hint) said with the same words about several files is listed once, with the file
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View, hidden_line
+from shardlint.reporters import View, hidden_counts_line
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFORMATION: "36", Severity.HINT: "34"}
 # control characters of the checked file are shown as U+FFFD in the code frame, one column each,
@@ -65,54 +63,99 @@ def _helps(diag: Diagnostic, paint: _Paint) -> list[str]:
             for fix in diag.fixes]
 
 
-def _shared_tips(shown: list[tuple[FileResult, Diagnostic]]) -> dict[tuple[str, str], list[tuple[FileResult, Diagnostic]]]:
-    """Tips with the same code and words in more than one file."""
-    by_words: dict[tuple[str, str], list[tuple[FileResult, Diagnostic]]] = defaultdict(list)
-    for result, diag in shown:
-        if diag.severity >= Severity.INFORMATION:
-            by_words[(diag.code, diag.message)].append((result, diag))
-    return {key: found for key, found in by_words.items() if len({r.path for r, _ in found}) > 1}
+class _Tip:
+    """A listed tip, kept as its rendered lines until the run's end tells whether other files share it."""
+
+    __slots__ = ("path", "location", "lines", "heading", "helps")
+
+    def __init__(self, path: str, location: str, lines: list[str], heading: str, helps: list[str]) -> None:
+        self.path = path
+        self.location = location
+        self.lines = lines  # as listed on its own: heading, code frame, help lines, blank line
+        self.heading = heading  # the heading of a group, "N files" filled in at the end
+        self.helps = helps
 
 
-def split(report: Report, view: View) -> tuple[list[tuple[FileResult, Diagnostic]], list[Diagnostic]]:
-    """The findings the view lists, in report order, and the ones it leaves out."""
-    shown, hidden = [], []
-    for result in report.all_files:
+class TextOutput:
+    """The text report, built file by file as a run reaches them.
+
+    Each file's findings are rendered when it is added, so a run keeps lines and
+    counts, never the files' documents.  A tip (info or hint) said with the same
+    words about several files is listed once at the end, with the files: tips are
+    held as rendered lines until the end shows which ones are shared.
+    """
+
+    def __init__(self, *, color: bool = False, view: View = View(), concise: bool = False) -> None:
+        self.paint = _Paint(color)
+        self.view = view
+        self.concise = concise
+        self.entries: list[list[str] | _Tip] = []  # in report order: failures first, then files
+        self.failure_entries: list[list[str] | _Tip] = []
+        self.tips: dict[tuple[str, str], list[_Tip]] = {}
+        self.listed = {severity: 0 for severity in Severity}
+        self.fixable = 0
+        self.hidden_warnings = 0
+        self.hidden_tips = 0
+        self.files = 0
+
+    def add(self, result: FileResult, failed: bool = False) -> None:
+        entries = self.failure_entries if failed else self.entries
+        self.files += 1
         for diag in result.diagnostics:
-            if view.shows(diag):
-                shown.append((result, diag))
+            tip = diag.severity >= Severity.INFORMATION
+            if not self.view.shows(diag):
+                if tip:
+                    self.hidden_tips += 1
+                else:
+                    self.hidden_warnings += 1
+                continue
+            self.listed[diag.severity] += 1
+            helps = [] if self.concise else _helps(diag, self.paint)
+            self.fixable += bool(diag.fixes)
+            lines = [_heading(result, diag, self.paint)]
+            if not self.concise:
+                lines += _frame(result, diag, self.paint) + helps + [""]
+            if tip and not self.concise:
+                found = _Tip(result.path, _location(result, diag), lines, "", helps)
+                same = self.tips.setdefault((diag.code, diag.message), [])
+                if not same:
+                    found.heading = _heading(result, diag, self.paint, where="{count} files")
+                same.append(found)
+                entries.append(found)
             else:
-                hidden.append(diag)
-    return shown, hidden
+                entries.append(lines)
+
+    def render(self) -> str:
+        shared = {key: found for key, found in self.tips.items() if len({t.path for t in found}) > 1}
+        grouped = {id(t) for found in shared.values() for t in found}
+        lines: list[str] = []
+        for entry in self.failure_entries + self.entries:
+            if isinstance(entry, _Tip):
+                if id(entry) not in grouped:
+                    lines.extend(entry.lines)
+            else:
+                lines.extend(entry)
+        for found in shared.values():
+            lines.append(found[0].heading.replace("{count} files", f"{len(found)} files", 1))
+            lines.extend(f"  {self.paint('at', '2')} {t.location}" for t in found)
+            lines.extend(found[0].helps)
+            lines.append("")
+        if not self.view.quiet:
+            if self.concise and lines:
+                lines.append("")
+            lines.append(_summary_line(self.listed, self.files, self.fixable, self.paint))
+            if self.hidden_warnings or self.hidden_tips:
+                lines.append(hidden_counts_line(self.hidden_warnings, self.hidden_tips))
+        return "\n".join(lines) + "\n" if lines else ""
 
 
 def render(report: Report, *, color: bool = False, view: View = View(), concise: bool = False) -> str:
-    paint = _Paint(color)
-    shown, hidden = split(report, view)
-    shared = {} if concise else _shared_tips(shown)
-    grouped = {id(d) for found in shared.values() for _, d in found}
-    lines: list[str] = []
-    for result, diag in shown:
-        if id(diag) in grouped:
-            continue
-        lines.append(_heading(result, diag, paint))
-        if not concise:
-            lines.extend(_frame(result, diag, paint))
-            lines.extend(_helps(diag, paint))
-            lines.append("")
-    for found in shared.values():
-        result, diag = found[0]
-        lines.append(_heading(result, diag, paint, where=f"{len(found)} files"))
-        lines.extend(f"  {paint('at', '2')} {_location(r, d)}" for r, d in found)
-        lines.extend(_helps(diag, paint))
-        lines.append("")
-    if not view.quiet:
-        if concise and lines:
-            lines.append("")
-        lines.append(summary(report, paint, [d for _, d in shown]))
-        if hidden:
-            lines.append(hidden_line(hidden))
-    return "\n".join(lines) + "\n" if lines else ""
+    output = TextOutput(color=color, view=view, concise=concise)
+    for result in report.failures:
+        output.add(result, failed=True)
+    for result in report.files:
+        output.add(result)
+    return output.render()
 
 
 def _plural(n: int, word: str) -> str:
@@ -121,15 +164,18 @@ def _plural(n: int, word: str) -> str:
 
 def summary(report: Report, paint: _Paint | None = None, listed: list[Diagnostic] | None = None) -> str:
     """One line: what ``listed`` (default: every finding) counts by severity, and how many have a fix."""
-    paint = paint or _Paint(False)
     if listed is None:
         listed = [d for f in report.all_files for d in f.diagnostics]
-    counts = [(sum(1 for d in listed if d.severity == severity), severity.label) for severity in Severity]
-    found = [f"{n} info" if w == "info" else _plural(n, w) for n, w in counts if n]
-    checked = _plural(len(report.all_files), "file")
+    counts = {severity: sum(1 for d in listed if d.severity == severity) for severity in Severity}
+    return _summary_line(counts, len(report.all_files), sum(1 for d in listed if d.fixes), paint or _Paint(False))
+
+
+def _summary_line(counts: dict[Severity, int], files: int, fixable: int, paint: _Paint) -> str:
+    found = [f"{n} info" if severity.label == "info" else _plural(n, severity.label)
+             for severity, n in counts.items() if n]
+    checked = _plural(files, "file")
     if not found:
         return paint(f"All good: no problems in {checked}.", "32")
-    fixable = sum(1 for d in listed if d.fixes)
     text = f"Found {', '.join(found)} in {checked}."
     if fixable:
         text += f" {fixable} with a fix (see --fix, --unsafe-fixes, --diff)."
