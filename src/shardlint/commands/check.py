@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from shardlint.settings import cli as settings_cli
 
@@ -146,15 +146,15 @@ def _check_streamed(args: argparse.Namespace, options: LintOptions, view: View) 
     report = StreamedReport(output_for(args.format, color=color, view=view), view,
                             list_fixes=args.show_fixes and args.format != "json")
     _lint(args, options, report)
-    text = report.output.render()
+    pieces = report.output.pieces()
     if report.list_fixes:
         from shardlint.reporters.fix_list import fix_list
 
-        text += fix_list("Fixes available", report.available_fixes)
-    return _write(text, args) or _exit(report.exit_code(options.fail_level), args)
+        pieces = iter([*pieces, fix_list("Fixes available", report.available_fixes)])
+    return _write(pieces, args) or _exit(report.exit_code(options.fail_level), args)
 
 
-def _write(text: str, args: argparse.Namespace) -> int:
+def _write(text: str | Iterator[str], args: argparse.Namespace) -> int:
     """Write the report; 2 when the output file cannot be written, else 0."""
     try:
         settings_cli.write_report(text, args.output_file)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 from shardlint.diagnostics import Severity
 from shardlint.lint import FileResult, Report
@@ -37,9 +37,16 @@ class JsonOutput:
         entry = json.dumps(file_entry(result), indent=2, ensure_ascii=False)
         (self.failure_entries if failed else self.entries).append(entry.replace("\n", "\n    "))
 
-    def render(self) -> str:
+    def pieces(self) -> Iterator[str]:
+        """The report in pieces, to be written one after another (no copy of the whole is made)."""
+        yield f'{{\n  "version": {VERSION},\n  "files": '
         entries = self.failure_entries + self.entries
-        files = "[\n    " + ",\n    ".join(entries) + "\n  ]" if entries else "[]"
+        if not entries:
+            yield "[]"
+        for i, entry in enumerate(entries):
+            yield ("[\n    " if i == 0 else ",\n    ") + entry
+        if entries:
+            yield "\n  ]"
         summary = json.dumps({
             "files": len(entries),
             "errors": self.counts[Severity.ERROR],
@@ -47,7 +54,10 @@ class JsonOutput:
             "information": self.counts[Severity.INFORMATION],
             "hints": self.counts[Severity.HINT],
         }, indent=2).replace("\n", "\n  ")
-        return f'{{\n  "version": {VERSION},\n  "files": {files},\n  "summary": {summary}\n}}\n'
+        yield f',\n  "summary": {summary}\n}}\n'
+
+    def render(self) -> str:
+        return "".join(self.pieces())
 
 
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:

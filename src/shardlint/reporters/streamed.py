@@ -7,7 +7,7 @@ with the walk.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from shardlint.diagnostics import Severity
 from shardlint.lint import FileResult, Report
@@ -21,6 +21,8 @@ class Output(Protocol):
     def add(self, result: FileResult, failed: bool = False) -> None: ...
 
     def render(self) -> str: ...
+
+    def pieces(self) -> Iterator[str]: ...
 
 
 def output_for(name: str, *, color: bool, view: View) -> Output:

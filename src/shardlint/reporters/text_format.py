@@ -6,6 +6,8 @@ hint) said with the same words about several files is listed once, with the file
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import FileResult, Report
 from shardlint.reporters import View, hidden_counts_line
@@ -124,6 +126,9 @@ class TextOutput:
                 entries.append(found)
             else:
                 entries.append(lines)
+
+    def pieces(self) -> Iterator[str]:
+        yield self.render()
 
     def render(self) -> str:
         shared = {key: found for key, found in self.tips.items() if len({t.path for t in found}) > 1}

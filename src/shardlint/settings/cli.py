@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shardlint.diagnostics import Severity
 from shardlint.options import LintOptions
@@ -13,6 +14,9 @@ from shardlint.settings.loader import DEEPSPEED_RUNNERS, parse_target
 from shardlint.settings.model import COMMAND_LINE, ConfigError, Settings
 from shardlint.settings.resolve import settings_in
 from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
+
+if TYPE_CHECKING:
+    from typing import Iterable
 
 SEVERITY_NAMES = ("error", "warning", "info", "hint")
 DEFAULT_SHOW = Severity.WARNING
@@ -118,12 +122,17 @@ def options_from_args(args: argparse.Namespace) -> tuple[LintOptions, Severity]:
     return options, (overrides and overrides.show) or here.show or DEFAULT_SHOW
 
 
-def write_report(text: str, output_file: Path | None) -> None:
-    """Print ``text``, or write it to ``output_file`` (creating its folder); raises ``OSError``."""
+def write_report(text: str | Iterable[str], output_file: Path | None) -> None:
+    """Print ``text`` (or its pieces, one after another), or write it to ``output_file`` (creating its
+    folder); raises ``OSError``."""
     import sys
 
+    pieces = [text] if isinstance(text, str) else text
     if output_file is None:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
     output_file.parent.mkdir(parents=True, exist_ok=True)
-    output_file.write_text(text, encoding="utf-8")
+    with open(output_file, "w", encoding="utf-8") as out:
+        for piece in pieces:
+            out.write(piece)
