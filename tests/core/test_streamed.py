@@ -1,0 +1,46 @@
+"""Text and JSON reports are built file by file: a run keeps no file's document to its end."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from shardlint.diagnostics import Severity
+from shardlint.document import Document
+from shardlint.lint import Report, lint_paths
+from shardlint.options import LintOptions
+from shardlint.reporters import View, renderer
+from shardlint.reporters.streamed import StreamedReport, output_for
+
+FSDP = "distributed_type: FSDP\nnum_processes: {n}\nfsdp_config:\n  fsdp_sync_module_states: false\n"
+
+
+def _documents_alive() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Document))
+
+
+def test_streamed_reports_hold_no_documents_and_match_the_whole_report(tmp_path: Path) -> None:
+    for n in range(30):
+        (tmp_path / f"fsdp{n:02}.yaml").write_text(FSDP.format(n=n + 1))
+    for n in range(2):  # the same tip (FSDP190) in two files: listed once, with both files
+        (tmp_path / f"tip{n}.yaml").write_text("distributed_type: FSDP\nfsdp_config:\n  fsdp_version: 1\n")
+    options = LintOptions(isolated=True)
+    whole = lint_paths([str(tmp_path)], options)
+    assert _documents_alive() >= 31
+    for view in (View(), View(show=Severity.HINT)):
+        _compare(tmp_path, options, whole, view)
+    assert isinstance(whole, Report) and whole.files
+
+
+def _compare(tmp_path: Path, options: LintOptions, whole: Report, view: View) -> None:
+    for name in ("text", "concise", "json"):
+        expected = renderer(name)(whole, view=view)
+        if name == "text" and view.show == Severity.HINT:
+            assert "2 files: FSDP190" in expected
+        report = StreamedReport(output_for(name, color=False, view=view), view)
+        before = _documents_alive()
+        lint_paths([str(tmp_path)], options, report=report)
+        assert _documents_alive() == before
+        assert report.output.render() == expected
+        assert report.exit_code(view.fail_level) == whole.exit_code(view.fail_level)
