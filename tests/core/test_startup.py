@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-HEAVY = ("dataclasses", "inspect", "difflib", "jsonschema", "ruamel", "pygls", "lsprotocol", "multiprocessing",
+HEAVY = ("dataclasses", "inspect", "difflib", "shutil", "jsonschema", "ruamel", "pygls", "lsprotocol", "multiprocessing",
          "shardlint.lsp", "shardlint.convert", "shardlint.fixes.loop", "tomllib", "tomli")
 
 PROBE = """
