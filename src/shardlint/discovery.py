@@ -12,6 +12,7 @@ from shardlint.loading.limits import MAX_FILE_BYTES
 WALK_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".conf", ".jsonc"})
 # parse errors in these are reported even in a walk; other suffixes stay quiet
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+SHOWN_DIRS = frozenset({".github"})  # workflows hold launch commands
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
 
 
@@ -19,6 +20,24 @@ class Candidate(NamedTuple):
     path: Path
     display: str
     explicit: bool  # named on the command line rather than found in a walk
+
+
+def _walked(path: Path, name: str) -> bool:
+    """Config files by suffix; files that may hold launch commands by name (or, without a suffix, shebang)."""
+    if name.startswith("."):
+        return False
+    suffix = path.suffix.lower()
+    if suffix in WALK_SUFFIXES:
+        return True
+    from shardlint.launch.sniff import surface_of
+
+    if suffix:
+        return surface_of(path) is not None
+    try:
+        with open(path, "rb") as handle:
+            return surface_of(path, handle.read(256)) is not None
+    except OSError:
+        return False
 
 
 def _is_virtualenv(path: Path) -> bool:
@@ -49,10 +68,10 @@ def walk(root: Path, display_root: str) -> Iterator[Candidate]:
             child_shown = os.path.join(shown, name) if shown != "." else name
             try:
                 if entry.is_dir():
-                    if name.startswith(".") or name in SKIP_DIRS or _is_virtualenv(Path(entry.path)):
+                    if (name.startswith(".") and name not in SHOWN_DIRS) or name in SKIP_DIRS or _is_virtualenv(Path(entry.path)):
                         continue
                     subdirs.append((Path(entry.path), child_shown))
-                elif entry.is_file() and Path(name).suffix.lower() in WALK_SUFFIXES and not name.startswith("."):
+                elif entry.is_file() and _walked(Path(entry.path), name):
                     if entry.stat().st_size <= MAX_FILE_BYTES:
                         yield Candidate(Path(entry.path), child_shown, explicit=False)
             except OSError:

@@ -15,8 +15,8 @@ from shardlint.diagnostics import Diagnostic, Range
 from shardlint.textindex import TextIndex
 
 KeyPath = tuple[Union[str, int], ...]
-Kind = Literal["accelerate", "deepspeed"]
-Syntax = Literal["yaml", "json"]
+Kind = Literal["accelerate", "deepspeed", "launch"]
+Syntax = Literal["yaml", "json", "shell", "markdown", "makefile"]  # the last three hold launch commands
 
 
 class Span(NamedTuple):

@@ -70,6 +70,9 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
         settings = settings_for(doc.path, options)
     options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
+    surface = _launch_surface(doc)
+    if surface is not None:
+        return _lint_launch(doc, surface, diagnostics, explicit, settings)
     if doc.loaded:
         doc.kind = detect_kind(doc)
         if doc.kind is not None:
@@ -91,6 +94,37 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
     elif not diagnostics:
         diagnostics.append(_file_diagnostic(doc, "SL003", Severity.WARNING, "the file is empty"))
     return finish(doc, diagnostics, settings, checked=doc.kind is not None)
+
+
+def _launch_surface(doc: Document) -> str | None:
+    """shell, markdown, makefile or workflow for a file that may hold launch commands."""
+    if doc.kind == "launch":
+        return doc.syntax
+    from shardlint.launch.sniff import is_workflow
+
+    if doc.syntax == "yaml" and is_workflow(doc.path) and isinstance(doc.data, dict) and "jobs" in doc.data:
+        return "workflow"
+    return None
+
+
+def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], explicit: bool,
+                 settings: FileSettings) -> list[Diagnostic] | None:
+    from shardlint.launch.sniff import LAUNCHER_TOKENS
+
+    text = doc.text
+    if any(token.decode() in text for token in LAUNCHER_TOKENS):
+        from shardlint.launch.lint import lint_launch_document, read_launches
+
+        launches, written = read_launches(doc, surface)  # type: ignore[arg-type]
+        if launches:
+            doc.kind = "launch"
+            diagnostics.extend(lint_launch_document(doc, launches, written))
+            return finish(doc, diagnostics, settings, checked=True)
+    if not explicit:
+        return None
+    diagnostics.append(_file_diagnostic(doc, "SL009", Severity.INFORMATION,
+                                        "no accelerate launch, torchrun or deepspeed command found; not checked"))
+    return finish(doc, diagnostics, settings, checked=False)
 
 
 # below this many files, starting worker processes costs more than it saves
@@ -117,6 +151,8 @@ def lint_candidate(candidate: Candidate, options: LintOptions) -> tuple[bool, Fi
     settings = settings_for(candidate.path, options)
     if settings.is_excluded(candidate.path, candidate.explicit):
         return None
+    if not candidate.explicit and not _may_launch(candidate.path):
+        return None
     try:
         doc = read_document(candidate.path, candidate.display)
     except Unreadable as exc:
@@ -125,6 +161,18 @@ def lint_candidate(candidate: Candidate, options: LintOptions) -> tuple[bool, Fi
         return None
     diagnostics = lint_document(doc, options, candidate.explicit, settings)
     return None if diagnostics is None else (False, FileResult(doc, diagnostics))
+
+
+def _may_launch(path: Path) -> bool:
+    """False for a script or document without a launcher token: a walk skips it unparsed."""
+    from shardlint.launch.sniff import has_launcher_token, surface_of
+
+    if path.suffix.lower() in (".yaml", ".yml", ".json", ".conf", ".jsonc") or surface_of(path) is None:
+        return True
+    try:
+        return has_launcher_token(path.read_bytes())
+    except OSError:
+        return True
 
 
 def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[tuple[bool, FileResult] | None]:

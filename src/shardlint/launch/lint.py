@@ -1,0 +1,68 @@
+"""Diagnostics for a file holding launch commands, each at the exact token it is about."""
+
+from __future__ import annotations
+
+from shardlint.diagnostics import DOCS_BASE, Diagnostic
+from shardlint.document import Document
+from shardlint.launch.launchers import Launch, find_launches
+from shardlint.launch.references import Reference, references
+from shardlint.launch.regions import regions
+from shardlint.launch.shell import Word, Written, read_script
+from shardlint.launch.sniff import Surface
+
+# accelerate launch options a training script is unlikely to define itself: after the
+# script they are passed to it instead of the launcher (argparse.REMAINDER, accelerate#53)
+LAUNCHER_ONLY = frozenset({"--config_file", "--num_processes", "--num_machines", "--machine_rank",
+                           "--main_process_ip", "--main_process_port", "--use_deepspeed", "--use_fsdp",
+                           "--multi_gpu", "--deepspeed_config_file", "--same_network", "--rdzv_backend"})
+
+
+def read_launches(doc: Document, surface: Surface) -> tuple[list[Launch], list[Written]]:
+    script = read_script(list(regions(doc.text, surface)))
+    return find_launches(script.commands), script.written
+
+
+def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for launch in launches:
+        for problem in launch.problems:
+            out.append(_diagnostic(doc, problem.code, problem.message, problem.word))
+        out.extend(_after_script(doc, launch))
+        if launch.launcher == "torch.distributed.launch":
+            out.append(_diagnostic(doc, "LCH105", "python -m torch.distributed.launch is deprecated: it passes "
+                                   "--local_rank to the script; use torchrun, which sets LOCAL_RANK", launch.head))
+        for ref in references(launch, doc.path, written):
+            if ref.missing and ref.role != "training script":
+                out.append(_diagnostic(doc, "LCH106", _missing_message(ref), ref.word))
+    return out
+
+
+def _after_script(doc: Document, launch: Launch) -> list[Diagnostic]:
+    from shardlint.launch.flags import accelerate_options
+
+    if launch.launcher != "accelerate" or launch.script is None:
+        return []
+    options = accelerate_options()
+    out = []
+    for word in launch.script_args:
+        name = (word.value or "").split("=", 1)[0]
+        option = options.get(name)
+        if option is not None and option.flag in LAUNCHER_ONLY:
+            out.append(_diagnostic(doc, "LCH104", f"{name} comes after the training script "
+                                   f"{launch.script.value}, so it is passed to the script, not to "
+                                   "accelerate launch; move it before the script", word))
+    return out
+
+
+def _missing_message(ref: Reference) -> str:
+    where = " or ".join(str(p) for p in ref.tried[:2]) + (" or above" if len(ref.tried) > 2 else "")
+    hint = f"; did you mean {ref.suggestion}?" if ref.suggestion else ""
+    return f"{ref.role} {ref.word.value} does not exist (looked in {where}){hint}"
+
+
+def _diagnostic(doc: Document, code: str, message: str, word: Word) -> Diagnostic:
+    from shardlint.engine.registry import load_ruleset
+
+    rule = load_ruleset().by_id[code]
+    return Diagnostic(code, rule.severity, message, doc.index.range(word.start, word.end),
+                      docs_url=f"{DOCS_BASE}{code}.md")
