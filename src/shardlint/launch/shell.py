@@ -247,7 +247,9 @@ class ShellReader:
             return [Word(value, start, end)] if value else []
         if node.type == "string" and src.node_text(node) in ('"$@"', '"${@}"', '"$*"'):
             return [Word(None, start, end, spread=True)]
-        return [Word(self._value(node, src), start, end)]
+        value = self._value(node, src)
+        # a "$" left in a value was escaped for a shell that runs later (srun bash -c "... \$RANK")
+        return [Word(None if value is not None and "$" in value else value, start, end)]
 
     def _split(self, value: str, mapper: Mapper | None, start: int, end: int, depth: int) -> list[Word]:
         """An unquoted variable's value as words; at the assignment when its text is verbatim."""

@@ -1,0 +1,79 @@
+"""Where launch commands are found and how their words are read, with exact positions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from shardlint.launch.launchers import find_launches
+from shardlint.launch.regions import regions
+from shardlint.launch.shell import read_script
+from tests.conftest import run_shardlint, write
+
+
+def _launches(text: str, surface: str = "shell"):
+    return find_launches(read_script(list(regions(text, surface))).commands)  # type: ignore[arg-type]
+
+
+def _at(text: str, word) -> str:
+    return text[word.start:word.end]
+
+
+def test_variables_defaults_continuations_and_wrappers() -> None:
+    text = ('CFG=${CFG:-configs/fsdp.yaml}\n'
+            'srun --nodes=2 -N 2 env A=1 accelerate launch \\\n'
+            '  --config_file $CFG --num_processes "$N" train.py --lr 1 "$@"\n')
+    (launch,) = _launches(text)
+    config = launch.flag("--config_file").value
+    assert config.value == "configs/fsdp.yaml" and _at(text, config) == "$CFG"
+    assert launch.flag("--num_processes").value.value is None  # unknown, never guessed
+    assert launch.script.value == "train.py"
+    assert [w.value for w in launch.script_args][:2] == ["--lr", "1"]
+
+
+def test_a_command_kept_in_a_variable_points_into_the_assignment() -> None:
+    text = 'LAUNCHER="accelerate launch --num_processes 8 --config_file $ACC.yaml"\nsrun bash -c "$LAUNCHER train.py"\n'
+    (launch,) = _launches(text)
+    flag = launch.flag("--num_processes")
+    assert _at(text, flag.value) == "8" and text.index("8") == flag.value.start
+    assert launch.flag("--config_file").value.value is None
+    assert launch.script.value == "train.py"
+
+
+def test_heredoc_commands_loops_and_deprecated_launch() -> None:
+    text = ("read -r -d '' cmd <<EOF\nopenrlhf.cli.train_sft --max_len 2048\nEOF\n"
+            "deepspeed --module $cmd\n"
+            "for s in 1 2; do python -m torch.distributed.launch --nproc_per_node 2 t.py --seed $s; done\n")
+    first, second = _launches(text)
+    assert first.launcher == "deepspeed" and first.script.value == "openrlhf.cli.train_sft"
+    assert second.launcher == "torch.distributed.launch" and second.script.value == "t.py"
+
+
+def test_markdown_console_makefile_and_workflow_regions() -> None:
+    md = "# T\n\n```console\n$ accelerate launch --num_proc 2 x.py\nsome output\n```\n\n```python\naccelerate launch\n```\n"
+    (launch,) = _launches(md, "markdown")
+    assert launch.problems[0].code == "LCH100" and _at(md, launch.problems[0].word) == "--num_proc"
+    mk = "train:\n\t@accelerate launch --multi_gpu x.py\n"
+    (launch,) = _launches(mk, "makefile")
+    assert _at(mk, launch.flags[0].word) == "--multi_gpu"
+    wf = "on: push\njobs:\n  t:\n    steps:\n      - run: |\n          torchrun --nproc_per_node 2 \\\n            x.py\n"
+    (launch,) = _launches(wf, "workflow")
+    assert _at(wf, launch.flags[0].value) == "2" and launch.script.value == "x.py"
+
+
+def test_diagnostics_sit_on_the_token_in_json(tmp_path: Path) -> None:
+    script = write(tmp_path, "docs/guide.md", "Run:\n\n```bash\naccelerate launch \\\n  --same_network false train.py\n```\n")
+    out = run_shardlint("check", "--isolated", "--format", "json", str(script))
+    data = json.loads(out.stdout)
+    (result,) = data["files"]
+    assert result["kind"] == "launch"
+    (diag,) = [d for d in result["diagnostics"] if d["code"] == "LCH101"]
+    assert diag["range"]["start"] == {"line": 4, "character": 17}
+
+
+def test_a_walk_skips_scripts_without_a_launcher(tmp_path: Path) -> None:
+    write(tmp_path, "a.sh", "echo hello\n")
+    write(tmp_path, "b.sh", "accelerate launch --num_processes two t.py\n")
+    out = run_shardlint("check", "--isolated", "--format", "json", str(tmp_path))
+    paths = [Path(f["path"]).name for f in json.loads(out.stdout)["files"]]
+    assert paths == ["b.sh"]
