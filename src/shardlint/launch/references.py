@@ -95,8 +95,8 @@ def working_directories(script: Path) -> list[Path]:
 
 
 def _suggest(path: Path, tried: list[Path]) -> str | None:
-    """A file with a close name in the folders the path would have been found in."""
-    for candidate in tried:
+    """A file with a close name in the two nearest folders the path would have been found in."""
+    for candidate in tried[:2]:
         folder = candidate.parent
         if folder.is_dir():
             names = [p.name for p in folder.iterdir() if p.is_file()]

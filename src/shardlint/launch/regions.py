@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 from shardlint.launch.sniff import Surface
@@ -21,9 +22,14 @@ class Region(NamedTuple):
 
     def to_file(self, offset: int) -> int:
         """The file offset of ``offset`` in ``text``."""
-        starts = _line_offsets(self.text)
+        starts = _line_offsets_of(self.text)
         line = bisect_right(starts, offset) - 1
         return self.line_starts[line] + offset - starts[line]
+
+
+@lru_cache(maxsize=16)
+def _line_offsets_of(text: str) -> tuple[int, ...]:
+    return tuple(_line_offsets(text))
 
 
 def _line_offsets(text: str) -> list[int]:
