@@ -9,5 +9,6 @@ COMMANDS = {
     "rule": "Show one rule's documentation: what it checks, why, its source and examples.",
     "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
     "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
+    "effective": "Show the settings each launch command in a script really runs with, and where each comes from.",
     "schema": "Print the JSON Schema of Accelerate or DeepSpeed configs, for editors.",
 }
