@@ -72,7 +72,7 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
     diagnostics = list(doc.load_diagnostics)
     surface = _launch_surface(doc)
     if surface is not None:
-        return _lint_launch(doc, surface, diagnostics, explicit, settings)
+        return _lint_launch(doc, surface, diagnostics, explicit, settings, options)
     if doc.loaded:
         doc.kind = detect_kind(doc)
         if doc.kind is not None:
@@ -108,7 +108,7 @@ def _launch_surface(doc: Document) -> str | None:
 
 
 def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], explicit: bool,
-                 settings: FileSettings) -> list[Diagnostic] | None:
+                 settings: FileSettings, options: LintOptions) -> list[Diagnostic] | None:
     from shardlint.launch.sniff import LAUNCHER_TOKENS
 
     text = doc.text
@@ -118,7 +118,7 @@ def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], exp
         launches, written = read_launches(doc, surface)  # type: ignore[arg-type]
         if launches:
             doc.kind = "launch"
-            diagnostics.extend(lint_launch_document(doc, launches, written))
+            diagnostics.extend(lint_launch_document(doc, launches, written, options))
             return finish(doc, diagnostics, settings, checked=True)
     if not explicit:
         return None

@@ -64,7 +64,12 @@ def _flag_value(option: Option, word: Word | None) -> Any:
     return word.value
 
 
-def _load_config(launch: Launch, script: Path, written: list[Written]) -> tuple[Document | None, str]:
+def shown_beside(display: str, script: Path, path: Path) -> str:
+    """``path`` as a user reads it next to the script shown as ``display``."""
+    return os.path.normpath(os.path.join(os.path.dirname(display), os.path.relpath(path, script.resolve().parent)))
+
+
+def _load_config(launch: Launch, script: Path, display: str, written: list[Written]) -> tuple[Document | None, str]:
     from shardlint.loading.reader import Unreadable, read_document
 
     flag = launch.flag("--config_file")
@@ -79,7 +84,7 @@ def _load_config(launch: Launch, script: Path, written: list[Written]) -> tuple[
     if ref.path is None or not ref.path.is_file():
         return None, f"--config_file {flag.value.value} was not found"
     try:
-        doc = read_document(ref.path, os.path.relpath(ref.path))
+        doc = read_document(ref.path, shown_beside(display, script, ref.path))
     except Unreadable as exc:
         return None, f"--config_file {flag.value.value}: {exc}"
     return doc, f"--config_file {doc.display_path}"
@@ -92,7 +97,7 @@ def effective(launch: Launch, doc: Document, written: list[Written],
 
     options = options or LintOptions(isolated=True)
     script, display = doc.path, doc.display_path
-    config, note = _load_config(launch, script, written) if launch.launcher == "accelerate" else (None, "")
+    config, note = _load_config(launch, script, display, written) if launch.launcher == "accelerate" else (None, "")
     data = config.data if config is not None and isinstance(config.data, dict) else {}
     settings: dict[str, Setting] = {}
 

@@ -9,6 +9,7 @@ from shardlint.launch.references import Reference, references
 from shardlint.launch.regions import regions
 from shardlint.launch.shell import Word, Written, read_script
 from shardlint.launch.sniff import Surface
+from shardlint.options import LintOptions
 
 # accelerate launch options a training script is unlikely to define itself: after the
 # script they are passed to it instead of the launcher (argparse.REMAINDER, accelerate#53)
@@ -22,9 +23,16 @@ def read_launches(doc: Document, surface: Surface) -> tuple[list[Launch], list[W
     return find_launches(script.commands), script.written
 
 
-def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written]) -> list[Diagnostic]:
+def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written],
+                         options: LintOptions) -> list[Diagnostic]:
+    from shardlint.launch.checks import launch_findings
+    from shardlint.launch.effective import effective
+
     out: list[Diagnostic] = []
     for launch in launches:
+        if launch.launcher == "accelerate" and launch.settled:
+            for finding in launch_findings(effective(launch, doc, written, options), doc.path, written):
+                out.append(_diagnostic(doc, finding.code, finding.message, finding.word))
         for problem in launch.problems:
             out.append(_diagnostic(doc, problem.code, problem.message, problem.word))
         out.extend(_after_script(doc, launch))

@@ -1,0 +1,145 @@
+"""Checks on the merged launch: flags against each other, against the YAML and the DeepSpeed JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator, NamedTuple
+
+from shardlint.launch.effective import UNKNOWN, Effective
+from shardlint.launch.launchers import Flag
+from shardlint.launch.references import resolve
+from shardlint.launch.shell import Word, Written
+
+# _validate_launch_command: "You can only use one of `--cpu`, `--multi_gpu`, `--tpu`, `--use_deepspeed`,
+# `--use_fsdp` at a time." (--use_megatron_lm is not counted)
+EXCLUSIVE = ("--cpu", "--multi_gpu", "--tpu", "--use_deepspeed", "--use_fsdp")
+# DeepSpeedPlugin.__post_init__ plugin_to_config_mapping: filled into the JSON only where it says "auto"
+JSON_KEY_OF = {
+    "--gradient_accumulation_steps": ("gradient_accumulation_steps",),
+    "--gradient_clipping": ("gradient_clipping",),
+    "--zero_stage": ("zero_optimization", "stage"),
+    "--offload_optimizer_device": ("zero_optimization", "offload_optimizer", "device"),
+    "--offload_param_device": ("zero_optimization", "offload_param", "device"),
+    "--offload_param_nvme_path": ("zero_optimization", "offload_param", "nvme_path"),
+    "--offload_optimizer_nvme_path": ("zero_optimization", "offload_optimizer", "nvme_path"),
+    "--zero3_save_16bit_model": ("zero_optimization", "stage3_gather_16bit_weights_on_model_save"),
+}
+# utils/launch.py:prepare_deepspeed_cmd_env exports these; the DDP and FSDP paths never read them
+DEEPSPEED_ONLY = ("--gradient_accumulation_steps", "--gradient_clipping")
+
+
+class Finding(NamedTuple):
+    code: str
+    message: str
+    word: Word
+
+
+def launch_findings(result: Effective, script: Path, written: list[Written]) -> Iterator[Finding]:
+    launch = result.launch
+    if launch.launcher != "accelerate":
+        return
+    flags = {f.option.flag: f for f in launch.flags if f.option is not None}
+    given = [f for f in launch.flags if f.option is not None and f.option.flag in EXCLUSIVE]
+    if len({f.option.flag for f in given}) > 1:  # type: ignore[union-attr]
+        yield Finding("LCH107", f"{given[-1].name} together with {given[0].name}: accelerate launch allows only one "
+                      "of --cpu, --multi_gpu, --tpu, --use_deepspeed and --use_fsdp", given[-1].word)
+    multi = flags.get("--multi_gpu")
+    processes = _known_int(flags.get("--num_processes"))
+    if multi is not None and processes is not None and processes < 2:
+        yield Finding("LCH108", f"--multi_gpu with --num_processes {processes}: accelerate launch stops with "
+                      "'You need to use at least 2 processes to use `--multi_gpu`'", flags["--num_processes"].value)
+    yield from _paradigm_against_yaml(result)
+    yield from _ignored_deepspeed_flags(result, flags, script, written)
+    yield from _world_size(result)
+
+
+def _known_int(flag: Flag | None) -> int | None:
+    if flag is None or flag.value is None or flag.value.value is None:
+        return None
+    try:
+        return int(flag.value.value)
+    except ValueError:
+        return None
+
+
+def _paradigm_against_yaml(result: Effective) -> Iterator[Finding]:
+    setting = result.get("distributed_type")
+    if result.config is None or setting is None or setting.source != "flag" or setting.word is None:
+        return
+    data = result.config.data if isinstance(result.config.data, dict) else {}
+    written = data.get("distributed_type")
+    if not isinstance(written, str) or written == setting.value:
+        return
+    if setting.value == "MULTI_GPU" and written.startswith("MULTI_"):
+        return
+    ignored = [s for s, t in (("fsdp_config", "FSDP"), ("deepspeed_config", "DEEPSPEED"),
+                              ("megatron_lm_config", "MEGATRON_LM")) if data.get(s) and t != setting.value]
+    tail = f"; its {', '.join(ignored)} is not used" if ignored else ""
+    yield Finding("LCH109", f"the flag runs {setting.value}, overriding distributed_type {written} of "
+                  f"{result.config.display_path}{tail}", setting.word)
+
+
+def _ignored_deepspeed_flags(result: Effective, flags: dict[str, Flag], script: Path,
+                             written: list[Written]) -> Iterator[Finding]:
+    paradigm = result.get("distributed_type")
+    file_setting = result.get("deepspeed_config.deepspeed_config_file")
+    if paradigm is None or paradigm.value == UNKNOWN:
+        return
+    if paradigm.value != "DEEPSPEED":
+        for name in DEEPSPEED_ONLY:
+            if name in flags:
+                yield Finding("LCH111", f"{name} is only passed on to DeepSpeed; with {paradigm.value} accelerate "
+                              "launch ignores it (set it in the training script or its arguments)", flags[name].word)
+        return
+    if file_setting is None or file_setting.value == UNKNOWN:
+        return
+    json_doc = _load_json(result, file_setting, script, written)
+    if json_doc is None:
+        return
+    for name, key in JSON_KEY_OF.items():
+        flag = flags.get(name)
+        if flag is None:
+            continue
+        found, value = _get(json_doc.data, key)
+        if found and value == "auto":
+            continue
+        state = f"sets {'.'.join(key)} to {value!r}" if found else f"does not set {'.'.join(key)} to 'auto'"
+        yield Finding("LCH110", f"{name} is ignored: {json_doc.display_path} {state}, and only 'auto' values of a "
+                      "deepspeed_config_file are filled from the launch", flag.word)
+
+
+def _load_json(result: Effective, setting: Any, script: Path, written: list[Written]) -> Any:
+    from shardlint.loading.reader import Unreadable, read_document
+
+    word = setting.word if setting.word is not None else Word(str(setting.value), 0, 0)
+    ref = resolve("DeepSpeed config file", word, script, written)  # opened from the launch's directory (A49)
+    if ref.path is None or not ref.path.is_file():
+        return None
+    try:
+        doc = read_document(ref.path, str(setting.value))
+    except Unreadable:
+        return None
+    return doc if isinstance(doc.data, dict) else None
+
+
+def _get(data: Any, key: tuple[str, ...]) -> tuple[bool, Any]:
+    for part in key:
+        if not isinstance(data, dict) or part not in data:
+            return False, None
+        data = data[part]
+    return True, data
+
+
+def _world_size(result: Effective) -> Iterator[Finding]:
+    processes, machines = result.get("num_processes"), result.get("num_machines")
+    if processes is None or machines is None or "flag" not in (processes.source, machines.source):
+        return
+    p, m = processes.value, machines.value
+    if not isinstance(p, int) or not isinstance(m, int) or isinstance(p, bool) or m < 1 or p < 1 or p % m == 0:
+        return
+    anchor = processes if processes.source == "flag" else machines
+    if anchor.word is None:
+        return
+    yield Finding("LCH112", f"num_processes {p} is the total over all machines and is not divisible by "
+                  f"num_machines {m}: each machine starts {p // m} processes, {p - p // m * m} fewer in all",
+                  anchor.word)
