@@ -4,6 +4,7 @@ every error reviewed and pinned, and how many of the config files the commands n
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from shardlint.options import LintOptions
 # launch commands found per launch-surface file (python files and recipes are not launch surfaces;
 # axolotl.slurm runs `axolotl train --launcher torchrun`, which is not a launcher shardlint reads)
 LAUNCHES = {
-    "repos/ContextualAI__HALOs/README.md": 0,
+    "repos/ContextualAI__HALOs/README.md": 2,
     "repos/ContextualAI__HALOs/scripts/launch_llama_dpo.sh": 1,
     "repos/ContextualAI__HALOs/scripts/launch_llama_dpo_online.sh": 2,
     "repos/ContextualAI__HALOs/scripts/launch_llama_instruct_dpo.sh": 1,
@@ -34,12 +35,12 @@ LAUNCHES = {
     "repos/allenai__open-instruct/scripts/dpo_train_with_accelerate.sh": 1,
     "repos/allenai__open-instruct/scripts/finetune_lora_with_accelerate_config.sh": 1,
     "repos/allenai__open-instruct/scripts/train/olmo3/32b_instruct_dpo.sh": 1,
-    "repos/allenai__open-instruct/scripts/train/olmo3/32b_think_dpo.sh": 0,
+    "repos/allenai__open-instruct/scripts/train/olmo3/32b_think_dpo.sh": 1,
     "repos/axolotl-ai-cloud__axolotl/examples/archived/stablelm-2/README.md": 1,
     "repos/axolotl-ai-cloud__axolotl/examples/mistral/README.md": 2,
     "repos/axolotl-ai-cloud__axolotl/examples/slurm/axolotl.slurm": 0,
     "repos/deepspeedai__DeepSpeedExamples/applications/DeepSpeed-Chat/training/step1_supervised_finetuning/training_scripts/llama2/run_llama2_7b.sh": 1,
-    "repos/deepspeedai__DeepSpeedExamples/benchmarks/deepcompile/run.sh": 0,
+    "repos/deepspeedai__DeepSpeedExamples/benchmarks/deepcompile/run.sh": 1,
     "repos/deepspeedai__DeepSpeedExamples/training/BingBertSquad/run_hf.sh": 1,
     "repos/deepspeedai__DeepSpeedExamples/training/bf16_master_weight/README.md": 2,
     "repos/deepspeedai__DeepSpeedExamples/training/bing_bert/run_glue_bert_large_finetune.sh": 1,
@@ -54,7 +55,7 @@ LAUNCHES = {
     "repos/huggingface__accelerate/docs/source/basic_tutorials/launch.md": 13,
     "repos/huggingface__accelerate/docs/source/concept_guides/fsdp_and_deepspeed.md": 0,
     "repos/huggingface__accelerate/docs/source/package_reference/cli.md": 1,
-    "repos/huggingface__accelerate/docs/source/usage_guides/deepspeed.md": 6,
+    "repos/huggingface__accelerate/docs/source/usage_guides/deepspeed.md": 11,
     "repos/huggingface__accelerate/examples/README.md": 16,
     "repos/huggingface__accelerate/examples/slurm/submit_multicpu.sh": 0,
     "repos/huggingface__accelerate/examples/slurm/submit_multigpu.sh": 1,
@@ -75,34 +76,33 @@ LAUNCHES = {
     "repos/huggingface__peft/examples/int8_training/run_adalora_whisper_int8.sh": 1,
     "repos/huggingface__peft/examples/sft/run_peft_deepspeed.sh": 1,
     "repos/huggingface__peft/examples/sft/run_peft_fsdp.sh": 1,
-    "repos/huggingface__smollm/vision/experiments/pretraining/vloom/slurm_scripts_templates/with_launcher/train.slurm": 0,
+    "repos/huggingface__smollm/vision/experiments/pretraining/vloom/slurm_scripts_templates/with_launcher/train.slurm": 1,
     "repos/huggingface__smollm/vision/m4/evaluation/README.md": 1,
     "repos/huggingface__smollm/vision/smolvlm2/scripts/train/multinode25.sh": 1,
     "repos/huggingface__smollm/vision/smolvlm2/scripts/train/multinode26-256M.sh": 1,
     "repos/huggingface__trl/docs/source/grpo_trainer.md": 2,
     "repos/huggingface__trl/docs/source/rloo_trainer.md": 2,
-    "repos/huggingface__trl/tests/invariant/README.md": 0,
+    "repos/huggingface__trl/tests/invariant/README.md": 1,
     "repos/pacman100__DHS-LLM-Workshop/chat_assistant/sft/training/run_deepspeed.sh": 1,
     "repos/pacman100__DHS-LLM-Workshop/chat_assistant/sft/training/run_deepspeed_moe.sh": 1,
     "repos/pacman100__DHS-LLM-Workshop/personal_copilot/training/run_deepspeed.sh": 1,
     "repos/pacman100__DHS-LLM-Workshop/personal_copilot/training/run_fsdp.sh": 1,
-    "repos/philschmid__deep-learning-pytorch-huggingface/training/launch.slurm": 0,
-    "repos/philschmid__deep-learning-pytorch-huggingface/training/scripts/example.slurm": 0,
+    "repos/philschmid__deep-learning-pytorch-huggingface/training/launch.slurm": 1,
+    "repos/philschmid__deep-learning-pytorch-huggingface/training/scripts/example.slurm": 1,
     "repos/princeton-nlp__SimPO/README.md": 5,
     "repos/sippycoder__f-lite/scripts/slurm_pretrain.sbatch": 1,
     "repos/tatsu-lab__stanford_alpaca/README.md": 3,
 }
 
 # Reviewed errors (code, file, line).
-#  - LCH100 accelerate examples/README.md:159 `--mixed_precison` (a typo: argparse refuses it);
-#    (the config corpus also has MFTCoder's `--fsdp_backward_prefetch_policy`, not an option either).
-#  - LCH106 accelerate examples/README.md `config.yaml` and peft deepspeed.md `ds_zero3_cpu.yaml`: missing in
-#    the repository (reference launch.md XL8).
-#  - LCH106 peft deepspeed.md:84/200: the doc is written relative to examples/sft, where the files are; the
-#    command does not say so (reference 3.3 "resolved by a unique path suffix"): reported, as a reader
-#    running it from the repository root would fail.
+#  - LCH100 accelerate examples/README.md:159 `--mixed_precison`: a typo argparse refuses (the config
+#    corpus also has MFTCoder's `--fsdp_backward_prefetch_policy`, not an option either).
 #  - LCH106 open-instruct `configs/ds_configs/stage3_*_accelerate.conf`: not in this snapshot of the
-#    repository (its MANIFEST lists no such file), so from these files the launch would stop.
+#    repository (the repository has them), so from the files on disk the launch would stop.
+# Not reported, on purpose: accelerate examples/README.md `config.yaml` and peft deepspeed.md
+# `ds_zero3_cpu.yaml` are written by `accelerate config --config_file ...` earlier in the same
+# document; DeepSpeedExamples deepcompile/run.sh `configs/config.yaml` by `--output_file` of the
+# generator before it; peft deepspeed.md's `configs/*.yaml` resolve by suffix (examples/sft/configs).
 EXPECTED_ERRORS = {
     ("LCH106", "repos/allenai__open-instruct/docs/tulu3.md", 30),
     ("LCH106", "repos/allenai__open-instruct/docs/tulu3.md", 93),
@@ -112,13 +112,8 @@ EXPECTED_ERRORS = {
     ("LCH106", "repos/allenai__open-instruct/scripts/dpo_train_with_accelerate.sh", 16),
     ("LCH106", "repos/allenai__open-instruct/scripts/finetune_lora_with_accelerate_config.sh", 32),
     ("LCH106", "repos/allenai__open-instruct/scripts/train/olmo3/32b_instruct_dpo.sh", 37),
+    ("LCH106", "repos/allenai__open-instruct/scripts/train/olmo3/32b_think_dpo.sh", 28),
     ("LCH100", "repos/huggingface__accelerate/examples/README.md", 159),
-    ("LCH106", "repos/huggingface__accelerate/examples/README.md", 176),
-    ("LCH106", "repos/huggingface__accelerate/examples/README.md", 186),
-    ("LCH106", "repos/huggingface__accelerate/examples/README.md", 202),
-    ("LCH106", "repos/huggingface__peft/docs/source/accelerate/deepspeed.md", 84),
-    ("LCH106", "repos/huggingface__peft/docs/source/accelerate/deepspeed.md", 200),
-    ("LCH106", "repos/huggingface__peft/docs/source/accelerate/deepspeed.md", 402),
 }
 
 
@@ -163,15 +158,24 @@ def test_the_corpus_lints_without_a_crash_and_errors_are_the_reviewed_ones(corpu
     assert errors == EXPECTED_ERRORS
 
 
+# files the commands name that this snapshot of the repository does not hold, though the repository
+# does (allenai/open-instruct configs/ds_configs/*_accelerate.conf): not counted either way
+ABSENT_FROM_SNAPSHOT = re.compile(r"configs/ds_configs/stage3_(no_)?offloading_accelerate\.conf")
+
+
 def test_config_references_resolve(corpus: Path) -> None:
     """Config files named by the commands (--config_file, --deepspeed_config_file, --deepspeed x.json)
-    that resolve to a file; the reference resolves 83% of its references statically."""
-    resolved = total = 0
+    that resolve to one file; the reference resolves 83% of its references statically.  A path with an
+    unknown part (recipes/accelerate_configs/$ACCELERATOR.yaml) resolves to the set of files it can name."""
+    resolved = to_a_set = total = 0
     for name, path, surface in _launch_files(corpus):
         launches, written = read_launches(read_document(path, name), surface)
         for launch in launches:
             for ref in references(launch, path, written):
-                if ref.role != "training script":
-                    total += 1
-                    resolved += ref.path is not None
-    assert (resolved, total) == (66, 85)
+                if ref.role == "training script" or ABSENT_FROM_SNAPSHOT.search(ref.word.value or ""):
+                    continue
+                total += 1
+                resolved += ref.path is not None
+                to_a_set += bool(ref.matches)
+    assert (resolved, to_a_set, total) == (77, 2, 85)
+    assert resolved / total >= 0.83

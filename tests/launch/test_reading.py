@@ -77,3 +77,46 @@ def test_a_walk_skips_scripts_without_a_launcher(tmp_path: Path) -> None:
     out = run_shardlint("check", "--isolated", "--format", "json", str(tmp_path))
     paths = [Path(f["path"]).name for f in json.loads(out.stdout)["files"]]
     assert paths == ["b.sh"]
+
+
+def test_quoted_pieces_appended_variables_and_unknown_folders() -> None:
+    text = ('L="ACCELERATE_LOG_LEVEL=info accelerate launch --rdzv_conf "rdzv_backend=c10d,x=$A" --num_processes 8"\n'
+            'L="${L} --num_machines 2"\n'
+            'srun bash -c "$L train.py"\n'
+            '${HOME}/.local/bin/accelerate launch --cpu x.py\n')
+    first, second = _launches(text)
+    assert _at(text, first.flag("--num_processes").value) == "8"
+    assert _at(text, first.flag("--num_machines").value) == "2"
+    assert first.script.value == "train.py"
+    assert second.flag("--cpu") is not None and second.script.value == "x.py"
+
+
+def test_a_command_run_by_a_job_submitter_and_doc_placeholders() -> None:
+    text = "python mason.py --gpus 8 -- source env.sh \\&\\& accelerate launch --num_processes 8 t.py\n"
+    (launch,) = _launches(text)
+    assert launch.flag("--num_processes").value.value == "8"
+    md = "Prepend `accelerate launch --config_file <strategy>.yaml` to the command.\n"
+    (launch,) = _launches(md, "markdown")
+    assert not launch.problems and not launch.settled  # a placeholder, not a missing value
+
+
+def test_files_the_script_makes_are_not_missing(tmp_path: Path) -> None:
+    write(tmp_path, "run.sh", "python gen.py --output_file configs/config.yaml\n"
+                              "python make_ds.py > ds.json\n"
+                              "accelerate launch --config_file configs/config.yaml t.py --deepspeed ds.json\n")
+    out = run_shardlint("check", "--isolated", "--format", "json", str(tmp_path / "run.sh"))
+    assert not [d for f in json.loads(out.stdout)["files"] for d in f["diagnostics"] if d["code"] == "LCH106"]
+
+
+def test_a_path_with_an_unknown_part_names_the_files_it_can(tmp_path: Path) -> None:
+    from shardlint.launch.lint import read_launches
+    from shardlint.launch.references import references
+    from shardlint.loading.reader import read_document
+
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "recipes/accelerate_configs/ddp.yaml", "distributed_type: MULTI_GPU\n")
+    write(tmp_path, "recipes/accelerate_configs/zero3.yaml", "distributed_type: DEEPSPEED\n")
+    path = write(tmp_path, "recipes/launch.slurm", "accelerate launch --config_file recipes/accelerate_configs/$ACC.yaml t.py\n")
+    launches, written = read_launches(read_document(path, "launch.slurm"), "shell")
+    (ref,) = [r for r in references(launches[0], path, written) if r.role == "config file"]
+    assert ref.path is None and [m.name for m in ref.matches] == ["ddp.yaml", "zero3.yaml"]

@@ -27,6 +27,8 @@ TORCHRUN_SWITCHES = frozenset({"--standalone", "--no-python", "--no_python", "-m
                                "--run-path", "--run_path", "--use-env", "--use_env"})
 DEEPSPEED_SWITCHES = frozenset({"--no_ssh_check", "--no_python", "--no_local_rank", "--no_ssh", "--force_multi",
                                 "--save_pid", "--module", "--elastic_training", "--bind_cores_to_rank"})
+HEADS = frozenset({"accelerate", "accelerate-launch", "torchrun", "deepspeed"})
+SEPARATORS = frozenset({"&&", "||", ";"})  # escaped in a command handed to another program
 TRL_COMMANDS = frozenset({"sft", "dpo", "grpo", "kto", "reward", "rloo", "orpo", "ppo", "gkd", "xpo", "nash_md",
                           "online_dpo", "prm", "bco", "cpo"})
 
@@ -69,7 +71,9 @@ def find_launch(command: Command) -> Launch | None:
     while i < len(words):
         value = words[i].value
         if value is None:
-            return None
+            # ${HOME}/.local/bin/accelerate: a launcher whose folder is unknown
+            pattern = words[i].pattern or ""
+            return _launch_at(command, i) if pattern.rsplit("/", 1)[-1] in HEADS else None
         name = value.rsplit("/", 1)[-1]
         if name in WRAPPERS:
             i = _skip_wrapper_options(words, i + 1)
@@ -82,9 +86,15 @@ def find_launch(command: Command) -> Launch | None:
             continue
         found = _launch_at(command, i)
         if found is None and "--" in [w.value for w in words[i:]]:
-            # a job submitter running a command after "--" (mason.py ... -- accelerate launch ...)
+            # a job submitter running a command after "--" (mason.py ... -- setup \&\& accelerate launch ...)
             dash = [w.value for w in words].index("--", i)
-            return find_launch(Command(words[dash + 1:], command.env))
+            start = dash + 1
+            for j in range(start, len(words) + 1):
+                if j == len(words) or words[j].value in SEPARATORS:
+                    found = find_launch(Command(words[start:j], command.env)) if j > start else None
+                    if found is not None:
+                        return found
+                    start = j + 1
         return found
     return None
 
@@ -112,7 +122,7 @@ def _looks_like_command(word: Word) -> bool:
 def _launch_at(command: Command, i: int) -> Launch | None:
     words = command.words
     head = words[i]
-    name = (head.value or "").rsplit("/", 1)[-1]
+    name = (head.value or head.pattern or "").rsplit("/", 1)[-1]
     rest = words[i + 1:]
     if name == "accelerate" and rest[:1] and rest[0].value == "launch":
         return _accelerate(command, head, rest[1:])

@@ -7,7 +7,7 @@ from shardlint.document import Document
 from shardlint.launch.launchers import Launch, find_launches
 from shardlint.launch.references import Reference, references
 from shardlint.launch.regions import regions
-from shardlint.launch.shell import Word, Written, read_script
+from shardlint.launch.shell import Command, Word, Written, read_script
 from shardlint.launch.sniff import Surface
 from shardlint.options import LintOptions
 
@@ -20,7 +20,17 @@ LAUNCHER_ONLY = frozenset({"--config_file", "--num_processes", "--num_machines",
 
 def read_launches(doc: Document, surface: Surface) -> tuple[list[Launch], list[Written]]:
     script = read_script(list(regions(doc.text, surface)))
-    return find_launches(script.commands), script.written
+    launches = find_launches(script.commands)
+    return launches, script.written + _produced(script.commands, launches)
+
+
+def _produced(commands: list[Command], launches: list[Launch]) -> list[Written]:
+    """Paths other commands of the file name (``gen.py --output_file configs/x.yaml``, ``cp a b``):
+    the file may be made by the script before the launch, so it is not reported as missing."""
+    launching = {word.start for launch in launches for word in launch.command.words}
+    return [Written(word.value, None, word.start) for command in commands
+            if not launching.intersection(w.start for w in command.words)
+            for word in command.words[1:] if word.value and ("/" in word.value or "." in word.value)]
 
 
 def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written],

@@ -8,10 +8,12 @@ heredoc earlier in the same script writes exists.  An unknown path is not a find
 
 from __future__ import annotations
 
+import os
 from difflib import get_close_matches
 from pathlib import Path
 from typing import NamedTuple
 
+from shardlint.discovery import SKIP_DIRS
 from shardlint.launch.launchers import Launch
 from shardlint.launch.shell import Word, Written
 
@@ -31,6 +33,7 @@ class Reference(NamedTuple):
     path: Path | None  # the file found
     tried: tuple[Path, ...]
     suggestion: str | None
+    matches: tuple[Path, ...] = ()  # for a path with unknown parts: the files it can name
 
     @property
     def missing(self) -> bool:
@@ -63,10 +66,13 @@ def _module(launch: Launch) -> bool:
 
 def resolve(role: str, word: Word, script: Path, written: list[Written]) -> Reference:
     value = word.value
+    if value is None and word.pattern and not word.pattern.startswith(("/", "*")):
+        return Reference(role, word, None, (), None, _glob(word.pattern, script))
     if not value or any(c in value for c in "*?[<>{}") or value.startswith("~"):
         return Reference(role, word, None, (), None)
     path = Path(value)
-    if any(w.path is not None and Path(w.path).name == path.name for w in written):
+    if any(w.path is not None and (w.path == value or Path(w.path).name == path.name and w.content is not None)
+           for w in written):
         return Reference(role, word, path, (), None)
     if path.is_absolute():
         return Reference(role, word, path if path.is_file() else None, (), None)  # outside the repository
@@ -76,22 +82,69 @@ def resolve(role: str, word: Word, script: Path, written: list[Written]) -> Refe
         tried.append(candidate)
         if candidate.is_file():
             return Reference(role, word, candidate, (), None)
+    root = repository_root(script)
+    if root is not None and len(path.parts) > 1 and ".." not in path.parts:
+        found = by_suffix(root, path)
+        if found is not None:
+            return Reference(role, word, found, (), None)
     return Reference(role, word, None, tuple(tried), _suggest(path, tried))
 
 
-MAX_LEVELS = 6  # folders above the script tried when no repository root (.git) is found
+MAX_LEVELS = 6  # folders above the script looked at for the repository root
+# files at a repository's top; without .git the farthest folder holding one is taken as the root
+PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "Makefile", "README.md")
+MAX_WALK = 20_000  # entries looked at when searching a path by its suffix
+
+
+def repository_root(script: Path) -> Path | None:
+    folder = script.resolve().parent
+    chain = [folder, *folder.parents][:MAX_LEVELS + 1]
+    for candidate in chain:
+        if (candidate / ".git").exists():
+            return candidate
+    marked = [c for c in chain if any((c / marker).exists() for marker in PROJECT_MARKERS)]
+    return marked[-1] if marked else None
 
 
 def working_directories(script: Path) -> list[Path]:
     """Where a launch may run from: the repository root first, then the script's folder and the
-    folders between them.  Without a ``.git`` the root is unknown, so the script's folder and
-    up to MAX_LEVELS folders above it are tried (a file found in any of them is not reported)."""
+    folders up to the root.  Without a ``.git`` the root is a guess, so every folder up to
+    MAX_LEVELS above the script is tried too (a file found in any of them is not reported)."""
     folder = script.resolve().parent
-    chain = [folder, *folder.parents]
-    for i, candidate in enumerate(chain):
-        if (candidate / ".git").exists():
-            return [candidate, *chain[:i]]
-    return chain[:MAX_LEVELS + 1]
+    chain = [folder, *folder.parents][:MAX_LEVELS + 1]
+    root = repository_root(script)
+    if root is not None and (root / ".git").exists():
+        return [root, *chain[:chain.index(root)]]
+    return list(dict.fromkeys([root, *chain] if root is not None else chain))
+
+
+def by_suffix(root: Path, path: Path) -> Path | None:
+    """The one file under ``root`` whose path ends with ``path`` (a document written relative to a
+    sub-folder of the repository), or None when there is none or more than one."""
+    found: list[Path] = []
+    seen = 0
+    for folder, subdirs, files in os.walk(root):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in SKIP_DIRS]
+        seen += len(files) + len(subdirs)
+        if path.name in files:
+            candidate = Path(folder) / path.name
+            if candidate.as_posix().endswith("/" + path.as_posix()):
+                found.append(candidate)
+        if seen > MAX_WALK or len(found) > 1:
+            return None
+    return found[0] if len(found) == 1 else None
+
+
+def _glob(pattern: str, script: Path) -> tuple[Path, ...]:
+    """The files a path with unknown parts (``configs/$NAME.yaml`` as ``configs/*.yaml``) can name."""
+    for base in working_directories(script):
+        try:
+            found = sorted(p for p in base.glob(pattern) if p.is_file())
+        except (ValueError, OSError):
+            return ()
+        if found:
+            return tuple(found)
+    return ()
 
 
 def _suggest(path: Path, tried: list[Path]) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from shardlint.launch.sniff import Surface
 
@@ -71,6 +71,8 @@ def _markdown(text: str) -> Iterator[Region]:
 
     lines = _lines(text)
     for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "inline" and token.map is not None:
+            yield from _inline_commands(text, token, lines[token.map[0]][0])
         if token.type != "fence" or token.map is None:
             continue
         label = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
@@ -86,6 +88,19 @@ def _markdown(text: str) -> Iterator[Region]:
         if body and body[-1][1].lstrip().startswith(opening.strip()[:3]):
             body.pop()  # the closing fence
         yield _from_lines(_strip_prompts(body, label in ("console", "shell-session", "shellsession", "terminal")))
+
+
+_INLINE_LAUNCH = re.compile(r"\s*(?:\$\s+)?(?:accelerate launch|torchrun|deepspeed|python3? -m torch\.distributed)\s")
+
+
+def _inline_commands(text: str, token: Any, start: int) -> Iterator[Region]:
+    """Inline code spans that hold a whole launch command (```accelerate launch ... train.py```)."""
+    for child in token.children or ():
+        if child.type == "code_inline" and _INLINE_LAUNCH.match(child.content):
+            found = text.find(child.content, start)
+            if found != -1:
+                start = found + len(child.content)
+                yield Region(child.content + "\n", (found,))
 
 
 def _strip_prompts(body: list[tuple[int, str]], console: bool) -> list[tuple[int, str]]:

@@ -13,6 +13,7 @@ the script runs when the caller sets nothing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any, Callable, NamedTuple
 
 from shardlint.launch.regions import Region
@@ -32,6 +33,7 @@ class Word(NamedTuple):
     start: int  # file offsets
     end: int
     spread: bool = False  # unknown and may stand for any number of words ("$@", $ARGS)
+    pattern: str | None = None  # an unknown value's known text, "*" for each unknown part
 
 
 class Command(NamedTuple):
@@ -154,13 +156,11 @@ class ShellReader:
         if value_node is None:
             self.vars[name] = _Var("")
             return
-        value = self._value(value_node, src)
-        if value_node.type in ("string", "raw_string") and value_node.end_byte - value_node.start_byte >= 2:
-            start = src.char(value_node.start_byte) + 1
-            inner = src.text[start:src.char(value_node.end_byte) - 1]
-            self.vars[name] = _Var(value, inner, lambda offset: src.mapper(start + offset))
-        else:
-            self.vars[name] = _Var(value)
+        source = _source(value_node, src)
+        previous = self.vars.get(name)
+        if source is not None and previous is not None and previous.source is not None:
+            source = _appended(name, source, previous)
+        self.vars[name] = _Var(self._value(value_node, src), *(source or (None, None)))
 
     def _redirected(self, node: Any, src: _Source, depth: int) -> None:
         body = target = None
@@ -178,8 +178,18 @@ class ShellReader:
             if child.type not in ("heredoc_redirect", "file_redirect", "herestring_redirect"):
                 command = child
         if command is not None:
+            before = len(self.commands)
             self._visit(command, src, depth)
+            placeholder = next((c for c in node.named_children if c.type == "file_redirect"
+                                and any(op.type == "<" for op in c.children)), None)
+            if placeholder is not None and len(self.commands) > before:
+                # "--config_file <path>" in documentation: a placeholder, not an input file
+                last = self.commands[-1]
+                unknown = Word(None, src.file(placeholder.start_byte), src.file(placeholder.end_byte), spread=True)
+                self.commands[-1] = Command(last.words + (unknown,), last.env)
         if body is None:
+            if target is not None:  # python make_config.py > ds.json
+                self.written.append(Written(self._value(target, src), None, src.file(target.start_byte)))
             return
         text = src.node_text(body)
         verbatim = quoted or not body.named_children or all(
@@ -207,6 +217,9 @@ class ShellReader:
                     words.extend(self._words(inner, src, depth))
                     nodes.append(inner)
             elif child.type.endswith("redirect"):
+                if child.type == "file_redirect" and any(c.type == "<" for c in child.children):
+                    # "--config_file <path>" in documentation: a placeholder, not an input file
+                    words.append(Word(None, src.file(child.start_byte), src.file(child.end_byte), spread=True))
                 continue
             else:
                 words.extend(self._words(child, src, depth))
@@ -219,11 +232,9 @@ class ShellReader:
         """``bash -c 'cmd'`` (after any wrapper such as srun): the string is read as shell too."""
         for i, node in enumerate(nodes[:-1]):
             if src.node_text(node) == "-c" and any(src.node_text(n).rsplit("/", 1)[-1] in SHELLS for n in nodes[:i]):
-                script = nodes[i + 1]
-                if script.type in ("string", "raw_string"):
-                    start = src.char(script.start_byte) + 1
-                    inner = src.text[start:src.char(script.end_byte) - 1]
-                    self._parse(inner, lambda offset: src.mapper(start + offset), depth + 1)
+                source = _source(nodes[i + 1], src)
+                if source is not None:
+                    self._parse(*source, depth + 1)
                 return
 
     # -- words ----------------------------------------------------------------------------
@@ -249,7 +260,27 @@ class ShellReader:
             return [Word(None, start, end, spread=True)]
         value = self._value(node, src)
         # a "$" left in a value was escaped for a shell that runs later (srun bash -c "... \$RANK")
-        return [Word(None if value is not None and "$" in value else value, start, end)]
+        if value is None or "$" in value:
+            return [Word(None, start, end, pattern=self._pattern(node, src))]
+        return [Word(value, start, end)]
+
+    def _pattern(self, node: Any, src: _Source) -> str | None:
+        """``configs/$NAME.yaml`` -> ``configs/*.yaml``: the known text around unknown parts."""
+        if node.type not in ("string", "concatenation"):
+            return None
+        quoted = node.type == "string"
+        cursor = node.start_byte + quoted
+        out = []
+        for child in node.named_children:
+            if child.type == "string_content":
+                continue
+            out.append(src.text[src.char(cursor):src.char(child.start_byte)])
+            value = self._value(child, src)
+            out.append("*" if value is None or "$" in value else value)
+            cursor = child.end_byte
+        out.append(src.text[src.char(cursor):src.char(max(cursor, node.end_byte - quoted))])
+        pattern = re.sub(r"\*+", "*", "".join(out).replace("\\", ""))
+        return pattern if pattern.strip("*") else None
 
     def _split(self, value: str, mapper: Mapper | None, start: int, end: int, depth: int) -> list[Word]:
         """An unquoted variable's value as words; at the assignment when its text is verbatim."""
@@ -334,6 +365,51 @@ class ShellReader:
                     return None
                 parts.append(value)
         return "".join(parts)
+
+
+def _source(node: Any, src: _Source) -> tuple[str, Mapper] | None:
+    """The shell text a quoted value holds, quotes removed, with a map back to the file.
+
+    ``"a $X "'b'"c"`` holds ``a $X bc``; read again as shell it gives the words the
+    value splits into, each still at its place in the file.
+    """
+    if node.type not in ("string", "raw_string", "concatenation"):
+        return None
+    parts = node.children if node.type == "concatenation" else [node]
+    if not any(part.type in ("string", "raw_string") for part in parts):
+        return None
+    pieces: list[str] = []
+    segments: list[tuple[int, int]] = []  # (offset in the text, offset in the parsed source)
+    length = 0
+    for part in parts:
+        start, end = src.char(part.start_byte), src.char(part.end_byte)
+        if part.type in ("string", "raw_string"):
+            start, end = start + 1, max(start + 1, end - 1)
+        segments.append((length, start))
+        pieces.append(src.text[start:end])
+        length += end - start
+    starts = [offset for offset, _ in segments]
+
+    def mapper(offset: int) -> int:
+        text_start, source_start = segments[max(bisect_right(starts, offset) - 1, 0)]
+        return src.mapper(source_start + offset - text_start)
+
+    return "".join(pieces), mapper
+
+
+def _appended(name: str, source: tuple[str, Mapper], previous: _Var) -> tuple[str, Mapper]:
+    """``X="$X --more"``: the earlier value's text, then the rest, each mapped to where it is written."""
+    text, mapper = source
+    match = re.match(rf"\s*\$(?:{name}\b|\{{{name}\}})", text)
+    if match is None or previous.mapper is None or previous.source is None:
+        return source
+    before, before_mapper = previous.source, previous.mapper
+    cut = match.end()
+
+    def combined(offset: int) -> int:
+        return before_mapper(offset) if offset < len(before) else mapper(cut + offset - len(before))
+
+    return before + text[cut:], combined
 
 
 def _expansion_name(node: Any, src: _Source) -> str | None:
