@@ -407,7 +407,7 @@ def _appended(name: str, source: tuple[str, Mapper], previous: _Var) -> tuple[st
     cut = match.end()
 
     def combined(offset: int) -> int:
-        return before_mapper(offset) if offset < len(before) else mapper(cut + offset - len(before))
+        return before_mapper(offset) if offset <= len(before) else mapper(cut + offset - len(before))
 
     return before + text[cut:], combined
 
