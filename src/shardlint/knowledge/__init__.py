@@ -11,6 +11,12 @@ _HERE = Path(__file__).resolve().parent
 
 
 @cache
+def launcher_options(name: str) -> dict[str, Any]:
+    """``torchrun`` or ``deepspeed``: the launcher's option table, from its argparse parser."""
+    return json.loads((_HERE / f"{name}_options.json").read_text(encoding="utf-8"))
+
+
+@cache
 def accelerate_launch_flags() -> dict[str, Any]:
     """The ``accelerate launch`` option table (see ``tools/gen_launch_flags.py``)."""
     return json.loads((_HERE / "accelerate_launch_flags.json").read_text(encoding="utf-8"))

@@ -36,3 +36,28 @@ def accelerate_options() -> dict[str, Option]:
             out[spelling] = option
     out["-h"] = out["--help"] = Option("--help", "switch", None, None, "cli-only", None, None, 156)
     return out
+
+
+@cache
+def launcher_options(launcher: str) -> dict[str, Option]:
+    """Every spelling of a ``torchrun`` (also ``torch.distributed.launch``) or ``deepspeed`` option."""
+    from shardlint.knowledge import launcher_options as table
+
+    name = "deepspeed" if launcher == "deepspeed" else "torchrun"
+    out = {}
+    for record in table(name)["options"]:
+        if record.get("only") not in (None, launcher):
+            continue
+        choices = record["choices"]
+        option = Option(record["names"][-1], record["value"], tuple(choices) if choices else None,
+                        None, "cli-only", None, record["default"], 0)
+        for spelling in record["names"]:
+            out[spelling] = option
+    out["-h"] = out["--help"] = Option("--help", "switch", None, None, "cli-only", None, None, 0)
+    return out
+
+
+def abbreviation(name: str, options: dict[str, Option]) -> Option | None:
+    """The option a prefix stands for where argparse allows abbreviations (a unique match only)."""
+    found = {o.flag: o for spelling, o in options.items() if spelling.startswith(name) and name.startswith("--")}
+    return next(iter(found.values())) if len(found) == 1 else None

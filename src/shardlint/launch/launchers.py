@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from shardlint.launch.flags import Option, accelerate_options
+from shardlint.launch.flags import Option, abbreviation, accelerate_options, launcher_options
 from shardlint.launch.shell import SHELLS, Command, Word
 
 # commands that run the rest of their arguments as a command
@@ -21,12 +21,6 @@ RUNNERS = frozenset({"uv", "poetry", "pixi", "pdm", "hatch", "conda", "micromamb
 _PYTHON = re.compile(r"(?:.*/)?python(?:[0-9.]*)?\Z")
 MODULES = {"accelerate.commands.launch": "accelerate", "torch.distributed.run": "torchrun",
            "torch.distributed.launch": "torch.distributed.launch"}
-# switches only: other options take one value (torch/distributed/run.py:get_args_parser,
-# deepspeed/launcher/runner.py:parse_args); enough to find where the training script starts
-TORCHRUN_SWITCHES = frozenset({"--standalone", "--no-python", "--no_python", "-m", "--module",
-                               "--run-path", "--run_path", "--use-env", "--use_env"})
-DEEPSPEED_SWITCHES = frozenset({"--no_ssh_check", "--no_python", "--no_local_rank", "--no_ssh", "--force_multi",
-                                "--save_pid", "--module", "--elastic_training", "--bind_cores_to_rank"})
 HEADS = frozenset({"accelerate", "accelerate-launch", "torchrun", "deepspeed"})
 SEPARATORS = frozenset({"&&", "||", ";"})  # escaped in a command handed to another program
 TRL_COMMANDS = frozenset({"sft", "dpo", "grpo", "kto", "reward", "rloo", "orpo", "ppo", "gkd", "xpo", "nash_md",
@@ -129,11 +123,11 @@ def _launch_at(command: Command, i: int) -> Launch | None:
     if name == "accelerate-launch":
         return _accelerate(command, head, rest)
     if name == "torchrun":
-        return _simple("torchrun", command, head, rest, TORCHRUN_SWITCHES)
+        return _simple("torchrun", command, head, rest)
     if name == "deepspeed":
-        return _simple("deepspeed", command, head, rest, DEEPSPEED_SWITCHES)
+        return _simple("deepspeed", command, head, rest)
     if name == "trl" and rest[:1] and rest[0].value in TRL_COMMANDS:
-        return _simple("trl", command, head, rest[1:], frozenset(), script=rest[0])
+        return _simple("trl", command, head, rest[1:], script=rest[0])
     if _PYTHON.match(head.value or ""):
         j = 0
         while j < len(rest) and (rest[j].value or "").startswith("-") and rest[j].value != "-m":
@@ -142,7 +136,7 @@ def _launch_at(command: Command, i: int) -> Launch | None:
             launcher = MODULES[rest[j + 1].value or ""]
             if launcher == "accelerate":
                 return _accelerate(command, head, rest[j + 2:])
-            return _simple(launcher, command, head, rest[j + 2:], TORCHRUN_SWITCHES)
+            return _simple(launcher, command, head, rest[j + 2:])
     return None
 
 
@@ -164,34 +158,38 @@ def _is_option(word: Word) -> bool:
 _NUMBER = re.compile(r"-[0-9.]+\Z")
 
 
-def _simple(launcher: str, command: Command, head: Word, args: tuple[Word, ...],
-            switches: frozenset[str], script: Word | None = None) -> Launch:
-    """Options (each with one value unless a known switch), then the script."""
+def _simple(launcher: str, command: Command, head: Word, args: tuple[Word, ...], script: Word | None = None) -> Launch:
+    """torchrun, torch.distributed.launch, deepspeed and trl: options, then the script.
+
+    torchrun's and deepspeed's parsers allow abbreviations (argparse's default), so a unique
+    prefix is the option it starts."""
+    options = launcher_options(launcher) if launcher != "trl" else {}
     flags: list[Flag] = []
+    problems: list[Problem] = []
     i = 0
-    settled = True
     while i < len(args):
         word = args[i]
         if word.value is None:
-            settled = False
-            break
+            return Launch(launcher, command, head, flags, None, (), problems, False)
         if not _is_option(word):
             i += 1
             if launcher == "trl":
                 continue
-            script = word
-            break
+            return Launch(launcher, command, head, flags, word, args[i:], problems, True)
         name, inline = _split_inline(word)
-        if inline is None and name not in switches and i + 1 < len(args) and not _is_option(args[i + 1]):
-            flags.append(Flag(name, None, word, args[i + 1]))
+        option = options.get(name) or abbreviation(name, options)
+        if option is None and launcher != "trl":
+            problems.append(Problem("LCH113", f"{name} is not an option of {launcher}: its parser stops with "
+                                    "'unrecognized arguments'", word))
+            return Launch(launcher, command, head, flags, None, (), problems, False)
+        switch = option is not None and not option.takes_value
+        if inline is None and not switch and i + 1 < len(args) and not _is_option(args[i + 1]):
+            flags.append(Flag(name, option, word, args[i + 1]))
             i += 2
         else:
-            flags.append(Flag(name, None, word, inline))
+            flags.append(Flag(name, option, word, inline))
             i += 1
-    if launcher == "trl":
-        return Launch(launcher, command, head, flags, script, (), [], settled)
-    return Launch(launcher, command, head, flags, script if settled else None, args[i:] if settled else (),
-                  [], settled)
+    return Launch(launcher, command, head, flags, script if launcher == "trl" else None, (), problems, True)
 
 
 def _accelerate(command: Command, head: Word, args: tuple[Word, ...]) -> Launch:
