@@ -69,8 +69,8 @@ class Document:
 
     @property
     def loaded(self) -> bool:
-        """True when the text parsed into a tree that checks can run on."""
-        return self.data is not None
+        """True when the text parsed into a tree that checks can run on (a script is read as shell)."""
+        return self.data is not None or self.kind == "launch"
 
     def get(self, path: KeyPath, default: Any = None) -> Any:
         node = self.data

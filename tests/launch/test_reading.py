@@ -121,3 +121,12 @@ def test_a_path_with_an_unknown_part_names_the_files_it_can(tmp_path: Path) -> N
     launches, written = read_launches(read_document(path, "launch.slurm"), "shell")
     (ref,) = [r for r in references(launches[0], path, written) if r.role == "config file"]
     assert ref.path is None and [m.name for m in ref.matches] == ["ddp.yaml", "zero3.yaml"]
+
+
+def test_fixes_apply_to_a_script(tmp_path: Path) -> None:
+    script = write(tmp_path, "run.sh", "accelerate launch --num_proces 8 train.py\n"
+                                       "python -m torch.distributed.launch --nproc_per_node 2 t.py\n")
+    out = run_shardlint("check", "--isolated", "--fix", "--unsafe-fixes", str(script))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert script.read_text(encoding="utf-8") == ("accelerate launch --num_processes 8 train.py\n"
+                                                  "torchrun --nproc_per_node 2 t.py\n")

@@ -38,6 +38,7 @@ class Problem(NamedTuple):
     code: str
     message: str
     word: Word
+    replacement: tuple[int, int, str] | None = None  # (start, end, text): the fix, when it is clear
 
 
 class Launch(NamedTuple):
@@ -206,7 +207,10 @@ def _accelerate(command: Command, head: Word, args: tuple[Word, ...]) -> Launch:
         name, inline = _split_inline(word)
         option = options.get(name)
         if option is None:
-            problems.append(Problem("LCH100", _unknown_message(name, options), word))
+            message, suggestion = _unknown_message(name, options)
+            verbatim = word.end - word.start == len(word.value or "")
+            fix = (word.start, word.start + len(name), suggestion) if suggestion and verbatim else None
+            problems.append(Problem("LCH100", message, word, fix))
             return Launch("accelerate", command, head, flags, None, (), problems, False)
         if not option.takes_value:
             if inline is not None:
@@ -259,16 +263,19 @@ def _bad_value(option: Option, value: str | None) -> str | None:
     return None
 
 
-def _unknown_message(name: str, options: dict[str, Option]) -> str:
+def _unknown_message(name: str, options: dict[str, Option]) -> tuple[str, str | None]:
+    """The message for an unknown option, and the one option it surely meant (or None)."""
     prefixed = sorted({o.flag for spelling, o in options.items() if spelling.startswith(name) and name.startswith("--")})
     if prefixed:
         return (f"{name} is not an option of accelerate launch, which refuses abbreviations "
-                f"(allow_abbrev=False); did you mean {' or '.join(prefixed[:3])}?")
+                f"(allow_abbrev=False); did you mean {' or '.join(prefixed[:3])}?",
+                prefixed[0] if len(prefixed) == 1 else None)
     from difflib import get_close_matches
 
     close = get_close_matches(name.replace("-", "_"), [s for s in options if s.startswith("--")], n=1)
     hint = f"; did you mean {close[0]}?" if close else ""
-    return f"{name} is not an option of accelerate launch: argparse stops with 'unrecognized arguments'{hint}"
+    return (f"{name} is not an option of accelerate launch: argparse stops with 'unrecognized arguments'{hint}",
+            close[0] if close else None)
 
 
 def find_launches(commands: list[Command]) -> list[Launch]:

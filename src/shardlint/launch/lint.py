@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, TextEdit
 from shardlint.document import Document
 from shardlint.launch.launchers import Launch, find_launches
 from shardlint.launch.references import Reference, references
@@ -44,11 +44,16 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
             for finding in launch_findings(effective(launch, doc, written, options), doc.path, written):
                 out.append(_diagnostic(doc, finding.code, finding.message, finding.word))
         for problem in launch.problems:
-            out.append(_diagnostic(doc, problem.code, problem.message, problem.word))
+            fix = None
+            if problem.replacement is not None:
+                start, end, text = problem.replacement
+                fix = Fix(f"Use {text}", "unsafe", (TextEdit(doc.index.range(start, end), text),))
+            out.append(_diagnostic(doc, problem.code, problem.message, problem.word, fix))
         out.extend(_after_script(doc, launch))
         if launch.launcher == "torch.distributed.launch":
             out.append(_diagnostic(doc, "LCH105", "python -m torch.distributed.launch is deprecated: it passes "
-                                   "--local_rank to the script; use torchrun, which sets LOCAL_RANK", launch.head))
+                                   "--local_rank to the script; use torchrun, which sets LOCAL_RANK", launch.head,
+                                   _torchrun_fix(doc, launch)))
         for ref in references(launch, doc.path, written):
             if ref.missing and ref.role != "training script":
                 out.append(_diagnostic(doc, "LCH106", _missing_message(ref), ref.word))
@@ -78,9 +83,21 @@ def _missing_message(ref: Reference) -> str:
     return f"{ref.role} {ref.word.value} does not exist (looked in {where}){hint}"
 
 
-def _diagnostic(doc: Document, code: str, message: str, word: Word) -> Diagnostic:
+def _torchrun_fix(doc: Document, launch: Launch) -> Fix | None:
+    """``python -m torch.distributed.launch`` -> ``torchrun``, when the three words are written as such."""
+    words = launch.command.words
+    i = words.index(launch.head)
+    module = words[i + 1:i + 3]
+    if len(module) < 2 or doc.text[launch.head.start:module[1].end].split() != [
+            launch.head.value, "-m", "torch.distributed.launch"]:
+        return None
+    return Fix("Use torchrun (the script then reads LOCAL_RANK from the environment)", "unsafe",
+               (TextEdit(doc.index.range(launch.head.start, module[1].end), "torchrun"),))
+
+
+def _diagnostic(doc: Document, code: str, message: str, word: Word, fix: Fix | None = None) -> Diagnostic:
     from shardlint.engine.registry import load_ruleset
 
     rule = load_ruleset().by_id[code]
     return Diagnostic(code, rule.severity, message, doc.index.range(word.start, word.end),
-                      docs_url=f"{DOCS_BASE}{code}.md")
+                      fixes=[fix] if fix is not None else None, docs_url=f"{DOCS_BASE}{code}.md")
