@@ -1,4 +1,4 @@
-"""The README's launch example, replayed: the same findings on the same lines and columns."""
+"""The README's launch example, replayed: the same findings, the same effective settings."""
 
 from __future__ import annotations
 
@@ -8,16 +8,26 @@ from pathlib import Path
 from tests.conftest import ROOT, run_shardlint, write
 
 
-def test_readme_launch_example(tmp_path: Path) -> None:
+def _section() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Launch commands", 1)[1].split("\n## ", 1)[0]
-    script = re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)
-    expected = re.search(r"```text\n\$ shardlint check train.sh\n(.*?)```", section, re.DOTALL).group(1)
+    return readme.split("## Launch commands", 1)[1].split("\n## ", 1)[0]
+
+
+def _block(section: str, after: str, lang: str) -> str:
+    return re.search(re.escape(after) + r".*?```" + lang + r"\n(.*?)```", section, re.DOTALL).group(1)
+
+
+def test_readme_launch_example(tmp_path: Path) -> None:
+    section = _section()
     (tmp_path / ".git").mkdir()
-    write(tmp_path, "configs/fsdp.yaml", "distributed_type: FSDP\nnum_processes: 8\n")
+    write(tmp_path, "configs/fsdp.yaml", _block(section, "`configs/fsdp.yaml`:", "yaml"))
+    write(tmp_path, "train.sh", _block(section, "`train.sh`:", "sh"))
     write(tmp_path, "train.py", "")
-    write(tmp_path, "train.sh", script)
+    check = _block(section, "", "text").split("\n", 1)
+    assert check[0] == "$ shardlint check train.sh"
     out = run_shardlint("check", "--isolated", "train.sh", cwd=tmp_path)
-    found = [line for line in out.stdout.splitlines() if re.match(r"train\.sh:\d+:\d+: ", line)]
-    shown = [re.sub(r"\(looked in [^)]*\)", "(looked in ...)", line) for line in found]
-    assert shown == expected.strip().splitlines()
+    assert [line for line in out.stdout.splitlines() if line.startswith("train.sh:")] == check[1].splitlines()
+    shown = _block(section, "`shardlint effective SCRIPT[:LINE]` shows", "text").split("\n", 1)
+    assert shown[0] == "$ shardlint effective train.sh"
+    out = run_shardlint("effective", "train.sh", cwd=tmp_path)
+    assert out.stdout.rstrip() == shown[1].rstrip()

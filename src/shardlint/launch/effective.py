@@ -145,6 +145,11 @@ def effective(launch: Launch, doc: Document, written: list[Written],
         found, value = ctx.effective(key_path)
         if found:
             settings[key] = Setting(key, value, "default", f"launch default (Accelerate {version})")
+    running = settings["distributed_type"].value if "distributed_type" in settings else None
+    for key, setting in settings.items():
+        section = key.split(".", 1)[0] if "." in key else None
+        if section in SECTION_OF.values() and section != active and running not in (None, UNKNOWN):
+            settings[key] = setting._replace(where=f"{setting.where} (not used: {running} runs)")
     ordered = sorted(settings.values(), key=lambda s: (s.key.count("."), _rank(s.key)))
     return Effective(launch, config, note, ordered)
 
