@@ -36,6 +36,7 @@ class Finding(NamedTuple):
 
 def launch_findings(result: Effective, script: Path, written: list[Written]) -> Iterator[Finding]:
     launch = result.launch
+    yield from _batch_arithmetic(result, script, written)
     if launch.launcher != "accelerate":
         return
     flags = {f.option.flag: f for f in launch.flags if f.option is not None}
@@ -109,14 +110,18 @@ def _ignored_deepspeed_flags(result: Effective, flags: dict[str, Flag], script: 
 
 
 def _load_json(result: Effective, setting: Any, script: Path, written: list[Written]) -> Any:
+    word = setting.word if setting.word is not None else Word(str(setting.value), 0, 0)
+    return _read_json(word, script, written)
+
+
+def _read_json(word: Word, script: Path, written: list[Written]) -> Any:
     from shardlint.loading.reader import Unreadable, read_document
 
-    word = setting.word if setting.word is not None else Word(str(setting.value), 0, 0)
     ref = resolve("DeepSpeed config file", word, script, written)  # opened from the launch's directory (A49)
     if ref.path is None or not ref.path.is_file():
         return None
     try:
-        doc = read_document(ref.path, str(setting.value))
+        doc = read_document(ref.path, str(word.value))
     except Unreadable:
         return None
     return doc if isinstance(doc.data, dict) else None
@@ -143,3 +148,70 @@ def _world_size(result: Effective) -> Iterator[Finding]:
     yield Finding("LCH112", f"num_processes {p} is the total over all machines and is not divisible by "
                   f"num_machines {m}: each machine starts {p // m} processes, {p - p // m * m} fewer in all",
                   anchor.word)
+
+
+def world_size(result: Effective) -> tuple[int, str] | None:
+    """The number of processes the launch starts, and what says so; None when not known statically."""
+    launch = result.launch
+    if launch.launcher == "accelerate":
+        setting = result.get("num_processes")
+        if setting is not None and isinstance(setting.value, int) and not isinstance(setting.value, bool):
+            return setting.value, f"num_processes from {setting.where}"
+        return None
+    if launch.launcher in ("torchrun", "torch.distributed.launch"):
+        per_node, nodes = launch.flag("--nproc_per_node"), launch.flag("--nnodes")
+        count = _count(per_node)
+        span = (nodes.value.value or "") if nodes is not None and nodes.value is not None else "1"
+        low, _, high = span.partition(":")
+        if count is None or not low.isdigit() or (high and high != low):
+            return None
+        return count * int(low), f"--nproc_per_node {count} x --nnodes {low}"
+    if launch.launcher == "deepspeed":
+        gpus, nodes = _count(launch.flag("--num_gpus")), _count(launch.flag("--num_nodes"))
+        if gpus is None or nodes is None:
+            return None
+        return gpus * nodes, f"--num_gpus {gpus} x --num_nodes {nodes}"
+    return None
+
+
+def _count(flag: Flag | None) -> int | None:
+    value = flag.value.value if flag is not None and flag.value is not None else None
+    return int(value) if value is not None and value.isdigit() and int(value) > 0 else None
+
+
+def _deepspeed_jsons(result: Effective) -> Iterator[tuple[Word, bool]]:
+    """The DeepSpeed JSONs the launch hands to DeepSpeed, each with whether Accelerate's plugin reads it
+    (then an absent gradient_accumulation_steps is 1: DeepSpeedPlugin.__post_init__)."""
+    launch = result.launch
+    setting = result.get("deepspeed_config.deepspeed_config_file")
+    paradigm = result.get("distributed_type")
+    if setting is not None and setting.value is not UNKNOWN and paradigm is not None and paradigm.value == "DEEPSPEED":
+        yield (setting.word if setting.word is not None else Word(str(setting.value), launch.head.start,
+                                                                  launch.head.end)), True
+    args = launch.script_args
+    for i, word in enumerate(args[:-1]):
+        if word.value in ("--deepspeed", "--deepspeed_config") and (args[i + 1].value or "").endswith(".json"):
+            yield args[i + 1], False
+
+
+def _batch_arithmetic(result: Effective, script: Path, written: list[Written]) -> Iterator[Finding]:
+    """deepspeed/runtime/config.py:_batch_assertion: train_batch_size == micro x accumulation x world size."""
+    size = world_size(result)
+    if size is None:
+        return
+    world, said = size
+    for word, by_accelerate in _deepspeed_jsons(result):
+        doc = _read_json(word, script, written)
+        if doc is None:
+            continue
+        batch = doc.data.get("train_batch_size")
+        micro = doc.data.get("train_micro_batch_size_per_gpu")
+        steps = doc.data.get("gradient_accumulation_steps", 1 if by_accelerate else None)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (batch, micro, steps)):
+            continue
+        if batch != micro * steps * world:
+            yield Finding("LCH114", f"{doc.display_path}: train_batch_size {batch} is not "
+                          f"train_micro_batch_size_per_gpu {micro} x gradient_accumulation_steps {steps} x "
+                          f"world size {world} ({said}) = {micro * steps * world}: DeepSpeed stops with "
+                          "'Check batch related parameters'; set train_batch_size to 'auto' or to the product",
+                          word)

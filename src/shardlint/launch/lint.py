@@ -40,7 +40,7 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
 
     out: list[Diagnostic] = []
     for launch in launches:
-        if launch.launcher == "accelerate" and launch.settled:
+        if launch.settled:
             for finding in launch_findings(effective(launch, doc, written, options), doc.path, written):
                 out.append(_diagnostic(doc, finding.code, finding.message, finding.word))
         for problem in launch.problems:
