@@ -99,6 +99,9 @@ LAUNCHES = {
 #    corpus also has MFTCoder's `--fsdp_backward_prefetch_policy`, not an option either).
 #  - LCH106 open-instruct `configs/ds_configs/stage3_*_accelerate.conf`: not in this snapshot of the
 #    repository (the repository has them), so from the files on disk the launch would stop.
+#  - LCH115 LLaMA-Factory docs/{en,zh}/advanced/ktransformers.md: CUDA_VISIBLE_DEVICES=0,1 with
+#    examples/ktransformers/accelerate/fsdp2_kt_bf16.yaml's num_processes 4 ("4 is suitable for 4 GPUs"):
+#    local ranks 2 and 3 have no device (Accelerate's PartialState sets cuda:<local rank>).
 # Not reported, on purpose: accelerate examples/README.md `config.yaml` and peft deepspeed.md
 # `ds_zero3_cpu.yaml` are written by `accelerate config --config_file ...` earlier in the same
 # document; DeepSpeedExamples deepcompile/run.sh `configs/config.yaml` by `--output_file` of the
@@ -113,6 +116,8 @@ EXPECTED_ERRORS = {
     ("LCH106", "repos/allenai__open-instruct/scripts/finetune_lora_with_accelerate_config.sh", 32),
     ("LCH106", "repos/allenai__open-instruct/scripts/train/olmo3/32b_instruct_dpo.sh", 37),
     ("LCH106", "repos/allenai__open-instruct/scripts/train/olmo3/32b_think_dpo.sh", 28),
+    ("LCH115", "repos/hiyouga__LLaMA-Factory/docs/en/advanced/ktransformers.md", 41),
+    ("LCH115", "repos/hiyouga__LLaMA-Factory/docs/zh/advanced/ktransformers.md", 75),
     ("LCH100", "repos/huggingface__accelerate/examples/README.md", 159),
 }
 

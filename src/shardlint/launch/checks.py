@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from shardlint.launch.effective import UNKNOWN, Effective
-from shardlint.launch.launchers import Flag
+from shardlint.launch.launchers import Flag, Launch
 from shardlint.launch.references import resolve
 from shardlint.launch.shell import Word, Written
 
@@ -37,6 +38,7 @@ class Finding(NamedTuple):
 def launch_findings(result: Effective, script: Path, written: list[Written]) -> Iterator[Finding]:
     launch = result.launch
     yield from _batch_arithmetic(result, script, written)
+    yield from _visible_devices(result)
     if launch.launcher != "accelerate":
         return
     flags = {f.option.flag: f for f in launch.flags if f.option is not None}
@@ -215,3 +217,50 @@ def _batch_arithmetic(result: Effective, script: Path, written: list[Written]) -
                           f"world size {world} ({said}) = {micro * steps * world}: DeepSpeed stops with "
                           "'Check batch related parameters'; set train_batch_size to 'auto' or to the product",
                           word)
+
+
+def visible_devices(launch: Launch) -> tuple[int, str] | None:
+    """How many devices CUDA_VISIBLE_DEVICES lists for the launch (a prefix, ``env X=``, or an export
+    earlier in the file), and the value; None when it is not set in the file or not known."""
+    value: str | None = None
+    found = False
+    for name, given in launch.command.exported + launch.command.env:
+        if name == "CUDA_VISIBLE_DEVICES":
+            value, found = given, True
+    for word in launch.command.words:
+        if word is launch.head:
+            break
+        if (word.value or "").startswith("CUDA_VISIBLE_DEVICES="):
+            value, found = word.value.split("=", 1)[1], True
+    if not found or value is None or not re.fullmatch(r"[0-9]+(,[0-9]+)*", value):
+        return None
+    return len(value.split(",")), value
+
+
+def _visible_devices(result: Effective) -> Iterator[Finding]:
+    launch = result.launch
+    seen = visible_devices(launch)
+    if seen is None:
+        return
+    count, value = seen
+    if launch.launcher == "deepspeed":
+        flag = launch.flag("--num_gpus", "--include", "--exclude")
+        nodes = _count(launch.flag("--num_nodes"))
+        if launch.flag("--hostfile") is None and (flag is not None or (nodes or 0) > 1):
+            anchor = flag if flag is not None else launch.flag("--num_nodes")
+            yield Finding("LCH116", f"deepspeed ignores CUDA_VISIBLE_DEVICES={value} (and removes it) when "
+                          f"{anchor.name} is given on a machine without a hostfile; it uses devices 0.. instead. "
+                          f"Pass --include localhost:{value} instead", anchor.word)
+        return
+    per_node: int | None = None
+    if launch.launcher == "accelerate":
+        processes, machines = result.get("num_processes"), result.get("num_machines")
+        if processes is not None and isinstance(processes.value, int) and machines is not None \
+                and isinstance(machines.value, int) and machines.value >= 1:
+            per_node = processes.value // machines.value
+    elif launch.launcher in ("torchrun", "torch.distributed.launch"):
+        per_node = _count(launch.flag("--nproc_per_node"))
+    if per_node is not None and per_node > count:
+        yield Finding("LCH115", f"CUDA_VISIBLE_DEVICES={value} shows {count} device(s) but the launch starts "
+                      f"{per_node} processes per machine: local ranks {count} and above have no device "
+                      "('invalid device ordinal')", launch.head)

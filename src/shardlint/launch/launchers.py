@@ -86,7 +86,7 @@ def find_launch(command: Command) -> Launch | None:
             start = dash + 1
             for j in range(start, len(words) + 1):
                 if j == len(words) or words[j].value in SEPARATORS:
-                    found = find_launch(Command(words[start:j], command.env)) if j > start else None
+                    found = find_launch(command._replace(words=words[start:j])) if j > start else None
                     if found is not None:
                         return found
                     start = j + 1

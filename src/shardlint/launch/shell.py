@@ -21,6 +21,7 @@ from shardlint.launch.regions import Region
 Mapper = Callable[[int], int]  # offset in the parsed text -> offset in the file
 MAX_DEPTH = 4  # nested re-parses (a variable holding a command holding bash -c ...)
 SHELLS = frozenset({"bash", "sh", "zsh", "dash"})
+TRACKED = frozenset({"CUDA_VISIBLE_DEVICES"})  # exported variables the launch checks read
 _SPECIAL = frozenset("@*#?$!-0123456789")
 _EXPANSION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:(?P<op>:?[-=])|\})", re.DOTALL)
 _PLAIN = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})\Z")
@@ -39,6 +40,7 @@ class Word(NamedTuple):
 class Command(NamedTuple):
     words: tuple[Word, ...]
     env: tuple[tuple[str, str | None], ...]  # NAME=value prefixes
+    exported: tuple[tuple[str, str | None], ...] = ()  # TRACKED variables the file exported before it
 
 
 class Written(NamedTuple):
@@ -101,6 +103,7 @@ class ShellReader:
         self.vars: dict[str, _Var] = {}
         self.commands: list[Command] = []
         self.written: list[Written] = []
+        self.exported: set[str] = set()
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -124,9 +127,13 @@ class ShellReader:
         if kind == "variable_assignment":
             self._assign(node, src)
         elif kind == "declaration_command":
+            export = src.node_text(node).startswith("export")
             for child in node.named_children:
                 if child.type == "variable_assignment":
                     self._assign(child, src)
+                name = child.child_by_field_name("name") if child.type == "variable_assignment" else child
+                if export and name is not None and name.type == "variable_name":
+                    self.exported.add(src.node_text(name))
         elif kind == "command":
             self._command(node, src, depth)
         elif kind == "redirected_statement":
@@ -186,7 +193,7 @@ class ShellReader:
                 # "--config_file <path>" in documentation: a placeholder, not an input file
                 last = self.commands[-1]
                 unknown = Word(None, src.file(placeholder.start_byte), src.file(placeholder.end_byte), spread=True)
-                self.commands[-1] = Command(last.words + (unknown,), last.env)
+                self.commands[-1] = last._replace(words=last.words + (unknown,))
         if body is None:
             if target is not None:  # python make_config.py > ds.json
                 self.written.append(Written(self._value(target, src), None, src.file(target.start_byte)))
@@ -225,7 +232,9 @@ class ShellReader:
                 words.extend(self._words(child, src, depth))
                 nodes.append(child)
         if words:
-            self.commands.append(Command(tuple(words), tuple(env)))
+            exported = tuple((name, self.vars[name].value if name in self.vars else None)
+                             for name in sorted(TRACKED & self.exported))
+            self.commands.append(Command(tuple(words), tuple(env), exported))
             self._shell_string(words, nodes, src, depth)
 
     def _shell_string(self, words: list[Word], nodes: list[Any], src: _Source, depth: int) -> None:
@@ -287,7 +296,7 @@ class ShellReader:
         if depth >= MAX_DEPTH:
             return [Word(None, start, end, spread=True)]
         inner = ShellReader()
-        inner.vars = self.vars
+        inner.vars, inner.exported = self.vars, self.exported
         inner._parse(value, mapper or (lambda offset: start), depth + 1)
         words = [w for command in inner.commands for w in command.words]
         if mapper is None:
