@@ -36,13 +36,17 @@ def _produced(commands: list[Command], launches: list[Launch]) -> list[Written]:
 def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written],
                          options: LintOptions) -> list[Diagnostic]:
     from shardlint.launch.checks import launch_findings
+    from shardlint.launch.config_rules import config_rule_findings
     from shardlint.launch.effective import effective
 
     out: list[Diagnostic] = []
     for launch in launches:
         if launch.settled:
-            for finding in launch_findings(effective(launch, doc, written, options), doc.path, written):
+            result = effective(launch, doc, written, options)
+            for finding in launch_findings(result, doc.path, written):
                 out.append(_diagnostic(doc, finding.code, finding.message, finding.word))
+            if launch.launcher == "accelerate":
+                out.extend(config_rule_findings(result, doc, options))
         for problem in launch.problems:
             fix = None
             if problem.replacement is not None:
