@@ -27,7 +27,7 @@ def test_readme_launch_example(tmp_path: Path) -> None:
     assert check[0] == "$ shardlint check train.sh"
     out = run_shardlint("check", "--isolated", "train.sh", cwd=tmp_path)
     assert [line for line in out.stdout.splitlines() if line.startswith("train.sh:")] == check[1].splitlines()
-    shown = _block(section, "`shardlint effective SCRIPT[:LINE]` shows", "text").split("\n", 1)
+    shown = _block(section, "`shardlint effective SCRIPT[:LINE]`", "text").split("\n", 1)
     assert shown[0] == "$ shardlint effective train.sh"
     out = run_shardlint("effective", "train.sh", cwd=tmp_path)
     assert out.stdout.rstrip() == shown[1].rstrip()
