@@ -59,6 +59,8 @@ class Document:
         self.positions: dict[KeyPath, Node] = positions if positions is not None else {}
         self.kind = kind
         self.load_diagnostics: list[Diagnostic] = []
+        # for a launch file: each config file its accelerate launches name, with the options that launch passes
+        self.launched_configs: list[tuple[Path, frozenset[str]]] = []
 
     def __repr__(self) -> str:
         return f"Document({self.display_path!r}, {self.syntax}, kind={self.kind})"

@@ -143,6 +143,10 @@ def lint_paths(paths: list[str], options: LintOptions) -> Report:
         if outcome is not None:
             failed, result = outcome
             (report.failures if failed else report.files).append(result)
+    if any(result.document.launched_configs for result in report.files):
+        from shardlint.launch.settle import settle
+
+        settle(report.files)
     return report
 
 

@@ -43,6 +43,9 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
     for launch in launches:
         if launch.settled:
             result = effective(launch, doc, written, options)
+            if result.config is not None:
+                passed = frozenset(f.option.flag for f in launch.flags if f.option is not None)
+                doc.launched_configs.append((result.config.path.resolve(), passed))
             for finding in launch_findings(result, doc.path, written):
                 out.append(_diagnostic(doc, finding.code, finding.message, finding.word))
             if launch.launcher == "accelerate":
