@@ -52,6 +52,7 @@ def launch_findings(result: Effective, script: Path, written: list[Written]) -> 
         yield Finding("LCH108", f"--multi_gpu with --num_processes {processes}: accelerate launch stops with "
                       "'You need to use at least 2 processes to use `--multi_gpu`'", flags["--num_processes"].value)
     yield from _paradigm_against_yaml(result)
+    yield from _yaml_fields_beside_flag_file(result)
     yield from _ignored_deepspeed_flags(result, flags, script, written)
     yield from _world_size(result)
 
@@ -80,6 +81,32 @@ def _paradigm_against_yaml(result: Effective) -> Iterator[Finding]:
     tail = f"; its {', '.join(ignored)} is not used" if ignored else ""
     yield Finding("LCH109", f"the flag runs {setting.value}, overriding distributed_type {written} of "
                   f"{result.config.display_path}{tail}", setting.word)
+
+
+# DeepSpeedPlugin._deepspeed_config_checks: config-file fields refused beside a deepspeed_config_file
+REFUSED_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "zero_stage", "offload_optimizer_device",
+                       "offload_param_device", "offload_param_nvme_path", "offload_optimizer_nvme_path",
+                       "zero3_save_16bit_model")
+
+
+def _yaml_fields_beside_flag_file(result: Effective) -> Iterator[Finding]:
+    """``--deepspeed_config_file`` on the command line with DeepSpeed fields (or mixed_precision) in the YAML."""
+    file_setting = result.get("deepspeed_config.deepspeed_config_file")
+    paradigm = result.get("distributed_type")
+    if (result.config is None or file_setting is None or file_setting.source != "flag" or paradigm is None
+            or paradigm.value != "DEEPSPEED" or not isinstance(result.config.data, dict)):
+        return
+    section = result.config.data.get("deepspeed_config")
+    fields = [k for k in REFUSED_BESIDE_FILE if isinstance(section, dict) and k in section]
+    mixed = result.get("mixed_precision")
+    if mixed is not None and mixed.source == "yaml" and result.config.data.get("mixed_precision") is not None:
+        fields.append("mixed_precision")
+    if fields:
+        flag = [f for f in result.launch.flags if f.option is not None and f.option.flag == "--deepspeed_config_file"]
+        yield Finding("LCH117", f"{result.config.display_path} sets {', '.join(fields)} beside the "
+                      "--deepspeed_config_file of this launch: Accelerate stops with 'When using "
+                      "`deepspeed_config_file`, the following accelerate config variables will be ignored'; "
+                      "set them in the DeepSpeed JSON (a --mixed_precision flag is allowed)", flag[-1].word)
 
 
 def _ignored_deepspeed_flags(result: Effective, flags: dict[str, Flag], script: Path,
