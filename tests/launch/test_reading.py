@@ -130,3 +130,15 @@ def test_fixes_apply_to_a_script(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert script.read_text(encoding="utf-8") == ("accelerate launch --num_processes 8 train.py\n"
                                                   "torchrun --nproc_per_node 2 t.py\n")
+
+
+def test_recipes_and_trl_configs_are_references(tmp_path: Path) -> None:
+    write(tmp_path, "run.sh", "accelerate launch --config_file zero3.yaml train.py --config recipes/sft.yaml\n"
+                              "trl sft --config recipes/sft.yaml --accelerate_config zero2\n"
+                              "python train.py --config settings\n")
+    write(tmp_path, "zero3.yaml", "distributed_type: DEEPSPEED\nnum_processes: 8\n")
+    out = run_shardlint("check", "--isolated", "--format", "json", str(tmp_path / "run.sh"))
+    missing = [(d["range"]["start"]["line"], d["message"].split(" does not")[0])
+               for f in json.loads(out.stdout)["files"] for d in f["diagnostics"] if d["code"] == "LCH106"]
+    # a recipe path is a file; trl's zero2 is one of its preset configs, not a path
+    assert missing == [(0, "recipe recipes/sft.yaml"), (1, "recipe recipes/sft.yaml")]

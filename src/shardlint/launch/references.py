@@ -17,14 +17,19 @@ from shardlint.discovery import SKIP_DIRS
 from shardlint.launch.launchers import Launch
 from shardlint.launch.shell import Word, Written
 
-# options whose value is a file the launch opens before training starts, by launcher
+# options whose value is a file the launch opens before training starts, by launcher (deepspeed's
+# --hostfile is not one: a missing hostfile means "this machine only", runner.py:fetch_hostfile)
 FILE_OPTIONS = {
     "accelerate": {"--config_file": "config file", "--deepspeed_config_file": "DeepSpeed config file"},
-    "deepspeed": {"--hostfile": "hostfile", "-H": "hostfile"},
+    "trl": {"--accelerate_config": "config file", "--config": "recipe"},
 }
 # script arguments naming a DeepSpeed JSON (TrainingArguments --deepspeed, the deepspeed CLI's own
 # --deepspeed_config): the Trainer opens it at start-up
-SCRIPT_FILE_OPTIONS = {"--deepspeed": "DeepSpeed config", "--deepspeed_config": "DeepSpeed config"}
+SCRIPT_FILE_OPTIONS = {"--deepspeed": "DeepSpeed config", "--deepspeed_config": "DeepSpeed config",
+                       "--config": "recipe", "--fsdp_config": "FSDP config"}
+# the file types each names; another value is not a file (--deepspeed on a switch, a preset name ...)
+SUFFIXES = {"DeepSpeed config": (".json",), "recipe": (".yaml", ".yml"), "FSDP config": (".json",),
+            "config file": (".yaml", ".yml", ".json")}
 
 
 class Reference(NamedTuple):
@@ -45,7 +50,7 @@ def references(launch: Launch, script: Path, written: list[Written]) -> list[Ref
     table = FILE_OPTIONS.get(launch.launcher, {})
     for flag in launch.flags:
         name = flag.option.flag if flag.option is not None else flag.name
-        if name in table and flag.value is not None:
+        if name in table and flag.value is not None and _names_a_file(table[name], flag.value, launch):
             out.append(resolve(table[name], flag.value, script, written))
     args = launch.script_args
     for i, word in enumerate(args):
@@ -53,11 +58,20 @@ def references(launch: Launch, script: Path, written: list[Written]) -> list[Ref
         if name in SCRIPT_FILE_OPTIONS:
             value = Word(inline, word.start + len(name) + 1, word.end) if inline else (
                 args[i + 1] if i + 1 < len(args) else None)
-            if value is not None and (value.value or "").endswith(".json"):
+            if value is not None and _names_a_file(SCRIPT_FILE_OPTIONS[name], value, launch):
                 out.append(resolve(SCRIPT_FILE_OPTIONS[name], value, script, written))
     if launch.script is not None and (launch.script.value or "").endswith(".py") and not _module(launch):
         out.append(resolve("training script", launch.script, script, written))
     return out
+
+
+def _names_a_file(role: str, word: Word, launch: Launch) -> bool:
+    """An accelerate --config_file or --deepspeed_config_file always names a file; trl's --accelerate_config also takes a preset name
+    (zero2, fsdp2 ...), and script arguments are files only with their file type's suffix."""
+    if launch.launcher == "accelerate" and role in FILE_OPTIONS["accelerate"].values():
+        return True
+    text = word.value if word.value is not None else word.pattern or ""
+    return text.lower().endswith(SUFFIXES.get(role, ()))
 
 
 def _module(launch: Launch) -> bool:
