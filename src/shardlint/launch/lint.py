@@ -46,6 +46,10 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
             if result.config is not None:
                 passed = frozenset(f.option.flag for f in launch.flags if f.option is not None)
                 doc.launched_configs.append((result.config.path.resolve(), passed))
+            if launch.launcher == "accelerate" and launch.flag("--config_file", "--cpu") is None:
+                out.append(_diagnostic(doc, "LCH118", "no --config_file: accelerate launch reads the machine's "
+                                       "default config ($HF_HOME/accelerate/default_config.yaml) when it exists, "
+                                       "so this command runs differently on each machine", launch.head))
             for finding in launch_findings(result, doc.path, written):
                 out.append(_diagnostic(doc, finding.code, finding.message, finding.word))
             if launch.launcher == "accelerate":
