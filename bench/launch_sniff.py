@@ -40,6 +40,9 @@ def main() -> int:
     options = LintOptions(isolated=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        (root / ".git").mkdir()  # a repository, with the config the launch names
+        (root / "configs").mkdir()
+        (root / "configs" / "fsdp.yaml").write_text("distributed_type: FSDP\nnum_processes: 8\n", encoding="utf-8")
         groups = {"script without a launcher": [], "Markdown without a launcher": [], "script with a launch": []}
         for i in range(args.files):
             for label, text, suffix in (("script without a launcher", ORDINARY, ".sh"),

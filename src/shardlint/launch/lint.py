@@ -5,7 +5,7 @@ from __future__ import annotations
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, TextEdit
 from shardlint.document import Document
 from shardlint.launch.launchers import Launch, find_launches
-from shardlint.launch.references import Reference, references
+from shardlint.launch.references import Reference, references, suggest
 from shardlint.launch.regions import regions
 from shardlint.launch.shell import Command, Word, Written, read_script
 from shardlint.launch.sniff import Surface
@@ -90,7 +90,8 @@ def _after_script(doc: Document, launch: Launch) -> list[Diagnostic]:
 
 def _missing_message(ref: Reference) -> str:
     where = " or ".join(str(p) for p in ref.tried[:2]) + (" or above" if len(ref.tried) > 2 else "")
-    hint = f"; did you mean {ref.suggestion}?" if ref.suggestion else ""
+    suggestion = suggest(ref)
+    hint = f"; did you mean {suggestion}?" if suggestion else ""
     return f"{ref.role} {ref.word.value} does not exist (looked in {where}){hint}"
 
 

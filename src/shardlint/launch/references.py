@@ -37,7 +37,6 @@ class Reference(NamedTuple):
     word: Word
     path: Path | None  # the file found
     tried: tuple[Path, ...]
-    suggestion: str | None
     matches: tuple[Path, ...] = ()  # for a path with unknown parts: the files it can name
 
     @property
@@ -81,27 +80,27 @@ def _module(launch: Launch) -> bool:
 def resolve(role: str, word: Word, script: Path, written: list[Written]) -> Reference:
     value = word.value
     if value is None and word.pattern and not word.pattern.startswith(("/", "*")):
-        return Reference(role, word, None, (), None, _glob(word.pattern, script))
+        return Reference(role, word, None, (), _glob(word.pattern, script))
     if not value or any(c in value for c in "*?[<>{}") or value.startswith("~"):
-        return Reference(role, word, None, (), None)
+        return Reference(role, word, None, ())
     path = Path(value)
     if any(w.path is not None and (w.path == value or Path(w.path).name == path.name and w.content is not None)
            for w in written):
-        return Reference(role, word, path, (), None)
+        return Reference(role, word, path, ())
     if path.is_absolute():
-        return Reference(role, word, path if path.is_file() else None, (), None)  # outside the repository
+        return Reference(role, word, path if path.is_file() else None, ())  # outside the repository
     tried = []
     for base in working_directories(script):
         candidate = base / path
         tried.append(candidate)
         if candidate.is_file():
-            return Reference(role, word, candidate, (), None)
+            return Reference(role, word, candidate, ())
     root = repository_root(script)
     if root is not None and len(path.parts) > 1 and ".." not in path.parts:
         found = by_suffix(root, path)
         if found is not None:
-            return Reference(role, word, found, (), None)
-    return Reference(role, word, None, tuple(tried), _suggest(path, tried))
+            return Reference(role, word, found, ())
+    return Reference(role, word, None, tuple(tried))
 
 
 MAX_LEVELS = 6  # folders above the script looked at for the repository root
@@ -161,13 +160,16 @@ def _glob(pattern: str, script: Path) -> tuple[Path, ...]:
     return ()
 
 
-def _suggest(path: Path, tried: list[Path]) -> str | None:
-    """A file with a close name in the two nearest folders the path would have been found in."""
-    for candidate in tried[:2]:
-        folder = candidate.parent
-        if folder.is_dir():
-            names = [p.name for p in folder.iterdir() if p.is_file()]
-            close = get_close_matches(path.name, names, n=1, cutoff=0.75)
-            if close:
-                return str(path.with_name(close[0]))
+def suggest(ref: Reference) -> str | None:
+    """A file with a close name in the two nearest folders a missing path would have been found in."""
+    path = Path(ref.word.value or "")
+    for candidate in ref.tried[:2]:
+        try:
+            with os.scandir(candidate.parent) as entries:
+                names = [e.name for e in entries if e.is_file()]
+        except OSError:
+            continue
+        close = get_close_matches(path.name, names, n=1, cutoff=0.75)
+        if close:
+            return str(path.with_name(close[0]))
     return None
