@@ -26,11 +26,13 @@ def _walked(path: Path, name: str) -> bool:
     """Config files by suffix; files that may hold launch commands by name (or, without a suffix, shebang)."""
     if name.startswith("."):
         return False
+    from shardlint.launch.sniff import is_workflow, surface_of
+
+    if ".github" in path.parts:
+        return is_workflow(path)  # of a .github folder, only the workflows hold launch commands
     suffix = path.suffix.lower()
     if suffix in WALK_SUFFIXES:
         return True
-    from shardlint.launch.sniff import surface_of
-
     if suffix:
         return surface_of(path) is not None
     try:

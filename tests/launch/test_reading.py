@@ -142,3 +142,12 @@ def test_recipes_and_trl_configs_are_references(tmp_path: Path) -> None:
                for f in json.loads(out.stdout)["files"] for d in f["diagnostics"] if d["code"] == "LCH106"]
     # a recipe path is a file; trl's zero2 is one of its preset configs, not a path
     assert missing == [(0, "recipe recipes/sft.yaml"), (1, "recipe recipes/sft.yaml")]
+
+
+def test_a_walk_reads_workflows_but_not_the_rest_of_dot_github(tmp_path: Path) -> None:
+    write(tmp_path, ".github/workflows/train.yml",
+          "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: accelerate launch --num_proc 2 t.py\n")
+    write(tmp_path, ".github/ISSUE_TEMPLATE/bug.yml", "name: [broken\n")
+    out = run_shardlint("check", "--isolated", "--format", "json", str(tmp_path))
+    files = {Path(f["path"]).name: [d["code"] for d in f["diagnostics"]] for f in json.loads(out.stdout)["files"]}
+    assert files == {"train.yml": ["LCH100"]}
