@@ -65,3 +65,17 @@ def test_effective_without_a_launch_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "run.sh", "echo nothing\n")
     out = run_shardlint("effective", "run.sh", cwd=tmp_path)
     assert out.returncode == 2 and "no launch command found" in out.stderr
+
+
+def test_world_size_of_each_launcher(tmp_path: Path) -> None:
+    path = write(tmp_path, "run.sh", "torchrun --nproc_per_node 8 --nnodes 2 t.py\n"
+                                     "deepspeed --num_gpus 4 --num_nodes 2 t.py\n"
+                                     "accelerate launch --cpu --num_processes 3 t.py\n"
+                                     "torchrun --nproc_per_node gpu t.py\n")
+    doc = read_document(path, "run.sh")
+    launches, written = read_launches(doc, "shell")
+    sizes = []
+    for launch in launches:
+        setting = effective(launch, doc, written).get("world_size")
+        sizes.append(setting.value if setting is not None else None)
+    assert sizes == [16, 8, 3, None]  # "gpu" is the machine's device count: not known here

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
-from shardlint.launch.effective import UNKNOWN, Effective
+from shardlint.launch.effective import UNKNOWN, Effective, flag_count, world_size
 from shardlint.launch.launchers import Flag, Launch
 from shardlint.launch.references import resolve
 from shardlint.launch.shell import Word, Written
@@ -179,35 +179,6 @@ def _world_size(result: Effective) -> Iterator[Finding]:
                   anchor.word)
 
 
-def world_size(result: Effective) -> tuple[int, str] | None:
-    """The number of processes the launch starts, and what says so; None when not known statically."""
-    launch = result.launch
-    if launch.launcher == "accelerate":
-        setting = result.get("num_processes")
-        if setting is not None and isinstance(setting.value, int) and not isinstance(setting.value, bool):
-            return setting.value, f"num_processes from {setting.where}"
-        return None
-    if launch.launcher in ("torchrun", "torch.distributed.launch"):
-        per_node, nodes = launch.flag("--nproc_per_node"), launch.flag("--nnodes")
-        count = _count(per_node)
-        span = (nodes.value.value or "") if nodes is not None and nodes.value is not None else "1"
-        low, _, high = span.partition(":")
-        if count is None or not low.isdigit() or (high and high != low):
-            return None
-        return count * int(low), f"--nproc_per_node {count} x --nnodes {low}"
-    if launch.launcher == "deepspeed":
-        gpus, nodes = _count(launch.flag("--num_gpus")), _count(launch.flag("--num_nodes"))
-        if gpus is None or nodes is None:
-            return None
-        return gpus * nodes, f"--num_gpus {gpus} x --num_nodes {nodes}"
-    return None
-
-
-def _count(flag: Flag | None) -> int | None:
-    value = flag.value.value if flag is not None and flag.value is not None else None
-    return int(value) if value is not None and value.isdigit() and int(value) > 0 else None
-
-
 def _deepspeed_jsons(result: Effective) -> Iterator[tuple[Word, bool]]:
     """The DeepSpeed JSONs the launch hands to DeepSpeed, each with whether Accelerate's plugin reads it
     (then an absent gradient_accumulation_steps is 1: DeepSpeedPlugin.__post_init__)."""
@@ -272,7 +243,7 @@ def _visible_devices(result: Effective) -> Iterator[Finding]:
     count, value = seen
     if launch.launcher == "deepspeed":
         flag = launch.flag("--num_gpus", "--include", "--exclude")
-        nodes = _count(launch.flag("--num_nodes"))
+        nodes = flag_count(launch.flag("--num_nodes"))
         if launch.flag("--hostfile") is None and (flag is not None or (nodes or 0) > 1):
             anchor = flag if flag is not None else launch.flag("--num_nodes")
             yield Finding("LCH116", f"deepspeed ignores CUDA_VISIBLE_DEVICES={value} (and removes it) when "
@@ -286,7 +257,7 @@ def _visible_devices(result: Effective) -> Iterator[Finding]:
                 and isinstance(machines.value, int) and machines.value >= 1:
             per_node = processes.value // machines.value
     elif launch.launcher in ("torchrun", "torch.distributed.launch"):
-        per_node = _count(launch.flag("--nproc_per_node"))
+        per_node = flag_count(launch.flag("--nproc_per_node"))
     if per_node is not None and per_node > count:
         yield Finding("LCH115", f"CUDA_VISIBLE_DEVICES={value} shows {count} device(s) but the launch starts "
                       f"{per_node} processes per machine: local ranks {count} and above have no device "

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from shardlint.document import Document
 from shardlint.engine import paths
 from shardlint.launch.flags import Option, accelerate_options
-from shardlint.launch.launchers import Launch
+from shardlint.launch.launchers import Flag, Launch
 from shardlint.launch.references import resolve
 from shardlint.launch.shell import Word, Written
 from shardlint.options import LintOptions
@@ -34,7 +34,7 @@ UNKNOWN = "(unknown)"
 class Setting(NamedTuple):
     key: str  # dotted config key, e.g. fsdp_config.fsdp_version
     value: Any  # UNKNOWN when a flag's value cannot be known statically
-    source: str  # "flag" | "yaml" | "default"
+    source: str  # "flag" | "yaml" | "default" | "launch" (derived from several, e.g. the world size)
     where: str  # file:line:column of the flag, file:line of the YAML key, or "launch default (Accelerate X)"
     word: Word | None = None  # the flag's value (or the switch) for a flag
 
@@ -113,7 +113,7 @@ def effective(launch: Launch, doc: Document, written: list[Written],
         return Setting(key, value, "yaml", f"{config.display_path}:{line}")
 
     if launch.launcher != "accelerate":
-        return Effective(launch, None, note, _other_launcher(launch, at))
+        return _with_world_size(Effective(launch, None, note, _other_launcher(launch, at)))
     flags = {flag.option.flag: flag for flag in launch.flags if flag.option is not None}
     paradigm = [f for f in launch.flags if f.option is not None and f.option.paradigm is not None]
     if paradigm:
@@ -151,7 +151,18 @@ def effective(launch: Launch, doc: Document, written: list[Written],
         if section in SECTION_OF.values() and section != active and running not in (None, UNKNOWN):
             settings[key] = setting._replace(where=f"{setting.where} (not used: {running} runs)")
     ordered = sorted(settings.values(), key=lambda s: (s.key.count("."), _rank(s.key)))
-    return Effective(launch, config, note, ordered)
+    return _with_world_size(Effective(launch, config, note, ordered))
+
+
+def _with_world_size(result: Effective) -> Effective:
+    """The number of processes in all, as a setting of its own, when the launch determines it."""
+    size = world_size(result)
+    if size is None:
+        return result
+    settings = list(result.settings)
+    top = next((i for i, s in enumerate(settings) if "." in s.key), len(settings))
+    settings.insert(top, Setting("world_size", size[0], "launch", size[1]))
+    return result._replace(settings=settings)
 
 
 def _rank(key: str) -> tuple[int, str]:
@@ -195,3 +206,32 @@ def _other_launcher(launch: Launch, at: Any) -> list[Setting]:
             True if flag.value is None else UNKNOWN)
         out.append(Setting(flag.name.lstrip("-").replace("-", "_"), value, "flag", at(flag.word), flag.value))
     return out
+
+
+def world_size(result: Effective) -> tuple[int, str] | None:
+    """The number of processes the launch starts, and what says so; None when not known statically."""
+    launch = result.launch
+    if launch.launcher == "accelerate":
+        setting = result.get("num_processes")
+        if setting is not None and isinstance(setting.value, int) and not isinstance(setting.value, bool):
+            return setting.value, f"num_processes from {setting.where}"
+        return None
+    if launch.launcher in ("torchrun", "torch.distributed.launch"):
+        per_node, nodes = launch.flag("--nproc_per_node"), launch.flag("--nnodes")
+        count = flag_count(per_node)
+        span = (nodes.value.value or "") if nodes is not None and nodes.value is not None else "1"
+        low, _, high = span.partition(":")
+        if count is None or not low.isdigit() or (high and high != low):
+            return None
+        return count * int(low), f"--nproc_per_node {count} x --nnodes {low}"
+    if launch.launcher == "deepspeed":
+        gpus, nodes = flag_count(launch.flag("--num_gpus")), flag_count(launch.flag("--num_nodes"))
+        if gpus is None or nodes is None:
+            return None
+        return gpus * nodes, f"--num_gpus {gpus} x --num_nodes {nodes}"
+    return None
+
+
+def flag_count(flag: Flag | None) -> int | None:
+    value = flag.value.value if flag is not None and flag.value is not None else None
+    return int(value) if value is not None and value.isdigit() and int(value) > 0 else None
