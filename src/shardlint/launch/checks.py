@@ -90,23 +90,32 @@ REFUSED_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "zero
 
 
 def _yaml_fields_beside_flag_file(result: Effective) -> Iterator[Finding]:
-    """``--deepspeed_config_file`` on the command line with DeepSpeed fields (or mixed_precision) in the YAML."""
-    file_setting = result.get("deepspeed_config.deepspeed_config_file")
+    """A DeepSpeed JSON from the command line (``--deepspeed_config_file``, or the Trainer's ``--deepspeed``
+    after the script) with DeepSpeed fields (or mixed_precision) in the config file: both reach
+    DeepSpeedPlugin._deepspeed_config_checks with the YAML's fields in ACCELERATE_CONFIG_DS_FIELDS."""
     paradigm = result.get("distributed_type")
-    if (result.config is None or file_setting is None or file_setting.source != "flag" or paradigm is None
-            or paradigm.value != "DEEPSPEED" or not isinstance(result.config.data, dict)):
+    if result.config is None or paradigm is None or paradigm.value != "DEEPSPEED" \
+            or not isinstance(result.config.data, dict):
         return
+    file_setting = result.get("deepspeed_config.deepspeed_config_file")
+    if file_setting is not None and file_setting.source == "flag":
+        anchor, how = file_setting.word, "the --deepspeed_config_file of this launch"
+    else:
+        args = result.launch.script_args
+        given = [args[i + 1] for i, w in enumerate(args[:-1]) if w.value == "--deepspeed"]
+        if not given or file_setting is not None:
+            return
+        anchor, how = given[-1], "the training script's --deepspeed (TrainingArguments builds the plugin from it)"
     section = result.config.data.get("deepspeed_config")
     fields = [k for k in REFUSED_BESIDE_FILE if isinstance(section, dict) and k in section]
     mixed = result.get("mixed_precision")
     if mixed is not None and mixed.source == "yaml" and result.config.data.get("mixed_precision") is not None:
         fields.append("mixed_precision")
-    if fields:
-        flag = [f for f in result.launch.flags if f.option is not None and f.option.flag == "--deepspeed_config_file"]
-        yield Finding("LCH117", f"{result.config.display_path} sets {', '.join(fields)} beside the "
-                      "--deepspeed_config_file of this launch: Accelerate stops with 'When using "
-                      "`deepspeed_config_file`, the following accelerate config variables will be ignored'; "
-                      "set them in the DeepSpeed JSON (a --mixed_precision flag is allowed)", flag[-1].word)
+    if fields and anchor is not None:
+        yield Finding("LCH117", f"{result.config.display_path} sets {', '.join(fields)} beside {how}: "
+                      "Accelerate stops with 'When using `deepspeed_config_file`, the following accelerate "
+                      "config variables will be ignored'; set them in the DeepSpeed JSON (a --mixed_precision "
+                      "flag is allowed)", anchor)
 
 
 def _ignored_deepspeed_flags(result: Effective, flags: dict[str, Flag], script: Path,
