@@ -8,7 +8,11 @@ the input's record shape and adds the fields the linter reads: every accepted
 spelling, whether a value is taken, the value's type and choices, the config key
 and how the flag and the YAML combine.
 
-    python tools/gen_launch_flags.py REFERENCE_DIR [ACCELERATE_VERSION]
+    python tools/gen_launch_flags.py REFERENCE_DIR [PARSER_DUMP]
+
+PARSER_DUMP is the output of ``tools/dump_launch_parser.py`` run against an installed
+Accelerate: options the extraction does not have (it was taken from an earlier commit) are added
+from it, with the config key their argument group implies, and the version is taken from it.
 """
 
 from __future__ import annotations
@@ -70,9 +74,32 @@ def _value_type(record: dict) -> str:
     return "str"
 
 
-def build(reference: Path, version: str) -> dict:
+# argument group of launch_command_parser -> the config section its options set (_validate_launch_command)
+SECTION_OF_GROUP = {"FSDP Arguments": ("fsdp_config", ""), "DeepSpeed Arguments": ("deepspeed_config", ""),
+                    "Megatron-LM Arguments": ("megatron_lm_config", ""), "FP8 Arguments": ("fp8_config", "fp8_"),
+                    "ParallelismConfig Arguments": ("parallelism_config", "")}
+
+
+def _from_dump(record: dict, appendix: dict) -> None:
+    """Give an option found only in the live parser the config key its group implies."""
+    section = SECTION_OF_GROUP.get(record["group"])
+    if section is not None:
+        appendix[record["names"][0]] = (f"{section[0]}.{record['dest'].removeprefix(section[1])}",
+                                        "explicit flag wins, else YAML sub-key")
+
+
+def build(reference: Path, dump: Path | None) -> dict:
     records = json.loads((reference / "accelerate_launch_flags.json").read_text(encoding="utf-8"))
+    version = "1.15.0"
     appendix = _appendix((reference / "launch.md").read_text(encoding="utf-8"))
+    if dump is not None:
+        live = json.loads(dump.read_text(encoding="utf-8"))
+        version = live["accelerate"]
+        known = {name for record in records for name in record["names"]}
+        for record in live["options"]:
+            if not known.intersection(record["names"]):
+                records.append({"line": 0, "nargs": "", "help": "", **record})
+                _from_dump(record, appendix)
     options = []
     for record in records:
         names = record["names"]
@@ -103,9 +130,9 @@ def build(reference: Path, version: str) -> dict:
 
 def main() -> None:
     reference = Path(sys.argv[1])
-    version = sys.argv[2] if len(sys.argv) > 2 else "1.15.0"
+    dump = Path(sys.argv[2]) if len(sys.argv) > 2 else None
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(build(reference, version), indent=1) + "\n", encoding="utf-8")
+    OUT.write_text(json.dumps(build(reference, dump), indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
