@@ -33,7 +33,7 @@ def test_flags_yaml_and_defaults_each_say_where_they_come_from(tmp_path: Path) -
     assert got["fsdp_config.fsdp_sharding_strategy"] == ("SHARD_GRAD_OP", "configs/fsdp.yaml:6")
     assert got["main_process_port"][0] is UNKNOWN
     # a top-level key whose option has a non-None default is never read from the YAML
-    assert "same_network" not in got
+    assert got["same_network"] == (False, "flag default; configs/fsdp.yaml:3 is not read")
     assert got["fsdp_config.fsdp_offload_params"] == (False, "launch default (Accelerate 1.15.0)")
 
 

@@ -44,7 +44,7 @@ def config_rule_findings(result: Effective, script: Document, options: LintOptio
     from shardlint.engine.registry import load_ruleset
     from shardlint.loading.yaml_loader import load_yaml
 
-    chosen = {_canonical(s.key): s for s in result.settings if s.source != "default" and s.value is not UNKNOWN}
+    chosen = {_canonical(s.key): s for s in result.settings if s.source in ("flag", "yaml") and s.value is not UNKNOWN}
     if not any(s.source == "flag" for s in chosen.values()):
         return []
     data: dict[str, Any] = {}

@@ -129,6 +129,10 @@ def effective(launch: Launch, doc: Document, written: list[Written],
             settings[key] = Setting(key, _flag_value(option, flag.value), "flag", at(flag.word), value_word)
         elif option.precedence != "yaml-ignored" and (hit := from_yaml(key)) is not None:
             settings[key] = hit
+        elif option.precedence == "yaml-ignored" and (hit := from_yaml(key)) is not None:
+            # LF5: the option's own default is not None, so the file's value is never read
+            settings[key] = Setting(key, option.default, "default",
+                                    f"flag default; {hit.where} is not read")
     for key in _yaml_keys(data):
         if key not in settings and not _ignored_top_level(key) and (hit := from_yaml(key)) is not None:
             settings[key] = hit
