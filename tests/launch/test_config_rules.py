@@ -43,3 +43,17 @@ def test_findings_on_the_files_own_values_stay_with_the_file(tmp_path: Path) -> 
                    {"fsdp.yaml": "distributed_type: FSDP\nnum_processes: 2\nfsdp_config:\n  fsdp_version: 1\n"
                                  "  fsdp_use_orig_params: false\ndynamo_config:\n  dynamo_backend: INDUCTOR\n"})
     assert found == []
+
+
+def test_a_config_a_heredoc_writes_is_checked_and_read_by_the_launch(tmp_path: Path) -> None:
+    script = ("#!/bin/bash\ncat <<'YAML' > fsdp.yaml\ndistributed_type: FSDP\nnum_processes: 8\nfsdp_config:\n"
+              "  fsdp_version: 1\n  fsdp_sync_module_states: false\nYAML\n"
+              "accelerate launch --config_file fsdp.yaml --num_processes 4 train.py\n")
+    found = _found(tmp_path, script)
+    assert ("FSDP100", 7, 3) in found  # the key's line in the script
+    assert not [code for code, _, _ in found if code == "LCH106"]
+    out = run_shardlint("effective", "run.sh", "--format", "json", cwd=tmp_path)
+    (launch,) = json.loads(out.stdout)
+    assert "written by the heredoc at run.sh:3" in launch["config"]
+    settings = {s["setting"]: s["from"] for s in launch["settings"]}
+    assert settings["distributed_type"] == "run.sh:3" and settings["num_processes"] == "run.sh:9:43"

@@ -69,7 +69,27 @@ def shown_beside(display: str, script: Path, path: Path) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(display), os.path.relpath(path, script.resolve().parent)))
 
 
-def _load_config(launch: Launch, script: Path, display: str, written: list[Written]) -> tuple[Document | None, str]:
+def _load_config(launch: Launch, script: Document, written: list[Written]) -> tuple[Document | None, str, int]:
+    """The config file the launch reads, how it was chosen, and the line of the script a heredoc
+    that writes it starts at (0 for a file of its own)."""
+    from shardlint.loading.reader import Unreadable, read_document
+
+    doc, note = _config_file(launch, script.path, script.display_path, written)
+    if doc is not None or launch.flag("--config_file") is None:
+        return doc, note, 0
+    value = launch.flag("--config_file").value
+    heredoc = next((w for w in written if w.content is not None and value is not None and w.path == value.value), None)
+    if heredoc is None:
+        return doc, note, 0
+    line = script.index.range(heredoc.start, heredoc.start).start.line
+    try:
+        doc = read_document(script.path.parent / heredoc.path, script.display_path, text=heredoc.content)
+    except Unreadable:
+        return None, note, 0
+    return doc, f"--config_file {heredoc.path}, written by the heredoc at {script.display_path}:{line + 1}", line
+
+
+def _config_file(launch: Launch, script: Path, display: str, written: list[Written]) -> tuple[Document | None, str]:
     from shardlint.loading.reader import Unreadable, read_document
 
     flag = launch.flag("--config_file")
@@ -97,7 +117,7 @@ def effective(launch: Launch, doc: Document, written: list[Written],
 
     options = options or LintOptions(isolated=True)
     script, display = doc.path, doc.display_path
-    config, note = _load_config(launch, script, display, written) if launch.launcher == "accelerate" else (None, "")
+    config, note, shift = _load_config(launch, doc, written) if launch.launcher == "accelerate" else (None, "", 0)
     data = config.data if config is not None and isinstance(config.data, dict) else {}
     settings: dict[str, Setting] = {}
 
@@ -109,7 +129,7 @@ def effective(launch: Launch, doc: Document, written: list[Written],
         found, value, written_path = paths.lookup(data, paths.parse_path(key), True)
         if not found or config is None:
             return None
-        line = config.range(written_path).start.line + 1
+        line = config.range(written_path).start.line + 1 + shift
         return Setting(key, value, "yaml", f"{config.display_path}:{line}")
 
     if launch.launcher != "accelerate":

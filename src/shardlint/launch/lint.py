@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, TextEdit
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Position, Range, TextEdit
 from shardlint.document import Document
 from shardlint.launch.launchers import Launch, find_launches
 from shardlint.launch.references import Reference, references, suggest
@@ -39,7 +39,7 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
     from shardlint.launch.config_rules import config_rule_findings
     from shardlint.launch.effective import effective
 
-    out: list[Diagnostic] = []
+    out: list[Diagnostic] = _heredoc_configs(doc, written, options)
     for launch in launches:
         if launch.settled:
             result = effective(launch, doc, written, options)
@@ -68,6 +68,29 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
         for ref in references(launch, doc.path, written):
             if ref.missing and ref.role != "training script":
                 out.append(_diagnostic(doc, "LCH106", _missing_message(ref), ref.word))
+    return out
+
+
+def _heredoc_configs(doc: Document, written: list[Written], options: LintOptions) -> list[Diagnostic]:
+    """Configs a heredoc of the script writes (``cat <<'EOF' > fsdp.yaml``), checked like files of their
+    own and reported at their lines in the script."""
+    from shardlint.lint import lint_document
+    from shardlint.loading.reader import read_document
+
+    out = []
+    for heredoc in written:
+        if heredoc.content is None or not (heredoc.path or "").lower().endswith((".yaml", ".yml", ".json")):
+            continue
+        config = read_document(doc.path.parent / heredoc.path, doc.display_path, text=heredoc.content)
+        found = lint_document(config, options, explicit=False) or []
+        if config.kind not in ("accelerate", "deepspeed"):
+            continue
+        shift = doc.index.range(heredoc.start, heredoc.start).start.line
+        for diag in found:
+            start, end = diag.range
+            moved = Range(Position(start.line + shift, start.character), Position(end.line + shift, end.character))
+            out.append(Diagnostic(diag.code, diag.severity, f"{diag.message} (in the {heredoc.path} this script "
+                                  "writes)", moved, diag.path, docs_url=diag.docs_url))
     return out
 
 
