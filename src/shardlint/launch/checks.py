@@ -33,6 +33,7 @@ class Finding(NamedTuple):
     code: str
     message: str
     word: Word
+    drop: Flag | None = None  # a flag the fix removes, when removing it changes nothing that runs
 
 
 def launch_findings(result: Effective, script: Path, written: list[Written]) -> Iterator[Finding]:
@@ -128,7 +129,8 @@ def _ignored_deepspeed_flags(result: Effective, flags: dict[str, Flag], script: 
         for name in DEEPSPEED_ONLY:
             if name in flags:
                 yield Finding("LCH111", f"{name} is only passed on to DeepSpeed; with {paradigm.value} accelerate "
-                              "launch ignores it (set it in the training script or its arguments)", flags[name].word)
+                              "launch ignores it (set it in the training script or its arguments)", flags[name].word,
+                              flags[name])
         return
     if file_setting is None or file_setting.value == UNKNOWN:
         return
@@ -144,7 +146,7 @@ def _ignored_deepspeed_flags(result: Effective, flags: dict[str, Flag], script: 
             continue
         state = f"sets {'.'.join(key)} to {value!r}" if found else f"does not set {'.'.join(key)} to 'auto'"
         yield Finding("LCH110", f"{name} is ignored: {json_doc.display_path} {state}, and only 'auto' values of a "
-                      "deepspeed_config_file are filled from the launch", flag.word)
+                      "deepspeed_config_file are filled from the launch", flag.word, flag)
 
 
 def _load_json(result: Effective, setting: Any, script: Path, written: list[Written]) -> Any:

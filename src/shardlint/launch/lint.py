@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Position, Range, TextEdit
 from shardlint.document import Document
-from shardlint.launch.launchers import Launch, find_launches
+from shardlint.launch.launchers import Flag, Launch, find_launches
 from shardlint.launch.references import Reference, references, suggest
 from shardlint.launch.regions import regions
 from shardlint.launch.shell import Command, Word, Written, read_script
@@ -51,7 +51,8 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
                                        "default config ($HF_HOME/accelerate/default_config.yaml) when it exists, "
                                        "so this command runs differently on each machine", launch.head))
             for finding in launch_findings(result, doc.path, written):
-                out.append(_diagnostic(doc, finding.code, finding.message, finding.word))
+                fix = _drop_fix(doc, finding.drop) if finding.drop is not None else None
+                out.append(_diagnostic(doc, finding.code, finding.message, finding.word, fix))
             if launch.launcher == "accelerate":
                 out.extend(config_rule_findings(result, doc, options))
         for problem in launch.problems:
@@ -116,6 +117,15 @@ def _missing_message(ref: Reference) -> str:
     suggestion = suggest(ref)
     hint = f"; did you mean {suggestion}?" if suggestion else ""
     return f"{ref.role} {ref.word.value} does not exist (looked in {where}){hint}"
+
+
+def _drop_fix(doc: Document, flag: Flag) -> Fix | None:
+    """Remove ``--flag value`` (and the blank after it) when both words are written where they are read."""
+    last = flag.value if flag.value is not None else flag.word
+    if doc.text[flag.word.start:flag.word.start + 2] != "--" or last.end < flag.word.start:
+        return None
+    end = last.end + (doc.text[last.end:last.end + 1] == " ")
+    return Fix(f"Remove {flag.name}", "unsafe", (TextEdit(doc.index.range(flag.word.start, end), ""),))
 
 
 def _torchrun_fix(doc: Document, launch: Launch) -> Fix | None:
