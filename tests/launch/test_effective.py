@@ -34,7 +34,7 @@ def test_flags_yaml_and_defaults_each_say_where_they_come_from(tmp_path: Path) -
     assert got["main_process_port"][0] is UNKNOWN
     # a top-level key whose option has a non-None default is never read from the YAML
     assert got["same_network"] == (False, "flag default; configs/fsdp.yaml:3 is not read")
-    assert got["fsdp_config.fsdp_offload_params"] == (False, "launch default (Accelerate 1.15.0)")
+    assert got["fsdp_config.fsdp_offload_params"] == (False, "launch default (Accelerate 1.16.0)")
 
 
 def test_a_paradigm_flag_replaces_distributed_type(tmp_path: Path) -> None:
