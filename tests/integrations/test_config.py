@@ -259,3 +259,15 @@ def test_every_spelling_of_the_pyproject_table_is_found(tmp_path: Path, pyprojec
     config = write(tmp_path, "accelerate.yaml", DUPLICATE_KEY)
     (tmp_path / "pyproject.toml").write_text(pyproject + '\n[project]\nname = "x"\n')
     assert codes(lint(config)) == []
+
+
+def test_a_configuration_that_is_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    from shardlint.settings.loader import table_of
+    from shardlint.settings.model import ConfigError
+
+    fifo = tmp_path / ".shardlint.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="named pipe"):
+        table_of(fifo)  # would block for ever on a plain open()

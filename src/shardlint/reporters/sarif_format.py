@@ -52,7 +52,7 @@ def _descriptor(code: str, info: RuleInfo | None, example: Diagnostic | None) ->
         "id": code,
         "name": info.name if info else code,
         "shortDescription": {"text": summary},
-        "helpUri": f"{DOCS_BASE}{code}.md",
+        "helpUri": example.docs_url if example is not None and example.docs_url else f"{DOCS_BASE}{code}.md",
     }
     if info and info.severity is not None:
         out["defaultConfiguration"] = {"level": _LEVELS[info.severity]}
