@@ -64,6 +64,13 @@ class Report:
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.all_files for d in f.diagnostics if d.severity == severity)
 
+    def finish(self) -> None:
+        """Once every file is in: drop the config findings the run's launches settle."""
+        if any(result.document.launched_configs for result in self.files):
+            from shardlint.launch.settle import settle
+
+            settle(self.files)
+
     def worst(self) -> Severity | None:
         """The most severe finding in a file that could be read."""
         return min((d.severity for f in self.files for d in f.diagnostics), default=None)
@@ -180,10 +187,7 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
             report.add(result, failed)
         if progress is not None:
             progress(done, len(candidates))
-    if any(result.document.launched_configs for result in report.files):
-        from shardlint.launch.settle import settle
-
-        settle(report.files)
+    report.finish()
     return report
 
 

@@ -25,6 +25,11 @@ def test_streamed_reports_hold_no_documents_and_match_the_whole_report(tmp_path:
         (tmp_path / f"fsdp{n:02}.yaml").write_text(FSDP.format(n=n + 1))
     for n in range(2):  # the same tip (FSDP190) in two files: listed once, with both files
         (tmp_path / f"tip{n}.yaml").write_text("distributed_type: FSDP\nfsdp_config:\n  fsdp_version: 1\n")
+    # configs whose ACC120 a launch of the run settles (held to the end of the run, listed in place)
+    (tmp_path / ".git").mkdir()
+    for name in ("a_ddp.yaml", "b_ddp.yaml"):
+        (tmp_path / name).write_text("distributed_type: MULTI_GPU\nmixed_precision: bf16\n")
+    (tmp_path / "z_run.sh").write_text("accelerate launch --config_file a_ddp.yaml --num_processes 8 train.py\n")
     options = LintOptions(isolated=True)
     whole = lint_paths([str(tmp_path)], options)
     assert _documents_alive() >= 31
@@ -38,6 +43,7 @@ def _compare(tmp_path: Path, options: LintOptions, whole: Report, view: View) ->
         expected = renderer(name)(whole, view=view)
         if name == "text" and view.show == Severity.HINT:
             assert "2 files: FSDP190" in expected
+            assert "b_ddp.yaml:1:1: ACC120" in expected and "a_ddp.yaml:1:1: ACC120" not in expected
         report = StreamedReport(output_for(name, color=False, view=view), view)
         before = _documents_alive()
         lint_paths([str(tmp_path)], options, report=report)

@@ -8,7 +8,7 @@ dropped when every one of them passes the option; a config no launch of the run 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from shardlint.lint import FileResult
@@ -18,10 +18,20 @@ SETTLED_BY = {"ACC120": "--num_processes"}
 
 
 def settle(results: list[FileResult]) -> None:
+    settle_with(results, launch_uses(results))
+
+
+def launch_uses(results: Iterable[FileResult]) -> dict[Path, list[frozenset[str]]]:
+    """For each config a launch of ``results`` names, the options each such launch passes."""
     uses: dict[Path, list[frozenset[str]]] = {}
     for result in results:
         for config, options in result.document.launched_configs:
             uses.setdefault(config, []).append(options)
+    return uses
+
+
+def settle_with(results: Iterable[FileResult], uses: dict[Path, list[frozenset[str]]]) -> None:
+    """Drop from ``results`` the findings every launch naming their file settles."""
     if not uses:
         return
     for result in results:

@@ -31,11 +31,21 @@ class JsonOutput:
         self.entries: list[str] = []
         self.counts = {severity: 0 for severity in Severity}
 
-    def add(self, result: FileResult, failed: bool = False) -> None:
+    def reserve(self) -> int:
+        """A place in the report for a file added later (``add(..., slot=)``)."""
+        self.entries.append("")
+        return len(self.entries) - 1
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
         for diag in result.diagnostics:
             self.counts[diag.severity] += 1
-        entry = json.dumps(file_entry(result), indent=2, ensure_ascii=False)
-        (self.failure_entries if failed else self.entries).append(entry.replace("\n", "\n    "))
+        entry = json.dumps(file_entry(result), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        if failed:
+            self.failure_entries.append(entry)
+        elif slot is None:
+            self.entries.append(entry)
+        else:
+            self.entries[slot] = entry
 
     def pieces(self) -> Iterator[str]:
         """The report in pieces, to be written one after another (no copy of the whole is made)."""

@@ -1,4 +1,4 @@
-"""A report that hands each file to its output as the run reaches it and keeps only counts.
+"""A report that hands each file to its output as the run reaches it and keeps only text and counts.
 
 The text, concise and JSON formats are built this way by ``check``: memory stays
 flat in the number of files, where a report holding every file's document grows
@@ -7,9 +7,11 @@ with the walk.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator, Protocol
 
 from shardlint.diagnostics import Severity
+from shardlint.launch.settle import SETTLED_BY, settle_with
 from shardlint.lint import FileResult, Report
 from shardlint.reporters import View
 from shardlint.reporters.fix_list import available
@@ -18,7 +20,9 @@ STREAMED_FORMATS = ("text", "concise", "json")
 
 
 class Output(Protocol):
-    def add(self, result: FileResult, failed: bool = False) -> None: ...
+    def reserve(self) -> int: ...
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None: ...
 
     def render(self) -> str: ...
 
@@ -37,7 +41,11 @@ def output_for(name: str, *, color: bool, view: View) -> Output:
 
 
 class StreamedReport(Report):
-    """Files go to ``output`` as they are added; unreadable paths (with no text) are kept as in any report."""
+    """Files go to ``output`` as they are added; unreadable paths (with no text) are kept as in any report.
+
+    A config whose findings a launch of the run may settle (ACC120 when every launch naming the
+    file passes ``--num_processes``) keeps its place and is added once the run is over.
+    """
 
     def __init__(self, output: Output, view: View, list_fixes: bool = False) -> None:
         super().__init__()
@@ -45,18 +53,44 @@ class StreamedReport(Report):
         self.view = view
         self.list_fixes = list_fixes
         self._worst: Severity | None = None
-        self._fixes: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] = ([], [])
+        self._fixes: list[list[tuple[str, str, str]]] = []  # per file, in report order
+        self._failed_fixes: list[tuple[str, str, str]] = []
+        self._held: list[tuple[int, int, FileResult]] = []  # output slot, fixes slot, result
+        self._uses: dict[Path, list[frozenset[str]]] = {}
 
     def add(self, result: FileResult, failed: bool = False) -> None:
-        self.output.add(result, failed)
-        if self.list_fixes:
-            self._fixes[0 if failed else 1].extend(available(result, self.view))
+        for config, options in result.document.launched_configs:
+            self._uses.setdefault(config, []).append(options)
         if failed:
             self.failures.append(result)
+            self.output.add(result, failed=True)
+            if self.list_fixes:
+                self._failed_fixes.extend(available(result, self.view))
             return
+        if any(d.code in SETTLED_BY for d in result.diagnostics):
+            self._held.append((self.output.reserve(), len(self._fixes), result))
+            self._fixes.append([])
+            return
+        self._take(result)
+
+    def _take(self, result: FileResult, slot: int | None = None, fixes_slot: int | None = None) -> None:
+        self.output.add(result, slot=slot)
+        if self.list_fixes:
+            found = available(result, self.view)
+            if fixes_slot is None:
+                self._fixes.append(found)
+            else:
+                self._fixes[fixes_slot] = found
         worst = min((d.severity for d in result.diagnostics), default=None)
         if worst is not None and (self._worst is None or worst < self._worst):
             self._worst = worst
+
+    def finish(self) -> None:
+        held = [result for _, _, result in self._held]
+        settle_with(held, self._uses)
+        for slot, fixes_slot, result in self._held:
+            self._take(result, slot, fixes_slot)
+        self._held = []
 
     def worst(self) -> Severity | None:
         return self._worst
@@ -64,4 +98,4 @@ class StreamedReport(Report):
     @property
     def available_fixes(self) -> list[tuple[str, str, str]]:
         """``--show-fixes``: (path, code, title) of the listed findings' fixes, in report order."""
-        return self._fixes[0] + self._fixes[1]
+        return self._failed_fixes + [fix for found in self._fixes for fix in found]

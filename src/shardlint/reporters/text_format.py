@@ -68,14 +68,19 @@ def _helps(diag: Diagnostic, paint: _Paint) -> list[str]:
 class _Tip:
     """A listed tip, kept as its rendered lines until the run's end tells whether other files share it."""
 
-    __slots__ = ("path", "location", "lines", "heading", "helps")
+    __slots__ = ("key", "path", "location", "lines", "heading", "helps")
 
-    def __init__(self, path: str, location: str, lines: list[str], heading: str, helps: list[str]) -> None:
+    def __init__(self, key: tuple[str, str], path: str, location: str, lines: list[str], heading: str,
+                 helps: list[str]) -> None:
+        self.key = key  # code and words
         self.path = path
         self.location = location
         self.lines = lines  # as listed on its own: heading, code frame, help lines, blank line
-        self.heading = heading  # the heading of a group, "N files" filled in at the end
+        self.heading = heading  # as the heading of a group, with "{count} files" for the place
         self.helps = helps
+
+
+_Block = list["list[str] | _Tip"]  # one file's listed findings, in order
 
 
 class TextOutput:
@@ -91,17 +96,21 @@ class TextOutput:
         self.paint = _Paint(color)
         self.view = view
         self.concise = concise
-        self.entries: list[list[str] | _Tip] = []  # in report order: failures first, then files
-        self.failure_entries: list[list[str] | _Tip] = []
-        self.tips: dict[tuple[str, str], list[_Tip]] = {}
+        self.blocks: list[_Block] = []  # in report order
+        self.failure_blocks: list[_Block] = []  # listed before every other file
         self.listed = {severity: 0 for severity in Severity}
         self.fixable = 0
         self.hidden_warnings = 0
         self.hidden_tips = 0
         self.files = 0
 
-    def add(self, result: FileResult, failed: bool = False) -> None:
-        entries = self.failure_entries if failed else self.entries
+    def reserve(self) -> int:
+        """A place in the report for a file added later (``add(..., slot=)``)."""
+        self.blocks.append([])
+        return len(self.blocks) - 1
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
+        block: _Block = []
         self.files += 1
         for diag in result.diagnostics:
             tip = diag.severity >= Severity.INFORMATION
@@ -118,23 +127,30 @@ class TextOutput:
             if not self.concise:
                 lines += _frame(result, diag, self.paint) + helps + [""]
             if tip and not self.concise:
-                found = _Tip(result.path, _location(result, diag), lines, "", helps)
-                same = self.tips.setdefault((diag.code, diag.message), [])
-                if not same:
-                    found.heading = _heading(result, diag, self.paint, where="{count} files")
-                same.append(found)
-                entries.append(found)
+                block.append(_Tip((diag.code, diag.message), result.path, _location(result, diag), lines,
+                                  _heading(result, diag, self.paint, where="{count} files"), helps))
             else:
-                entries.append(lines)
+                block.append(lines)
+        if failed:
+            self.failure_blocks.append(block)
+        elif slot is None:
+            self.blocks.append(block)
+        else:
+            self.blocks[slot] = block
 
     def pieces(self) -> Iterator[str]:
         yield self.render()
 
     def render(self) -> str:
-        shared = {key: found for key, found in self.tips.items() if len({t.path for t in found}) > 1}
+        entries = [entry for block in self.failure_blocks + self.blocks for entry in block]
+        tips: dict[tuple[str, str], list[_Tip]] = {}
+        for entry in entries:
+            if isinstance(entry, _Tip):
+                tips.setdefault(entry.key, []).append(entry)
+        shared = {key: found for key, found in tips.items() if len({t.path for t in found}) > 1}
         grouped = {id(t) for found in shared.values() for t in found}
         lines: list[str] = []
-        for entry in self.failure_entries + self.entries:
+        for entry in entries:
             if isinstance(entry, _Tip):
                 if id(entry) not in grouped:
                     lines.extend(entry.lines)
