@@ -31,7 +31,9 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 CLEAN_YAML = ROOT / "examples" / "fsdp2-good.yaml"
 FIXABLE_YAML = ROOT / "examples" / "fsdp1-bad.yaml"
 DS_JSON = "repos/deepspeedai__DeepSpeedExamples/compression/bert/config/XTC/ds_config_W1A8_Qgroup1_fp32.json"
-# a YAML that is no config (a CI workflow), as a repository walk meets many of
+# a YAML that is no config (a CI workflow) and a Markdown file without a launch, as a repository walk
+# meets many of
+NOTES = "# Notes\n\nTrain with `python train.py --epochs 3`; see the config folder.\n"
 WORKFLOW = "name: tests\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
 
 
@@ -134,19 +136,18 @@ def main() -> int:
                paired(commands(*files, peer=[yamllint, "-d", "relaxed", *files]), runs), against)
     with tempfile.TemporaryDirectory() as tmp:
         if "skipped" in only:
-            none, many = Path(tmp, "none"), Path(tmp, "many")
-            none.mkdir()
-            many.mkdir()
-            (none / "ci.yaml").write_text(WORKFLOW)
-            for i in range(2000):
-                (many / f"ci{i:04}.yaml").write_text(WORKFLOW)
-            base = paired(commands(str(none)), args.runs)
-            more = paired(commands(str(many)), max(3, args.runs // 4))
-            cells = []
-            for name in more:
-                per_file = (median_ms(more[name]) - median_ms(base[name])) / 1999
-                cells.append(f"{name} {per_file:6.3f} ms")
-            print(f"{'skipped non-config YAML, per file':34} " + "  ".join(cells), flush=True)
+            for label, name, text in (("skipped non-config YAML, per file", "ci{}.yaml", WORKFLOW),
+                                      ("skipped Markdown, per file", "notes{}.md", NOTES)):
+                none, many = Path(tmp, "none" + name), Path(tmp, "many" + name)
+                none.mkdir()
+                many.mkdir()
+                (none / name.format(0)).write_text(text)
+                for i in range(2000):
+                    (many / name.format(i)).write_text(text)
+                base = paired(commands(str(none)), args.runs)
+                more = paired(commands(str(many)), max(3, args.runs // 4))
+                cells = [f"{who} {(median_ms(more[who]) - median_ms(base[who])) / 1999:6.3f} ms" for who in more]
+                print(f"{label:34} " + "  ".join(cells), flush=True)
         if "walk" in only and files:
             tree = Path(tmp, "tree")
             tree.mkdir()
