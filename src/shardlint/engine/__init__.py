@@ -34,8 +34,9 @@ def evaluate(doc: Document, options: LintOptions) -> Findings:
             link.code, rule.severity if rule else Severity.ERROR, link.problem,
             doc.range(CONFIG_FILE_PATH, "value"), format_path(CONFIG_FILE_PATH),
             docs_url=rule.docs_url if rule else None))
+    top = doc.data.keys() if isinstance(doc.data, dict) else frozenset()
     for rule in ruleset.by_kind.get(doc.kind or "", ()):
-        if not rule.applies(ctx):
+        if not rule.requires <= top or not rule.applies(ctx):
             continue
         found = rule.evaluate(ctx)
         findings.diagnostics.extend(found)

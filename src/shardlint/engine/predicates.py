@@ -53,6 +53,28 @@ def compile_predicate(spec: Any, where: str = "when") -> Predicate:
     return _compile_atom(spec, where)
 
 
+def required_keys(spec: Any) -> frozenset[str]:
+    """Top-level keys without any of which the predicate ``spec`` is false.
+
+    An atom that reads a path of this file (``path`` or ``key``) fails when the path's first key is
+    absent, unless it tests ``exists: false``; ``all`` needs what each of its parts needs.  Used to
+    skip, without running them, the rules a file cannot fire.
+    """
+    if not isinstance(spec, dict):
+        return frozenset()
+    if "all" in spec and isinstance(spec["all"], list):
+        return frozenset().union(*map(required_keys, spec["all"]))
+    selector = "path" if "path" in spec else "key" if "key" in spec else None
+    if selector is None or spec.get("exists") is False or not isinstance(spec[selector], str):
+        return frozenset()
+    try:
+        pattern = paths.parse_path(spec[selector])
+    except paths.PathError:
+        return frozenset()
+    first = pattern[0] if pattern else None
+    return frozenset((first,)) if isinstance(first, str) and not paths.is_wild(first) else frozenset()
+
+
 def _compile_atom(spec: dict[str, Any], where: str) -> Predicate:
     selectors = [k for k in SELECTORS if k in spec]
     if len(selectors) != 1:

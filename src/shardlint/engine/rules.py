@@ -10,7 +10,7 @@ from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.fixing import FixBuilder, compile_fix
 from shardlint.engine.messages import Renderer, compile_template
-from shardlint.engine.predicates import Predicate, compile_predicate
+from shardlint.engine.predicates import Predicate, compile_predicate, required_keys
 from shardlint.engine.versions import parse_specifier, satisfies
 
 # the fields evaluation needs; the rest of a rule file is documentation
@@ -42,6 +42,7 @@ class Rule:
         self.message: Renderer | None = None
         self.fix: FixBuilder | None = None
         self.pending: dict[str, Any] | None = None
+        self.requires: frozenset[str] = frozenset()  # top-level keys without any of which it cannot fire
         self.docs: str | None = None  # where a project's rule is documented: its rule file
 
     @property
@@ -114,6 +115,7 @@ def compile_rule(spec: dict[str, Any], lazy: bool = False) -> Rule:
         for required in ("when", "at", "message"):
             if required not in spec:
                 raise RuleError(f"a declarative rule needs '{required}'")
+        rule.requires = required_keys(spec["when"])
         if lazy:
             rule.pending = spec
         else:
