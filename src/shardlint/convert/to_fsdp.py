@@ -9,6 +9,7 @@ from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED,
                                      number, shown_value)
 from shardlint.convert.notes import Note
 from shardlint.convert.settings import Settings
+from shardlint.semantics.accelerate import newest_default
 
 
 def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
@@ -127,10 +128,10 @@ def fsdp_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     else:
         _fsdp2_to_fsdp1(s, data, plan, row)
     if "fsdp_state_dict_type" not in sec.values:
-        default = table.FSDP_DEFAULT_STATE_DICT[3 - version]
-        plan.entries.append(Entry("fsdp_state_dict_type", default,
+        kept = newest_default(sec.name, "fsdp_state_dict_type", fsdp_version=3 - version)
+        plan.entries.append(Entry("fsdp_state_dict_type", kept,
                                   f"FSDP{3 - version}'s default; FSDP{version} defaults to "
-                                  f"{table.FSDP_DEFAULT_STATE_DICT[version]}"))
+                                  f"{newest_default(sec.name, 'fsdp_state_dict_type', fsdp_version=version)}"))
     for key in sec.values:
         if key not in FSDP_SHARED and key not in FSDP_MAPPED and key not in table.FSDP1_ONLY:
             notes.append(Note("check", sec.where(key), "not an fsdp_config key Accelerate reads; kept as is"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from shardlint.convert import table
-from shardlint.convert.settings import ConvertError, Settings, read_settings, str_to_bool
+from shardlint.convert.settings import ConvertError, Settings, read_settings, strict_bool
 from shardlint.document import Document
 
 SIXTEEN_BIT = ("bf16", "fp16", "fp8")   # fp8 trains with bf16 master handling (DeepSpeed: bf16 enabled)
@@ -107,7 +107,7 @@ def _checkpointing(settings: Settings) -> bool | None:
     if key not in settings.section.values:
         return None
     try:
-        return str_to_bool(settings.section.values[key], settings.section.where(key))
+        return strict_bool(settings.section.values[key], settings.section.where(key))
     except ConvertError:
         return None
 

@@ -24,13 +24,13 @@ from typing import Any
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity, TextEdit
 from shardlint.document import Document, KeyPath, format_path
-from shardlint.engine.values import FSDP2_RESHARD_AFTER_FORWARD, str_to_bool, strategy_name
+from shardlint.engine.values import str_to_bool, strategy_name
 from shardlint.fixes.edits import Operation, chain, remove_key, rename_key, set_value
 from shardlint.options import LintOptions
+from shardlint.semantics.accelerate import FSDP1_ONLY, FSDP2_RESHARD_AFTER_FORWARD
 
 CODE = "FSDP190"
 FSDP2_SINCE = ">=1.6.0"  # fsdp_version and `accelerate to-fsdp2` arrived in v1.6.0 (reference section 6)
-DROPPED = ("fsdp_backward_prefetch", "fsdp_forward_prefetch", "fsdp_use_orig_params", "fsdp_sync_module_states")
 _NO_WRAP = (None, "NO_WRAP")
 
 
@@ -113,7 +113,7 @@ def migration_edits(doc: Document) -> tuple[list[TextEdit], str | None]:
             return [], f"fsdp_reshard_after_forward {section[reshard]!r} is not a sharding strategy"
         value = FSDP2_RESHARD_AFTER_FORWARD[name]
         steps.append(lambda d: set_value(d, base + (reshard,), value))
-    for dropped in DROPPED:
+    for dropped in FSDP1_ONLY:
         key = _key(section, dropped)
         if key is not None:
             steps.append(lambda d, key=key: remove_key(d, base + (key,)))
