@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -165,6 +166,15 @@ def test_a_temporary_in_use_by_a_running_fix_is_kept(tmp_path: Path) -> None:
         assert remove_stale_temporaries(tmp_path) == []
         assert busy.exists()
     assert remove_stale_temporaries(tmp_path) == [busy.name] and not busy.exists()
+
+
+def test_a_fresh_empty_temporary_is_kept_until_it_is_old(tmp_path: Path) -> None:
+    fresh = tmp_path / ".accelerate.yaml.shardlint-abcd1234.tmp"
+    fresh.write_bytes(b"")  # as a running --fix creates it, the instant before it locks it
+    assert remove_stale_temporaries(tmp_path) == [] and fresh.exists()
+    old = time.time() - 60
+    os.utime(fresh, (old, old))  # a killed run's, long ago
+    assert remove_stale_temporaries(tmp_path) == [fresh.name] and not fresh.exists()
 
 
 def test_only_shardlints_own_temporaries_are_touched(tmp_path: Path) -> None:
