@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-import sys
+import time
 from pathlib import Path
 from typing import Iterator
 
