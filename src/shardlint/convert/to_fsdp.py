@@ -9,6 +9,7 @@ from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED,
                                      number, shown_value)
 from shardlint.convert.notes import Note
 from shardlint.convert.settings import Settings
+from shardlint.fixes.migrate import fsdp2_state_dict
 from shardlint.semantics.accelerate import newest_default
 
 
@@ -154,8 +155,8 @@ def _fsdp1_to_fsdp2(s: Settings, plan: Plan, row: table.Sharding) -> None:
             plan.remove_keys.append(sec.actual[key])
             plan.notes.append(Note("left out", sec.where(key) + f" {shown_value(sec, key)}", unmapped.reason))
     state_dict = sec.values.get("fsdp_state_dict_type")
-    if state_dict is not None and str(state_dict).upper() in ("LOCAL_STATE_DICT", "2"):
-        plan.entries.append(Entry("fsdp_state_dict_type", "SHARDED_STATE_DICT", "FSDP2 has no LOCAL_STATE_DICT"))
+    if state_dict is not None and (replacement := fsdp2_state_dict(state_dict)) is not None:
+        plan.entries.append(Entry("fsdp_state_dict_type", replacement, "FSDP2 has no LOCAL_STATE_DICT"))
         plan.notes.append(Note("approximated", sec.where("fsdp_state_dict_type"),
                                "Accelerate rejects LOCAL_STATE_DICT with FSDP2; SHARDED_STATE_DICT is the "
                                "closest (guide: FSDP1 vs FSDP2)"))
