@@ -56,7 +56,7 @@ def test_convert_reads_the_model():
 
 
 def test_schema_defaults_agree_with_the_newest_launch_default():
-    from shardlint.lsp.schema_info import schema_index
+    from shardlint.validation.schema_index import schema_index
 
     index = schema_index("accelerate")
     for path, setting in SETTINGS.items():
