@@ -184,8 +184,13 @@ class FindingBuilder:
 
     def _renamed_value(self, path: KeyPath, value: Any) -> Diagnostic | None:
         """An old spelling the library used to accept (distributed_type: TPU), with its new name."""
-        declared = self._property_schema(path) or {}
-        info = declared.get("x-shardlint-renamed-values", {}).get(value) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return None
+        from shardlint.validation.schema_index import SchemaIndex
+
+        schemas = SchemaIndex(self.validator).schemas_at(path, self.doc.data)
+        declared = (schema.get("x-shardlint-renamed-values", {}) for schema in schemas)
+        info = next((renamed[value] for renamed in declared if value in renamed), None)
         if info is None:
             return None
         version = f", removed in {info['version']}" if info.get("version") else ""
@@ -224,40 +229,6 @@ class FindingBuilder:
         message = (f"`{first}` and `{second}` {where} are two spellings of one setting: {self.library} refuses "
                    f"them together; keep one")
         return self._make("conflict", message, later, self.doc.range(later, "key"))
-
-    def _property_schema(self, path: KeyPath) -> Schema | None:
-        """The schema declared for the key at ``path`` (following $ref, if/then/else and object branches)."""
-        objects = self._objects_along(path)
-        if len(objects) < len(path):
-            return None
-        return objects[-1].get("properties", {}).get(path[-1]) if path else None
-
-    def _objects_along(self, path: KeyPath) -> list[Schema]:
-        """The object schemas that hold each key of ``path``, from the top, as far as they are known."""
-        found: list[Schema] = []
-        node: Schema | None = self.validator.root
-        for depth, key in enumerate(path):
-            node = self._object_schema(node, self.doc.get(path[:depth]))
-            if node is None:
-                break
-            found.append(node)
-            node = node.get("properties", {}).get(key)
-        return found
-
-    def _object_schema(self, node: Schema | None, value: Any) -> Schema | None:
-        if node is None:
-            return None
-        node = self.validator.resolve(node)
-        if "if" in node:
-            branch = node.get("then") if self.validator.is_valid(value, node["if"]) else node.get("else")
-            return self._object_schema(branch, value)
-        if "properties" in node:
-            return node
-        for branch in node.get("anyOf", []):
-            found = self._object_schema(branch, value)
-            if found is not None:
-                return found
-        return None
 
     # -- helpers --------------------------------------------------------------
     def _make(self, failure_class: str, message: str, path: KeyPath, where: Range,
