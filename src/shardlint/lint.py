@@ -7,16 +7,14 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.builtins.input import BROKEN, empty_file, not_a_config, not_a_mapping, unreadable
+from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.discovery import CONFIG_SUFFIXES, Candidate, discover
 from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.reader import Unreadable, read_document
 from shardlint.options import LintOptions
 from shardlint.settings import FileSettings, finish, options_for, settings_for
-
-# load problems that mean "this file is broken", worth reporting even in a walk
-_BROKEN = frozenset({"SL001", "SL004", "SL005", "SL006"})
 
 
 class FileResult:
@@ -54,10 +52,6 @@ class Report:
         return 1 if worst is not None and worst <= fail_level else 0
 
 
-def _file_diagnostic(doc: Document, code: str, severity: Severity, message: str) -> Diagnostic:
-    return Diagnostic(code, severity, message, doc.range(()), docs_url=f"{DOCS_BASE}{code}.md")
-
-
 def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
                   settings: FileSettings | None = None) -> list[Diagnostic] | None:
     """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently.
@@ -77,19 +71,14 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
         elif not explicit:
             return None
         elif not isinstance(doc.data, dict):
-            diagnostics.append(_file_diagnostic(
-                doc, "SL007", Severity.ERROR,
-                f"the top level is a {type(doc.data).__name__}, but a config file must be a mapping of keys"))
+            diagnostics.append(not_a_mapping(doc))
         else:
-            diagnostics.append(_file_diagnostic(
-                doc, "SL009", Severity.INFORMATION,
-                "not an Accelerate or DeepSpeed config (no distributed_type, compute_environment "
-                "or DeepSpeed section at the top); not checked"))
+            diagnostics.append(not_a_config(doc))
     elif not explicit and not (doc.path.suffix.lower() in CONFIG_SUFFIXES
-                               and any(d.code in _BROKEN for d in diagnostics)):
+                               and any(d.code in BROKEN for d in diagnostics)):
         return None
     elif not diagnostics:
-        diagnostics.append(_file_diagnostic(doc, "SL003", Severity.WARNING, "the file is empty"))
+        diagnostics.append(empty_file(doc))
     return finish(doc, diagnostics, settings, checked=doc.kind is not None)
 
 
@@ -154,7 +143,7 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[tup
 
 def _failure(path: Path, display: str, message: str) -> FileResult:
     doc = Document(path, display, "", "yaml")
-    return FileResult(doc, [_file_diagnostic(doc, "SL008", Severity.ERROR, message)])
+    return FileResult(doc, [unreadable(doc, message)])
 
 
 def lint_text(path: Path, text: str, options: LintOptions) -> FileResult:

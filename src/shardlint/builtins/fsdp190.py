@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity
+from shardlint.builtins import finding
+from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.document import Document, KeyPath, format_path
 from shardlint.fixes.migrate import key_in, migration_edits
 from shardlint.options import LintOptions
@@ -41,8 +42,7 @@ def check_fsdp1(doc: Document, options: LintOptions | None = None) -> list[Diagn
     fixes = [] if blocker else [Fix("Migrate this FSDP1 config to FSDP2", "unsafe", tuple(edits))]
     if blocker:
         message += f"; no automatic migration: {blocker}"
-    return [Diagnostic(CODE, Severity.HINT, message, doc.range(at), format_path(at), fixes,
-                       docs_url=f"{DOCS_BASE}{CODE}.md")]
+    return [finding(CODE, message, doc.range(at), format_path(at), fixes)]
 
 
 def _targets_fsdp2(options: LintOptions | None) -> bool:

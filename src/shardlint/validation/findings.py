@@ -1,9 +1,9 @@
 """Schema failures as diagnostics: one stable code per failure class, one clear message, a fix when
 the intended spelling is known.
 
-Severity follows what the libraries do with the input; the schemas say it per
+The code follows what the libraries do with the input; the schemas say it per
 object with ``x-shardlint-unknown`` (``error``: the library refuses unknown
-keys there; ``warning``: it silently ignores them).
+keys there; ``warning``: it silently ignores them). Each code's severity is its rule file's.
 """
 
 from __future__ import annotations
@@ -12,34 +12,33 @@ import json
 import re
 from typing import Any
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
+from shardlint.builtins import finding
+from shardlint.diagnostics import Diagnostic, Fix, Range
 from shardlint.document import Document, KeyPath, format_path
 from shardlint.validation.edits import rename_key_fix, replace_value_fix, unquote_fix
 from shardlint.validation.engine import Failure, Schema, Validator
 from shardlint.validation.suggest import closest
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
-
-# (family, failure class) -> (code, severity)
-CODES: dict[tuple[str, str], tuple[str, Severity]] = {
-    ("accelerate", "unknown-error"): ("ACC001", E),
-    ("accelerate", "unknown-warning"): ("ACC002", W),
-    ("accelerate", "removed-error"): ("ACC003", E),
-    ("accelerate", "removed-warning"): ("ACC004", W),
-    ("accelerate", "type"): ("ACC005", E),
-    ("accelerate", "value"): ("ACC006", E),
-    ("accelerate", "range"): ("ACC007", E),
-    ("accelerate", "required"): ("ACC008", E),
-    ("accelerate", "deprecated"): ("ACC009", I),
-    ("deepspeed", "unknown-error"): ("DS001", E),
-    ("deepspeed", "unknown-warning"): ("DS002", W),
-    ("deepspeed", "removed-error"): ("DS003", E),
-    ("deepspeed", "removed-warning"): ("DS004", W),
-    ("deepspeed", "type"): ("DS005", E),
-    ("deepspeed", "value"): ("DS006", E),
-    ("deepspeed", "range"): ("DS007", E),
-    ("deepspeed", "conflict"): ("DS008", E),
-    ("deepspeed", "deprecated"): ("DS009", W),
+# (family, failure class) -> code
+CODES: dict[tuple[str, str], str] = {
+    ("accelerate", "unknown-error"): "ACC001",
+    ("accelerate", "unknown-warning"): "ACC002",
+    ("accelerate", "removed-error"): "ACC003",
+    ("accelerate", "removed-warning"): "ACC004",
+    ("accelerate", "type"): "ACC005",
+    ("accelerate", "value"): "ACC006",
+    ("accelerate", "range"): "ACC007",
+    ("accelerate", "required"): "ACC008",
+    ("accelerate", "deprecated"): "ACC009",
+    ("deepspeed", "unknown-error"): "DS001",
+    ("deepspeed", "unknown-warning"): "DS002",
+    ("deepspeed", "removed-error"): "DS003",
+    ("deepspeed", "removed-warning"): "DS004",
+    ("deepspeed", "type"): "DS005",
+    ("deepspeed", "value"): "DS006",
+    ("deepspeed", "range"): "DS007",
+    ("deepspeed", "conflict"): "DS008",
+    ("deepspeed", "deprecated"): "DS009",
 }
 
 _TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean",
@@ -233,9 +232,7 @@ class FindingBuilder:
     # -- helpers --------------------------------------------------------------
     def _make(self, failure_class: str, message: str, path: KeyPath, where: Range,
               fix: Fix | None = None) -> Diagnostic:
-        code, severity = CODES[(self.family, failure_class)]
-        return Diagnostic(code, severity, message, where, format_path(path), [fix] if fix else [],
-                          f"{DOCS_BASE}{code}.md")
+        return finding(CODES[(self.family, failure_class)], message, where, format_path(path), [fix] if fix else [])
 
     @staticmethod
     def _where(path: KeyPath) -> str:
