@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from shardlint.builtins.input import BROKEN, empty_file, not_a_config, not_a_mapping, unreadable
 from shardlint.diagnostics import Diagnostic, Severity
@@ -33,10 +33,22 @@ class FileResult:
         return self.document.path.resolve().as_uri()
 
 
+class Skipped(NamedTuple):
+    """A file a run passed over, and why (for ``--verbose``)."""
+
+    path: str
+    reason: str
+
+
+# called with (files done, files in all) as a run goes
+Progress = Callable[[int, int], None]
+
+
 class Report:
     def __init__(self) -> None:
         self.files: list[FileResult] = []
         self.failures: list[FileResult] = []  # paths that could not be read at all
+        self.skipped: list[Skipped] = []
 
     @property
     def all_files(self) -> list[FileResult]:
@@ -86,49 +98,62 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
 PARALLEL_MIN_FILES = 48
 
 
-def lint_paths(paths: list[str], options: LintOptions) -> Report:
+def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None = None) -> Report:
     report = Report()
     candidates = []
-    for candidate in discover(paths):
+    for candidate in discover(paths, on_skip=lambda path, reason: report.skipped.append(Skipped(path, reason))):
         if isinstance(candidate, Candidate):
             candidates.append(candidate)
         else:
             report.failures.append(_failure(*candidate))
-    for outcome in _lint_all(candidates, options):
-        if outcome is not None:
+    for done, outcome in enumerate(_lint_all(candidates, options), 1):
+        if isinstance(outcome, Skipped):
+            report.skipped.append(outcome)
+        else:
             failed, result = outcome
             (report.failures if failed else report.files).append(result)
+        if progress is not None:
+            progress(done, len(candidates))
     return report
 
 
-def lint_candidate(candidate: Candidate, options: LintOptions) -> tuple[bool, FileResult] | None:
-    """``(failed, result)`` for one file; ``failed`` when it could not be read at all."""
+Outcome = tuple[bool, FileResult] | Skipped
+
+
+def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
+    """``(failed, result)`` for one file (``failed`` when it could not be read at all), or why it was skipped."""
     settings = settings_for(candidate.path, options)
-    if settings.is_excluded(candidate.path, candidate.explicit):
-        return None
+    excluded = settings.excluded_by(candidate.path, candidate.explicit)
+    if excluded:
+        return Skipped(candidate.display, excluded)
     try:
         doc = read_document(candidate.path, candidate.display)
     except Unreadable as exc:
         if candidate.explicit or candidate.path.suffix.lower() in CONFIG_SUFFIXES:
             return True, _failure(candidate.path, candidate.display, str(exc))
-        return None
+        return Skipped(candidate.display, str(exc))
     diagnostics = lint_document(doc, options, candidate.explicit, settings)
-    return None if diagnostics is None else (False, FileResult(doc, diagnostics))
+    if diagnostics is None:
+        return Skipped(candidate.display, "not an Accelerate or DeepSpeed config" if doc.loaded
+                       else "does not parse, and its suffix is not .yaml, .yml or .json")
+    return False, FileResult(doc, diagnostics)
 
 
-def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[tuple[bool, FileResult] | None]:
-    """Each candidate's outcome, in order; many files are shared out to forked workers.
+def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Outcome]:
+    """Each candidate's outcome, in order, as it comes; many files are shared out to forked workers.
 
     Workers are forked after the rules and schemas are loaded, so they start with
     everything compiled and cost little more than the fork itself.
     """
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(candidates) < PARALLEL_MIN_FILES:
-        return (lint_candidate(c, options) for c in candidates)
+        yield from (lint_candidate(c, options) for c in candidates)
+        return
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return (lint_candidate(c, options) for c in candidates)
+        yield from (lint_candidate(c, options) for c in candidates)
+        return
     from shardlint.engine.registry import load_ruleset
     from shardlint.validation.schemas import validator
 
@@ -138,12 +163,35 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[tup
         validator(kind)
     chunk = max(1, len(candidates) // (workers * 4))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(partial(lint_candidate, options=options), candidates, chunksize=chunk)
+        yield from pool.imap(partial(lint_candidate, options=options), candidates, chunksize=chunk)
 
 
 def _failure(path: Path, display: str, message: str) -> FileResult:
     doc = Document(path, display, "", "yaml")
     return FileResult(doc, [unreadable(doc, message)])
+
+
+def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> FileResult | Skipped:
+    """Lint standard input's bytes as the file at ``path`` (``--stdin-filename``): its name decides
+    the syntax, the configuration and where linked files are looked up."""
+    from shardlint.loading.limits import MAX_FILE_BYTES
+    from shardlint.loading.problems import Problem
+    from shardlint.loading.reader import choose_syntax, decode, parse, problem_diagnostic
+
+    settings = settings_for(path, options)
+    excluded = settings.excluded_by(path, explicit=True)
+    if excluded:
+        return Skipped(display, excluded)
+    text, problem = decode(raw)
+    if len(raw) > MAX_FILE_BYTES:
+        text, problem = "", Problem(
+            "SL005", f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)
+    doc = Document(path, display, text or "", choose_syntax(path, text or ""))
+    if problem is not None:
+        doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+    else:
+        parse(doc)
+    return FileResult(doc, lint_document(doc, options, explicit=True, settings=settings) or [])
 
 
 def lint_text(path: Path, text: str, options: LintOptions) -> FileResult:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -24,18 +23,6 @@ FIXED = "distributed_type: FSDP\nmixed_precision: 'no'\n"
 fcntl = pytest.importorskip("fcntl")
 
 
-@pytest.fixture
-def deadline() -> Iterator[None]:
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("blocked writing a fix")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(TIMEOUT)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def fix_check(*paths: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
