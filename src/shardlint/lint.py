@@ -7,14 +7,16 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from shardlint.builtins.input import BROKEN, empty_file, not_a_config, not_a_mapping, unreadable
+from shardlint.builtins.input import BROKEN, empty_file, not_a_config, not_a_mapping, problem_finding, unreadable
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.discovery import CONFIG_SUFFIXES, Candidate, discover
 from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.reader import Unreadable, read_document
 from shardlint.options import LintOptions
-from shardlint.settings import FileSettings, finish, options_for, settings_for
+from shardlint.settings.finish import finish
+from shardlint.settings.model import FileSettings
+from shardlint.settings.resolve import options_for, settings_for
 
 
 class FileResult:
@@ -176,7 +178,7 @@ def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> Fi
     the syntax, the configuration and where linked files are looked up."""
     from shardlint.loading.limits import MAX_FILE_BYTES
     from shardlint.loading.problems import Problem
-    from shardlint.loading.reader import choose_syntax, decode, parse, problem_diagnostic
+    from shardlint.loading.reader import choose_syntax, decode, parse
 
     settings = settings_for(path, options)
     excluded = settings.excluded_by(path, explicit=True)
@@ -185,10 +187,10 @@ def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> Fi
     text, problem = decode(raw)
     if len(raw) > MAX_FILE_BYTES:
         text, problem = "", Problem(
-            "SL005", f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)
+            "over-a-limit", f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)
     doc = Document(path, display, text or "", choose_syntax(path, text or ""))
     if problem is not None:
-        doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+        doc.load_diagnostics.append(problem_finding(doc, problem))
     else:
         parse(doc)
     return FileResult(doc, lint_document(doc, options, explicit=True, settings=settings) or [])

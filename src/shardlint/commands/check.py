@@ -88,7 +88,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from shardlint.engine.registry import RuleFileError
     from shardlint.reporters import View
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
 
     if not args.paths:
         args.paths = ["-"] if args.stdin_filename else ["."]

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from shardlint.engine.docs import rule_markdown
     from shardlint.engine.registry import RuleFileError, find_rule_spec
     from shardlint.families import BUILTIN_PREFIXES, CODE, prefix_of
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
     from shardlint.settings.resolve import project_rule_paths
 
     try:

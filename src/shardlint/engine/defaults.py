@@ -14,7 +14,7 @@ from shardlint.semantics.accelerate import SETTINGS, History
 from shardlint.semantics.accelerate import launch_default as accelerate_default
 
 if TYPE_CHECKING:
-    from shardlint.engine.context import Context
+    from shardlint.engine.reading import Reading
 
 # the launch default history of every Accelerate key that has one (shardlint.semantics.accelerate)
 ACCELERATE: dict[tuple[str, ...], History] = {path: s.default for path, s in SETTINGS.items() if s.default}
@@ -27,7 +27,7 @@ DEEPSPEED: dict[tuple[str, ...], Any] = {
 }
 
 
-def launch_default(ctx: Context, path: tuple[Any, ...]) -> tuple[bool, Any]:
+def launch_default(ctx: Reading, path: tuple[Any, ...]) -> tuple[bool, Any]:
     if ctx.kind == "deepspeed":
         key = tuple(path)
         return (True, DEEPSPEED[key]) if key in DEEPSPEED else (False, None)
