@@ -72,7 +72,7 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
 
     ``settings`` are the file's, when the caller has already looked them up.
     """
-    from shardlint.checks import run_checks
+    from shardlint.pipeline import run_checks
 
     if settings is None:
         settings = settings_for(doc.path, options)

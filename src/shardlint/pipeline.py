@@ -1,4 +1,4 @@
-"""The checks that run on a loaded document of a known kind, in order."""
+"""The pipeline of checks that run on a loaded document of a known kind, in order."""
 
 from __future__ import annotations
 
