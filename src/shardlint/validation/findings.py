@@ -16,7 +16,7 @@ from shardlint.builtins import finding
 from shardlint.diagnostics import Diagnostic, Fix, Range
 from shardlint.document import Document, KeyPath, format_path
 from shardlint.validation.edits import rename_key_fix, replace_value_fix, unquote_fix
-from shardlint.validation.engine import Failure, Schema, Validator
+from shardlint.validation.evaluator import Failure, Schema, Validator
 from shardlint.validation.suggest import closest
 
 # (family, failure class) -> code

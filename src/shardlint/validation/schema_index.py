@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any, Iterator
 
 from shardlint.document import KeyPath
-from shardlint.validation.engine import Schema, Validator
+from shardlint.validation.evaluator import Schema, Validator
 
 _BRANCHES = ("anyOf", "oneOf", "allOf")
 _MAX_DEPTH = 32
