@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.lint import FileResult
-from shardlint.lsp.convert import to_lsp_diagnostic, to_lsp_edit
+from shardlint.lsp.protocol_types import to_lsp_diagnostic, to_lsp_edit
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.suppress import suppression_fix
 from shardlint.options import LintOptions
