@@ -13,7 +13,7 @@ from pathlib import Path
 from shardlint.convert.notes import Note, summary
 from shardlint.convert.model import TARGETS, Target
 from shardlint.convert.plan import build_plan
-from shardlint.convert.settings import ConvertError, read_settings
+from shardlint.convert.source import ConvertError, read_settings
 
 __all__ = ["TARGETS", "Conversion", "ConvertError", "Note", "Target", "convert_text"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shardlint.convert.notes import Note
-from shardlint.convert.settings import Section, Settings
+from shardlint.convert.source import Section, Settings
 
 Target = Literal["deepspeed", "fsdp", "fsdp2"]
 TARGETS: tuple[Target, ...] = ("deepspeed", "fsdp", "fsdp2")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shardlint.convert.model import Plan, Target
-from shardlint.convert.settings import ConvertError, Settings
+from shardlint.convert.source import ConvertError, Settings
 from shardlint.convert.to_deepspeed import to_deepspeed
 from shardlint.convert.to_fsdp import deepspeed_to_fsdp, fsdp_to_fsdp
 

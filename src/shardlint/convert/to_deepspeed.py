@@ -7,7 +7,7 @@ from typing import Any
 from shardlint.convert import table
 from shardlint.convert.model import FSDP_MAPPED, NAMES, Entry, Plan, came_from, number, shown_value
 from shardlint.convert.notes import Note
-from shardlint.convert.settings import Settings
+from shardlint.convert.source import Settings
 
 
 def to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:

@@ -8,7 +8,7 @@ from shardlint.convert import table
 from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED, Entry, Plan, came_from,
                                      number, shown_value)
 from shardlint.convert.notes import Note
-from shardlint.convert.settings import Settings
+from shardlint.convert.source import Settings
 from shardlint.fixes.migrate import fsdp2_state_dict
 from shardlint.semantics.accelerate import newest_default
 

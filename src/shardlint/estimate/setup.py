@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from shardlint.convert import table
-from shardlint.convert.settings import ConvertError, Settings, read_settings, strict_bool
+from shardlint.convert.source import ConvertError, Settings, read_settings, strict_bool
 from shardlint.document import Document
 
 SIXTEEN_BIT = ("bf16", "fp16", "fp8")   # fp8 trains with bf16 master handling (DeepSpeed: bf16 enabled)
