@@ -67,7 +67,7 @@ def _show(value: Any) -> str:
 
 
 @dataclass
-class Settings:
+class SourceConfig:
     """The effective meaning of a source config, side-neutral."""
 
     flavour: Flavour
@@ -102,7 +102,7 @@ def source_flavour(data: dict[str, Any]) -> Flavour:
     raise ConvertError(f"distributed_type is {kind!r}: only FSDP and DEEPSPEED configs can be converted")
 
 
-def read_settings(doc: Document) -> Settings:
+def read_source(doc: Document) -> SourceConfig:
     data = doc.data
     flavour = source_flavour(data)
     if flavour == "deepspeed":
@@ -143,7 +143,7 @@ def _hsdp(data: dict[str, Any]) -> bool:
     return isinstance(size, int) and not isinstance(size, bool) and size > 1
 
 
-def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> Settings:
+def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> SourceConfig:
     sec = Section.read(data, "fsdp_config")
     written, notes, prov = sec.values, [], {}
     fsdp = sec.name
@@ -188,7 +188,7 @@ def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> Settings:
     else:
         state_dict = newest_default(fsdp, "fsdp_state_dict_type", fsdp_version=version)
         prov["checkpoint"] = f"fsdp_state_dict_type: {state_dict} (FSDP{version} default)"
-    return Settings(flavour, sec, sharding, offload_params=offload, offload_optimizer=offload,
+    return SourceConfig(flavour, sec, sharding, offload_params=offload, offload_optimizer=offload,
                     efficient_loading=loading, full_state_dict=state_dict == "FULL_STATE_DICT",
                     mixed_precision=data.get("mixed_precision"), provenance=prov, notes=notes)
 
@@ -210,7 +210,7 @@ _FORBIDDEN_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "z
                           "zero3_save_16bit_model")
 
 
-def _read_deepspeed(doc: Document) -> Settings:
+def _read_deepspeed(doc: Document) -> SourceConfig:
     data = doc.data
     sec = Section.read(data, "deepspeed_config")
     written, prov, notes = sec.values, {}, []
@@ -248,7 +248,7 @@ def _read_deepspeed(doc: Document) -> Settings:
         notes.extend(Note("left out", sec.where(name), f"had no effect at ZeRO-{stage}: it is a ZeRO-3 setting") for name in ignored)
     prov["loading"] = (sec.shown("zero3_init_flag") if "zero3_init_flag" in written
                        else f"zero3_init_flag: {str(stage == 3).lower()} (default for ZeRO-{stage})")
-    settings = Settings("deepspeed", sec, table.ZERO_STAGES[stage],
+    settings = SourceConfig("deepspeed", sec, table.ZERO_STAGES[stage],
                         offload_params=param_dev != "none", offload_optimizer=opt_dev != "none",
                         efficient_loading=init, full_state_dict=save16,
                         mixed_precision=data.get("mixed_precision"), linked=linked, provenance=prov,

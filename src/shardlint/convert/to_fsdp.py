@@ -8,12 +8,12 @@ from shardlint.convert import table
 from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED, Entry, Plan, came_from,
                                      number, shown_value)
 from shardlint.convert.notes import Note
-from shardlint.convert.source import Settings
+from shardlint.convert.source import SourceConfig
 from shardlint.fixes.migrate import fsdp2_state_dict
 from shardlint.semantics.accelerate import newest_default
 
 
-def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
+def deepspeed_to_fsdp(s: SourceConfig, data: dict[str, Any], version: int) -> Plan:
     notes, sec, row = list(s.notes), s.section, s.sharding
     plan = Plan(f"DeepSpeed -> FSDP{version}", "FSDP", "fsdp_config", [], drop_sections=["deepspeed_config"],
                 notes=notes)
@@ -70,7 +70,7 @@ def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     return plan
 
 
-def _precision_to_fsdp(s: Settings, plan: Plan) -> None:
+def _precision_to_fsdp(s: SourceConfig, plan: Plan) -> None:
     if s.mixed_precision_from_json:
         plan.top_level["mixed_precision"] = s.mixed_precision
         plan.notes.append(Note("check", "mixed_precision",
@@ -119,7 +119,7 @@ def _fold_sequence_parallelism(parallelism: dict[str, Any], plan: Plan, version:
 
 
 # ---------------------------------------------------------------- FSDP1 <-> FSDP2
-def fsdp_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
+def fsdp_to_fsdp(s: SourceConfig, data: dict[str, Any], version: int) -> Plan:
     notes, sec, row = list(s.notes), s.section, s.sharding
     plan = Plan(f"FSDP{3 - version} -> FSDP{version}", "FSDP", "fsdp_config", [], in_place=True, notes=notes)
     plan.entries.append(Entry("fsdp_version", version))
@@ -139,7 +139,7 @@ def fsdp_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     return plan
 
 
-def _fsdp1_to_fsdp2(s: Settings, plan: Plan, row: table.Sharding) -> None:
+def _fsdp1_to_fsdp2(s: SourceConfig, plan: Plan, row: table.Sharding) -> None:
     sec = s.section
     source_key = "fsdp_sharding_strategy" if "fsdp_sharding_strategy" in sec.values else None
     if "fsdp_reshard_after_forward" in sec.values:
@@ -162,7 +162,7 @@ def _fsdp1_to_fsdp2(s: Settings, plan: Plan, row: table.Sharding) -> None:
                                "closest (guide: FSDP1 vs FSDP2)"))
 
 
-def _fsdp2_to_fsdp1(s: Settings, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
+def _fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
     sec = s.section
     replaces = sec.actual.get("fsdp_reshard_after_forward")
     if "fsdp_sharding_strategy" in sec.values:
