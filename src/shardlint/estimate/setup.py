@@ -79,7 +79,7 @@ class World:
 class Loaded:
     setup: Setup
     world: World
-    settings: SourceConfig                 # for the convert mapping of the comparison rows
+    settings: SourceConfig  # for the convert mapping of the comparison rows
     data: dict[str, Any]
 
 
