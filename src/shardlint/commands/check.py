@@ -140,7 +140,7 @@ def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> i
         return _show_files(report)
     color = args.output_file is None and _use_color(args.color)
     if args.fix or args.diff:
-        from shardlint.fixes.run import run_fix_mode
+        from shardlint.fixes.fix_mode import run_fix_mode
 
         if args.diff and report.failures:  # the diff holds no report: say what could not be read
             sys.stderr.write(renderer("concise")(_only_failures(report), view=view._replace(quiet=True)))

@@ -102,7 +102,7 @@ def chain(doc: Document, operations: Iterable[Operation]) -> list[TextEdit]:
     that touch the same place compose: e.g. removing a mapping's last key and
     then adding another.  Returns ``[]`` when a step leaves text that does not load.
     """
-    from shardlint.fixes.apply import apply_edits
+    from shardlint.fixes.splice import apply_edits
     from shardlint.loading.reader import parse
 
     current = doc

@@ -79,7 +79,7 @@ def fixed_text(result: FileResult, options: LintOptions) -> str:
     """The text with every safe fix applied, re-linted until nothing changes (the text itself when none applies)."""
     if not any(_preferred(d) for d in result.diagnostics):
         return result.document.text
-    from shardlint.fixes.loop import fix_document
+    from shardlint.fixes.converge import fix_document
 
     return fix_document(result.document, result.diagnostics, options).text
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from shardlint.builtins.input import BROKEN
 from shardlint.diagnostics import Diagnostic, Fix, Severity
 from shardlint.document import Document
-from shardlint.fixes.apply import apply_fixes
+from shardlint.fixes.splice import apply_fixes
 from shardlint.options import LintOptions
 
 MAX_ROUNDS = 10
