@@ -12,6 +12,7 @@ from shardlint.loading.limits import MAX_FILE_BYTES
 WALK_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".conf", ".jsonc"})
 # parse errors in these are reported even in a walk; other suffixes stay quiet
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+SHOWN_DIRS = frozenset({".github"})  # workflows hold launch commands
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env", "build", "dist"})
 
 
@@ -19,6 +20,26 @@ class Candidate(NamedTuple):
     path: Path
     display: str
     explicit: bool  # named on the command line rather than found in a walk
+
+
+def _walked(path: Path, name: str) -> bool:
+    """Config files by suffix; files that may hold launch commands by name (or, without a suffix, shebang)."""
+    if name.startswith("."):
+        return False
+    from shardlint.launch.sniff import is_workflow, surface_of
+
+    if ".github" in path.parts:
+        return is_workflow(path)  # of a .github folder, only the workflows hold launch commands
+    suffix = path.suffix.lower()
+    if suffix in WALK_SUFFIXES:
+        return True
+    if suffix:
+        return surface_of(path) is not None
+    try:
+        with open(path, "rb") as handle:
+            return surface_of(path, handle.read(256)) is not None
+    except OSError:
+        return False
 
 
 def _is_virtualenv(path: Path) -> bool:
@@ -63,10 +84,10 @@ def walk(root: Path, display_root: str, on_skip: OnSkip = _ignore) -> Iterator[C
                         on_skip(child_shown + "/", skip)
                         continue
                     subdirs.append((Path(entry.path), child_shown))
-                elif entry.is_file() and Path(name).suffix.lower() in WALK_SUFFIXES:
-                    if name.startswith("."):
-                        on_skip(child_shown, "hidden file")
-                    elif entry.stat().st_size > MAX_FILE_BYTES:
+                elif entry.is_file() and name.startswith(".") and Path(name).suffix.lower() in WALK_SUFFIXES:
+                    on_skip(child_shown, "hidden file")
+                elif entry.is_file() and _walked(Path(entry.path), name):
+                    if entry.stat().st_size > MAX_FILE_BYTES:
                         on_skip(child_shown, f"over the {MAX_FILE_BYTES:,}-byte limit")
                     else:
                         yield Candidate(Path(entry.path), child_shown, explicit=False)
@@ -76,7 +97,7 @@ def walk(root: Path, display_root: str, on_skip: OnSkip = _ignore) -> Iterator[C
 
 
 def _skipped_folder(name: str, path: Path) -> str | None:
-    if name.startswith("."):
+    if name.startswith(".") and name not in SHOWN_DIRS:
         return "hidden folder"
     if name in SKIP_DIRS:
         return "tool or build folder"

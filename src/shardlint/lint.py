@@ -7,11 +7,13 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from shardlint.builtins.input import BROKEN, empty_file, not_a_config, not_a_mapping, problem_finding, unreadable
+from shardlint.builtins.input import (BROKEN, empty_file, no_launch_command, not_a_config, not_a_mapping,
+                                      problem_finding, unreadable)
 from shardlint.diagnostics import Diagnostic, Severity
-from shardlint.discovery import CONFIG_SUFFIXES, Candidate, discover
+from shardlint.discovery import CONFIG_SUFFIXES, WALK_SUFFIXES, Candidate, discover
 from shardlint.document import Document
 from shardlint.kinds import detect_kind
+from shardlint.loading.files import read_regular
 from shardlint.loading.reader import Unreadable, read_document
 from shardlint.options import LintOptions
 from shardlint.settings.finish import finish
@@ -78,6 +80,9 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
         settings = settings_for(doc.path, options)
     options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
+    surface = _launch_surface(doc)
+    if surface is not None:
+        return _lint_launch(doc, surface, diagnostics, explicit, settings, options)
     if doc.loaded:
         doc.kind = detect_kind(doc, named=explicit)
         if doc.kind is not None:
@@ -94,6 +99,40 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
     elif not diagnostics:
         diagnostics.append(empty_file(doc))
     return finish(doc, diagnostics, settings, checked=doc.kind is not None)
+
+
+def _lint_walked(doc: Document, options: LintOptions) -> list[Diagnostic] | None:
+    return lint_document(doc, options, explicit=False)
+
+
+def _launch_surface(doc: Document) -> str | None:
+    """shell, markdown, makefile or workflow for a file that may hold launch commands."""
+    if doc.kind == "launch":
+        return doc.syntax
+    from shardlint.launch.sniff import is_workflow
+
+    if doc.syntax == "yaml" and is_workflow(doc.path) and isinstance(doc.data, dict) and "jobs" in doc.data:
+        return "workflow"
+    return None
+
+
+def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], explicit: bool,
+                 settings: FileSettings, options: LintOptions) -> list[Diagnostic] | None:
+    from shardlint.launch.sniff import LAUNCHER_TOKENS
+
+    text = doc.text
+    if any(token.decode() in text for token in LAUNCHER_TOKENS):
+        from shardlint.launch.lint import lint_launch_document, read_launches
+
+        launches, written = read_launches(doc, surface)  # type: ignore[arg-type]
+        if launches:
+            doc.kind = "launch"
+            diagnostics.extend(lint_launch_document(doc, launches, written, options, _lint_walked))
+            return finish(doc, diagnostics, settings, checked=True)
+    if not explicit:
+        return None
+    diagnostics.append(no_launch_command(doc))
+    return finish(doc, diagnostics, settings, checked=False)
 
 
 # below this many files, starting worker processes costs more than it saves
@@ -116,6 +155,10 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
             (report.failures if failed else report.files).append(result)
         if progress is not None:
             progress(done, len(candidates))
+    if any(result.document.launched_configs for result in report.files):
+        from shardlint.launch.settle import settle
+
+        settle(report.files)
     return report
 
 
@@ -128,6 +171,8 @@ def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
     excluded = settings.excluded_by(candidate.path, candidate.explicit)
     if excluded:
         return Skipped(candidate.display, excluded)
+    if not candidate.explicit and not _may_launch(candidate.path):
+        return Skipped(candidate.display, "no launcher token (accelerate, torchrun, deepspeed)")
     try:
         doc = read_document(candidate.path, candidate.display)
     except Unreadable as exc:
@@ -139,6 +184,18 @@ def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
         return Skipped(candidate.display, "not an Accelerate or DeepSpeed config" if doc.loaded
                        else "does not parse, and its suffix is not .yaml, .yml or .json")
     return False, FileResult(doc, diagnostics)
+
+
+def _may_launch(path: Path) -> bool:
+    """False for a script or document without a launcher token: a walk skips it unparsed."""
+    from shardlint.launch.sniff import has_launcher_token, surface_of
+
+    if path.suffix.lower() in WALK_SUFFIXES or surface_of(path) is None:
+        return True
+    try:
+        return has_launcher_token(read_regular(path))
+    except OSError:
+        return True  # read_document reports it
 
 
 def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Outcome]:

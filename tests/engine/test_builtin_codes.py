@@ -1,8 +1,8 @@
 """Each builtin code (a rule file with ``check: builtin``) is emitted by exactly one module.
 
-A code is emitted where its literal is handed to :func:`shardlint.builtins.finding`, names a
-loader problem kind's code (``builtins.input.PROBLEM_CODES``), is given as ``code=`` or is the
-value of a table of codes. Severity and docs link are never written beside it: they come from the
+A code is emitted where its literal (or a module constant holding it) is an argument of a call,
+such as :func:`shardlint.builtins.finding`, is given as ``code=`` or is the value of a table of
+codes (``builtins.input.PROBLEM_CODES``). Severity and docs link are never written beside it: they come from the
 rule file (a literal code passed to ``Diagnostic`` directly counts as no emission, so it fails).
 """
 
@@ -40,9 +40,7 @@ def _emitted(tree: ast.Module) -> set[str]:
     out: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-            if name == "finding" and node.args and (code := _literal(node.args[0], constants)):
-                out.add(code)
+            out.update(code for arg in node.args if (code := _literal(arg, constants)))
             out.update(code for kw in node.keywords if kw.arg == "code" and (code := _literal(kw.value)))
         elif isinstance(node, ast.Dict):
             out.update(code for value in node.values if (code := _literal(value)))
@@ -73,5 +71,6 @@ def test_no_builtin_code_is_built_with_its_own_severity():
 
 def test_the_scan_reads_each_way_of_emitting():
     tree = ast.parse('C = "FSDP190"\nfinding("SL003", "x", r)\nd = {"a": "SL001"}\nLink(v, code="DSA100")\n'
-                     'finding(C, "y", r)\n')
-    assert _emitted(tree) == {"SL003", "SL001", "DSA100", "FSDP190"}
+                     'finding(C, "y", r)\n_diagnostic(doc, "LCH100", m, w)\nif d.code == "SL002": pass\n')
+    found = _emitted(tree)
+    assert {"SL003", "SL001", "DSA100", "FSDP190", "LCH100"} <= found and "SL002" not in found

@@ -22,7 +22,7 @@ from shardlint.diagnostics import Severity
 from shardlint.lint import Report, lint_paths
 from shardlint.options import LintOptions
 
-PINNED_ELSEWHERE = re.compile(r"^((ACC|DS)0\d\d|ACC1[2-9]\d|FSDP1[2-8]\d|YAML1\d\d)$")
+PINNED_ELSEWHERE = re.compile(r"^((ACC|DS)0\d\d|ACC1[2-9]\d|FSDP1[2-8]\d|YAML1\d\d|LCH\d\d\d)$")
 
 AXOLOTL = "repos/axolotl-ai-cloud__axolotl/deepspeed_configs"
 DSE = "repos/deepspeedai__DeepSpeedExamples"

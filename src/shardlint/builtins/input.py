@@ -42,3 +42,7 @@ def unreadable(doc: Document, message: str) -> Diagnostic:
 def not_a_config(doc: Document) -> Diagnostic:
     return finding("SL009", "not an Accelerate or DeepSpeed config (no distributed_type, compute_environment "
                             "or DeepSpeed section at the top); not checked", doc.range(()))
+
+
+def no_launch_command(doc: Document) -> Diagnostic:
+    return finding("SL009", "no accelerate launch, torchrun or deepspeed command found; not checked", doc.range(()))

@@ -11,5 +11,6 @@ COMMANDS = {
     "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
     "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
     "estimate": "Estimate the per-GPU and per-node memory a config needs for a model, FSDP and DeepSpeed side by side.",
+    "effective": "Show the settings each launch command in a script really runs with, and where each comes from.",
     "schema": "Print the JSON Schema of Accelerate or DeepSpeed configs, for editors.",
 }
