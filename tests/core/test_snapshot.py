@@ -1,8 +1,8 @@
-"""``check --format json`` over the examples and the corpus stays byte-identical to a committed snapshot.
+"""``check --format json`` over the examples and the corpora stays byte-identical to a committed snapshot.
 
 The snapshot pins every finding (code, range, message, fixes) so that a refactoring that changes
-behaviour shows up as a diff. Absolute paths are written as ``file://ROOT`` so the snapshot holds on
-any checkout. After an intended change of behaviour, rewrite the snapshots with
+behaviour shows up as a diff. The checked folder is written as ``ROOT`` (``file://ROOT`` in URIs) so
+the snapshot holds on any checkout. After an intended change of behaviour, rewrite the snapshots with
 ``SHARDLINT_UPDATE_SNAPSHOTS=1 python -m pytest tests/core/test_snapshot.py`` and review the diff.
 """
 
@@ -23,7 +23,7 @@ def _checked(cwd: Path, *paths: str) -> str:
     proc = run_shardlint("check", "--format", "json", *paths, cwd=cwd, timeout=300)
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr
-    return proc.stdout.replace(cwd.as_uri(), "file://ROOT")
+    return proc.stdout.replace(cwd.as_uri(), "file://ROOT").replace(str(cwd), "ROOT")
 
 
 def _compare(name: str, output: str) -> None:
@@ -39,6 +39,13 @@ def test_examples_match_the_snapshot():
 
 def test_corpus_walk_matches_the_snapshot(shared_dir: Path):
     _compare("corpus-walk.json", _checked(shared_dir / "corpus", "."))
+
+
+def test_launch_corpus_walk_matches_the_snapshot(shared_dir: Path):
+    launches = shared_dir / "corpus-launch"
+    if not launches.is_dir():
+        pytest.skip("../shared/corpus-launch is absent")
+    _compare("corpus-launch-walk.json", _checked(launches, "."))
 
 
 def test_corpus_named_files_match_the_snapshot(shared_dir: Path):
