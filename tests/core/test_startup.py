@@ -10,8 +10,8 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-HEAVY = ("dataclasses", "inspect", "difflib", "shutil", "jsonschema", "ruamel", "pygls", "lsprotocol", "multiprocessing",
-         "shardlint.lsp", "shardlint.convert", "shardlint.fixes.loop", "tomllib", "tomli")
+HEAVY = ("dataclasses", "inspect", "difflib", "shutil", "jsonschema", "ruamel", "pygls", "lsprotocol",
+         "multiprocessing", "shardlint.lsp", "shardlint.convert", "shardlint.fixes.converge", "tomllib", "tomli")
 
 PROBE = """
 import io, json, sys, contextlib
