@@ -139,7 +139,8 @@ def effective(launch: Launch, doc: Document, written: list[Written],
     if paradigm:
         flag = paradigm[-1]
         settings["distributed_type"] = Setting("distributed_type", flag.option.paradigm, "flag", at(flag.word), flag.word)
-    for option in {o.flag: o for o in accelerate_options().values()}.values():
+    table = accelerate_options(launch.parser)
+    for option in {o.flag: o for o in table.values()}.values():
         key = option.config_key
         if key is None or option.precedence == "paradigm" or key in settings:
             continue
@@ -154,7 +155,7 @@ def effective(launch: Launch, doc: Document, written: list[Written],
             settings[key] = Setting(key, option.default, "default",
                                     f"flag default; {hit.where} is not read")
     for key in _yaml_keys(data):
-        if key not in settings and not _ignored_top_level(key) and (hit := from_yaml(key)) is not None:
+        if key not in settings and not _ignored_top_level(key, table) and (hit := from_yaml(key)) is not None:
             settings[key] = hit
     merged = Document(script, display, "", "yaml", data=_nested(settings), kind="accelerate")
     ctx = Context(merged, options)
@@ -193,9 +194,9 @@ def _rank(key: str) -> tuple[int, str]:
     return (TOP_LEVEL.index(key), "") if key in TOP_LEVEL else (len(TOP_LEVEL), key)
 
 
-def _ignored_top_level(key: str) -> bool:
+def _ignored_top_level(key: str, table: dict[str, Option]) -> bool:
     """Top-level keys whose option has a non-None default: the YAML value is never read (LF5)."""
-    option = accelerate_options().get("--" + key)
+    option = table.get("--" + key)
     return option is not None and option.precedence == "yaml-ignored"
 
 

@@ -18,9 +18,12 @@ LAUNCHER_ONLY = frozenset({"--config_file", "--num_processes", "--num_machines",
                            "--multi_gpu", "--deepspeed_config_file", "--same_network", "--rdzv_backend"})
 
 
-def read_launches(doc: Document, surface: Surface) -> tuple[list[Launch], list[Written]]:
+def read_launches(doc: Document, surface: Surface,
+                  options: LintOptions | None = None) -> tuple[list[Launch], list[Written]]:
+    """The file's launch commands (``accelerate launch`` read with the targeted version's parser) and the
+    files the script writes."""
     script = read_script(list(regions(doc.text, surface)))
-    launches = find_launches(script.commands)
+    launches = find_launches(script.commands, options.target.get("accelerate") if options is not None else None)
     return launches, script.written + _produced(script.commands, launches)
 
 
@@ -100,7 +103,7 @@ def _after_script(doc: Document, launch: Launch) -> list[Diagnostic]:
 
     if launch.launcher != "accelerate" or launch.script is None:
         return []
-    options = accelerate_options()
+    options = accelerate_options(launch.parser)
     out = []
     for word in launch.script_args:
         name = (word.value or "").split("=", 1)[0]
