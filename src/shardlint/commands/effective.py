@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "releases shardlint knows); picks the accelerate launch parser and launch defaults")
 
 
-def _split_target(text: str) -> tuple[Path, int | None]:
+def split_target(text: str) -> tuple[Path, int | None]:
     name, _, line = text.rpartition(":")
     if name and line.isdigit() and not Path(text).exists():
         return Path(name), int(line)
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         sys.stderr.write(f"shardlint: error: --target: {exc}\n")
         return 2
-    path, line = _split_target(args.script)
+    path, line = split_target(args.script)
     try:
         doc = read_document(path, str(path))
     except Unreadable as exc:
@@ -47,14 +47,14 @@ def run(args: argparse.Namespace) -> int:
     surface = surface_of(path, doc.text[:256].encode("utf-8", "replace"))
     launches, written = read_launches(doc, surface, options) if surface is not None else ([], [])
     if line is not None:
-        launches = [l for l in launches if _line_span(doc, l)[0] <= line <= _line_span(doc, l)[1]]
+        launches = [l for l in launches if line_span(doc, l)[0] <= line <= line_span(doc, l)[1]]
     if not launches:
         where = f"{path}:{line}" if line is not None else str(path)
         sys.stderr.write(f"shardlint: error: no launch command found in {where}\n")
         return 2
     results = [effective(launch, doc, written, options) for launch in launches]
     if args.format == "json":
-        out = [{"line": _line_span(doc, e.launch)[0], "launcher": e.launch.launcher, "config": e.config_note,
+        out = [{"line": line_span(doc, e.launch)[0], "launcher": e.launch.launcher, "config": e.config_note,
                 "parser": _parser(e.launch),
                 "settings": [{"setting": s.key, "value": None if s.value is UNKNOWN else _plain(s.value),
                               "known": s.value is not UNKNOWN, "source": s.source, "from": s.where}
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
         return 0
     for result in results:
-        sys.stdout.write(_table(doc.display_path, result, _line_span(doc, result.launch)[0]))
+        sys.stdout.write(_table(doc.display_path, result, line_span(doc, result.launch)[0]))
     return 0
 
 
@@ -75,7 +75,7 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
-def _line_span(doc: Any, launch: Any) -> tuple[int, int]:
+def line_span(doc: Any, launch: Any) -> tuple[int, int]:
     words = launch.command.words
     return (doc.index.range(words[0].start, words[0].start).start.line + 1,
             doc.index.range(words[-1].end, words[-1].end).start.line + 1)

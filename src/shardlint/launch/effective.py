@@ -48,6 +48,10 @@ class Effective(NamedTuple):
     def get(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)
 
+    def given(self) -> dict[str, Any]:
+        """What the flags and the config file set, nested as a config file holds it (unknown values left out)."""
+        return _nested({s.key: s for s in self.settings if s.source in ("flag", "yaml")})
+
 
 def _flag_value(option: Option, word: Word | None) -> Any:
     if option.value == "switch":
