@@ -70,6 +70,7 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
                                    "--local_rank to the script; use torchrun, which sets LOCAL_RANK", launch.head,
                                    _torchrun_fix(doc, launch)))
         for ref in references(launch, doc.path, written):
+            doc.launch_files.extend((ref.path,) if ref.path is not None else ref.tried)
             if ref.missing and ref.role != "training script":
                 out.append(_diagnostic(doc, "LCH106", _missing_message(ref), ref.word))
     return out
