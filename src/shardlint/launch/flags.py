@@ -32,14 +32,18 @@ def parser_version(target: str | None = None) -> str:
     return next((v for v in reversed(tables) if parse_version(v) <= wanted), tables[0])
 
 
-@cache
 def accelerate_options(target: str | None = None) -> dict[str, Option]:
     """Every spelling argparse accepts (``--x_y``, ``--x-y``, short aliases) -> its option, in the parser
     of the targeted Accelerate version (see ``parser_version``)."""
+    return _accelerate_table(parser_version(target))
+
+
+@cache
+def _accelerate_table(version: str) -> dict[str, Option]:
     from shardlint.knowledge import accelerate_launch_flags
 
     out = {}
-    for record in accelerate_launch_flags(parser_version(target))["options"]:
+    for record in accelerate_launch_flags(version)["options"]:
         choices = record["choices"]
         option = Option(record["flag"], record["value"], tuple(choices) if choices else None,
                         record["config_key"], record["precedence"], record["paradigm"],
