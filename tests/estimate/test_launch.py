@@ -83,3 +83,10 @@ def test_same_as_estimating_the_config_with_the_same_inputs(repo: Path) -> None:
 def test_unusable_launches_are_explained(repo: Path, target: str, message: str) -> None:
     proc = run_shardlint("estimate", target, "--params", "7B", cwd=repo / "scripts")
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_launch_whose_arguments_are_kept_in_a_variable_above(repo: Path) -> None:
+    write(repo, "scripts/vars.sh", 'ARGS="train.py --deepspeed ../ds.json"\necho start\ndeepspeed --num_gpus 2 --num_nodes 1 $ARGS\n')
+    out = _estimate(repo, "vars.sh:3", "--params", "7B")
+    assert out["config"] == "vars.sh:3 (deepspeed)" and out["world_size"] == 2
+    assert out["setup"] == "DeepSpeed ZeRO-2, offload optimizer cpu, bf16 mixed"

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     surface = surface_of(path, doc.text[:256].encode("utf-8", "replace"))
     launches, written = read_launches(doc, surface, options) if surface is not None else ([], [])
     if line is not None:
-        launches = [l for l in launches if line_span(doc, l)[0] <= line <= line_span(doc, l)[1]]
+        launches = [l for l in launches if covers(doc, l, line)]
     if not launches:
         where = f"{path}:{line}" if line is not None else str(path)
         sys.stderr.write(f"shardlint: error: no launch command found in {where}\n")
@@ -73,6 +73,13 @@ def _parser(launch: Any) -> str | None:
 
 def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def covers(doc: Any, launch: Any, line: int) -> bool:
+    """Whether a word of the launch is written on ``line`` (or between its first and last lines): the
+    words of a command kept in a variable are written above the line that runs it."""
+    lines = [doc.index.range(w.start, w.start).start.line + 1 for w in launch.command.words]
+    return min(lines) <= line <= max(lines)
 
 
 def line_span(doc: Any, launch: Any) -> tuple[int, int]:

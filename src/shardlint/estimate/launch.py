@@ -57,7 +57,7 @@ def is_launch_file(text: str) -> bool:
 
 def read_launch(text: str, num_processes: int | None, num_machines: int | None) -> FromLaunch:
     """The launch at ``SCRIPT[:LINE]`` (the only one in the file when no line is given)."""
-    from shardlint.commands.effective import line_span, split_target
+    from shardlint.commands.effective import covers, line_span, split_target
     from shardlint.launch.effective import effective
     from shardlint.launch.lint import read_launches
     from shardlint.launch.sniff import surface_of
@@ -73,7 +73,7 @@ def read_launch(text: str, num_processes: int | None, num_machines: int | None) 
     surface = surface_of(path, doc.text[:256].encode("utf-8", "replace"))
     launches, written = read_launches(doc, surface, options) if surface is not None else ([], [])
     if line is not None:
-        launches = [l for l in launches if line_span(doc, l)[0] <= line <= line_span(doc, l)[1]]
+        launches = [l for l in launches if covers(doc, l, line)]
     if not launches:
         raise EstimateError(f"{text}: no launch command found")
     if len(launches) > 1:
