@@ -17,6 +17,12 @@ def launcher_options(name: str) -> dict[str, Any]:
 
 
 @cache
-def accelerate_launch_flags() -> dict[str, Any]:
-    """The ``accelerate launch`` option table (see ``tools/gen_launch_flags.py``)."""
-    return json.loads((_HERE / "accelerate_launch_flags.json").read_text(encoding="utf-8"))
+def accelerate_launch_versions() -> tuple[str, ...]:
+    """The Accelerate releases with a packaged ``accelerate launch`` option table."""
+    return tuple(p.stem for p in (_HERE / "accelerate_launch").glob("*.json"))
+
+
+@cache
+def accelerate_launch_flags(version: str) -> dict[str, Any]:
+    """The ``accelerate launch`` option table of one release (see ``tools/gen_launch_flags.py``)."""
+    return json.loads((_HERE / "accelerate_launch" / f"{version}.json").read_text(encoding="utf-8"))
