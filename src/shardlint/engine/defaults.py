@@ -60,6 +60,8 @@ ACCELERATE: dict[tuple[str, ...], History] = {
     ("deepspeed_config", "zero3_save_16bit_model"): (("0.0", False),),
     ("deepspeed_config", "deepspeed_multinode_launcher"): (("0.0", "pdsh"),),
     ("dynamo_config", "dynamo_backend"): (("0.0", "NO"),),
+    # unset from 1.16.0: torch.compile's own default (dynamic shapes after the first recompilation)
+    ("dynamo_config", "dynamo_use_dynamic"): (("0.17.0", False), ("1.16.0", None)),
 }
 
 # DeepSpeed's own defaults for a few keys rules compare (reference deepspeed.md section 1)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# the releases the reference notes were verified against (reference accelerate.md section 8)
-LATEST = {"accelerate": "1.15.0", "deepspeed": "0.19.8", "transformers": "5.24.0"}
+# the newest releases snapshotted in knowledge/ (tests/knowledge/test_default_target.py keeps them equal)
+LATEST = {"accelerate": "1.16.0", "deepspeed": "0.19.8", "transformers": "5.25.0"}
 
 Version = tuple[int, ...]
 _CLAUSE = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*([0-9][0-9.]*)\s*\Z")
