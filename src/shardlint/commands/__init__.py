@@ -11,5 +11,6 @@ COMMANDS = {
     "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
     "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
     "estimate": "Estimate the per-GPU and per-node memory a config needs for a model, FSDP and DeepSpeed side by side.",
+    "targets": "Show the library versions files are judged by and where each was read (--target, requirement files).",
     "schema": "Print the JSON Schema of Accelerate or DeepSpeed configs, for editors.",
 }

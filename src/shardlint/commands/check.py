@@ -23,7 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings_cli.add_arguments(parser)
     parser.add_argument("--target", metavar="LIB=VERSION,...",
                         help="library versions the rules apply to, e.g. accelerate=1.6,deepspeed=0.15,"
-                             "transformers=4.40 (default: the latest releases)")
+                             "transformers=4.40 (default: what the project pins in its requirement files, "
+                             "else the latest releases)")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="also print, on standard error, the library versions each folder's files were judged by "
+                             "and where they were read")
     parser.add_argument("--deepspeed-runner", choices=("trainer", "accelerate", "deepspeed"),
                         help="who runs DeepSpeed JSON configs and fills their \"auto\" values "
                              "(default: trainer, the transformers Trainer)")
@@ -38,6 +42,19 @@ def _use_color(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _print_targets(report: object, options: object) -> None:
+    """One line per distinct set of targets: the versions, where they were read, and which files."""
+    from shardlint.settings.targets import summary_line, targets_for
+
+    lines: dict[str, list[str]] = {}
+    for result in report.all_files:  # type: ignore[attr-defined]
+        line = summary_line(targets_for(result.document.path, options))
+        lines.setdefault(line, []).append(result.path)
+    for line, files in lines.items():
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        sys.stderr.write(f"shardlint: {shown}: judged by {line}\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         sys.stderr.write(f"shardlint: error: bad rule file {exc}\n")
         return 2
+    if args.verbose:
+        _print_targets(report, options)
     color = args.output_file is None and _use_color(args.color)
     if args.fix or args.diff:
         from shardlint.fixes.run import run_fix_mode

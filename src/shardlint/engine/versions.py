@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 # the newest releases snapshotted in knowledge/ (tests/knowledge/test_default_target.py keeps them equal)
-LATEST = {"accelerate": "1.16.0", "deepspeed": "0.19.8", "transformers": "5.25.0"}
+LATEST = {"accelerate": "1.16.0", "deepspeed": "0.19.8", "transformers": "5.25.0", "trl": "1.16.0"}
 
 Version = tuple[int, ...]
 _CLAUSE = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*([0-9][0-9.]*)\s*\Z")

@@ -76,14 +76,26 @@ def settings_in(folder: Path, options: LintOptions) -> FileSettings:
     return FileSettings(tuple(layers))
 
 
-def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
-    """``options`` with the configuration's target, DeepSpeed runner and rule paths where the run left the defaults."""
+def options_for(options: LintOptions, settings: FileSettings, path: Path | None = None) -> LintOptions:
+    """``options`` with the configuration's target, DeepSpeed runner and rule paths where the run left the defaults.
+
+    With the checked file's ``path``, libraries the target does not name take the versions the
+    project pins (not under ``--isolated``).
+    """
     from shardlint.options import LintOptions
 
     defaults = LintOptions()
     changes = {}
+    explicit = options.target if options.target != defaults.target else settings.target
     if settings.target is not None and options.target == defaults.target:
         changes["target"] = settings.target
+    if path is not None and not options.isolated:
+        from shardlint.settings.targets import choose_targets
+
+        choices = choose_targets(explicit, settings, Path(os.path.abspath(path)).parent)
+        pinned = {library: choice.version for library, choice in choices.items() if choice.pin is not None}
+        if pinned:
+            changes["target"] = {**pinned, **(explicit or {})}
     if settings.deepspeed_runner is not None and options.deepspeed_runner == defaults.deepspeed_runner:
         changes["deepspeed_runner"] = settings.deepspeed_runner
     if settings.rule_paths is not None and not options.rule_paths:
