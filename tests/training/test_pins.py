@@ -17,7 +17,7 @@ PARALLELISM = "distributed_type: FSDP\nnum_processes: 8\nparallelism_config:\n  
 
 
 def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     for name, text in files.items():
         write(tmp_path, name, text)
     return tmp_path
