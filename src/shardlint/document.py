@@ -15,7 +15,7 @@ from shardlint.diagnostics import Diagnostic, Range
 from shardlint.textindex import TextIndex
 
 KeyPath = tuple[Union[str, int], ...]
-Kind = Literal["accelerate", "deepspeed"]
+Kind = Literal["accelerate", "deepspeed", "recipe"]
 Syntax = Literal["yaml", "json"]
 
 

@@ -1,0 +1,104 @@
+"""Recipe keys the targeted transformers release does not have (HF130-HF132).
+
+``HfArgumentParser`` refuses keys no dataclass of the script declares ("Some keys are not used
+by the HfArgumentParser", transformers ``hf_argparser.py:HfArgumentParser.parse_dict``), so a
+field removed from ``TrainingArguments`` (or added after the targeted release) stops the run.
+Keys that match no field at all are left alone unless they are a near miss of one: scripts add
+dataclasses of their own (``ScriptArguments``, ``ModelConfig``) whose fields shardlint cannot see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity
+from shardlint.document import Document
+from shardlint.engine.versions import Version, target_versions
+from shardlint.options import LintOptions
+
+
+def _release(version: Version) -> str:
+    from shardlint.settings.pins import show_version
+
+    return show_version(".".join(map(str, version)))
+
+
+def _diagnostic(doc: Document, code: str, severity: Severity, key: str, message: str,
+                fix: Fix | None = None) -> Diagnostic:
+    return Diagnostic(code, severity, message, doc.range((key,), "key"), key,
+                      fixes=[fix] if fix else [], docs_url=f"{DOCS_BASE}{code}.md")
+
+
+def _rename(doc: Document, key: str, new: str, entry: dict[str, Any], known: frozenset[str]) -> Fix | None:
+    """A rename to ``new`` when the release has it, the file does not, and it takes the same values."""
+    from shardlint.training.schema import transformers_fields
+    from shardlint.validation.edits import rename_key_fix
+
+    target = transformers_fields().get(new)
+    if new not in known or new in doc.data or target is None:
+        return None
+    if not set(entry["types"]) <= set(target["types"]):
+        return None
+    return rename_key_fix(doc, (key,), new)
+
+
+def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
+    from shardlint.training.schema import known_names, status
+    from shardlint.validation.suggest import closest
+
+    target = target_versions(options.target)
+    transformers, trl = target["transformers"], target["trl"]
+    release = f"transformers {_release(transformers)}"
+    known = known_names(transformers, trl)
+    out = []
+    for key in doc.data:
+        if not isinstance(key, str):
+            continue
+        found = status(key, transformers, trl)
+        entry = found.entry
+        if found.state == "removed" and entry is not None:
+            replacement = entry.get("replacement") or {}
+            new = replacement.get("field")
+            message = (f"`{key}` is not a TrainingArguments field in {release}: it was removed in transformers "
+                       f"{entry['removed']} (the last release with it in shardlint's snapshots is {entry['last']}); "
+                       "HfArgumentParser stops with \"Some keys are not used by the HfArgumentParser\"")
+            fix = None
+            if new and "key" in replacement:
+                message += f"; set `{replacement['key']}` inside `{new}` instead"
+            elif new and new in known:
+                message += f"; use `{new}`"
+                fix = _rename(doc, key, new, entry, known)
+            out.append(_diagnostic(doc, "HF131", Severity.ERROR, key, message, fix))
+        elif found.state == "not-yet" and entry is not None:
+            out.append(_diagnostic(doc, "HF131", Severity.ERROR, key, (
+                f"`{key}` is not a TrainingArguments field in {release}: it was added in transformers "
+                f"{entry['since']}; HfArgumentParser stops with \"Some keys are not used by the HfArgumentParser\"")))
+        elif found.state == "known" and entry is not None and _deprecated_in(entry, transformers):
+            new = (entry.get("replacement") or {}).get("field")
+            if new and new in known and "key" not in entry["replacement"]:
+                out.append(_diagnostic(doc, "HF132", Severity.INFORMATION, key, (
+                    f"`{key}` is deprecated in {release} (since {entry['deprecated']}); use `{new}`: "
+                    f"\"{entry['help']}\""), _rename(doc, key, new, entry, known)))
+        elif found.state == "unknown":
+            near = closest(key, sorted(known), ignore_case=False)
+            if near is not None and near != key and near not in doc.data:
+                out.append(_diagnostic(doc, "HF130", Severity.WARNING, key, (
+                    f"`{key}` is not a TrainingArguments or TRL config field in {release}; did you mean `{near}`? "
+                    "Unless the training script declares it in a dataclass of its own, HfArgumentParser stops "
+                    "with \"Some keys are not used by the HfArgumentParser\""),
+                    _typo_fix(doc, key, near)))
+    return out
+
+
+def _deprecated_in(entry: dict[str, Any], version: Version) -> bool:
+    from shardlint.engine.versions import parse_version
+
+    since = entry.get("deprecated")
+    return bool(since) and version >= parse_version(since)
+
+
+def _typo_fix(doc: Document, key: str, near: str) -> Fix | None:
+    from shardlint.validation.edits import rename_key_fix
+
+    fix = rename_key_fix(doc, (key,), near)
+    return None if fix is None else Fix(fix.title, "unsafe", fix.edits)
