@@ -60,7 +60,7 @@ def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
             replacement = entry.get("replacement") or {}
             new = replacement.get("field")
             message = (f"`{key}` is not a TrainingArguments field in {release}: it was removed in transformers "
-                       f"{entry['removed']} (the last release with it in shardlint's snapshots is {entry['last']}); "
+                       f"{entry['removed']} (last in {entry['last']}); "
                        "HfArgumentParser stops with \"Some keys are not used by the HfArgumentParser\"")
             fix = None
             if new and "key" in replacement:
@@ -81,13 +81,24 @@ def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
                     f"\"{entry['help']}\""), _rename(doc, key, new, entry, known)))
         elif found.state == "unknown":
             near = closest(key, sorted(known), ignore_case=False)
-            if near is not None and near != key and near not in doc.data:
+            if near is not None and _misspelt(key, near) and near not in doc.data:
                 out.append(_diagnostic(doc, "HF130", Severity.WARNING, key, (
                     f"`{key}` is not a TrainingArguments or TRL config field in {release}; did you mean `{near}`? "
                     "Unless the training script declares it in a dataclass of its own, HfArgumentParser stops "
                     "with \"Some keys are not used by the HfArgumentParser\""),
                     _typo_fix(doc, key, near)))
     return out
+
+
+# a misspelling, not another word: `chat_template` is a script's own field, not `chat_template_path` cut short
+MAX_TYPO_EDITS = 2
+MIN_TYPO_LENGTH = 6
+
+
+def _misspelt(key: str, near: str) -> bool:
+    from shardlint.validation.suggest import edit_distance
+
+    return len(key) >= MIN_TYPO_LENGTH and 0 < edit_distance(key, near, MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
 
 
 def _deprecated_in(entry: dict[str, Any], version: Version) -> bool:
