@@ -5,7 +5,8 @@
 
 For every ``TrainingArguments`` field of every transformers snapshot: its type, default and
 choices as the newest snapshot holding it declares them, the first snapshot that has it
-(``since``), the first that no longer has it (``removed``), whether it is deprecated and, when
+(``since``; ``absent_in`` is the snapshot before it, the newest known to lack it: releases in
+between are given the benefit of the doubt), the first that no longer has it (``removed``), whether it is deprecated and, when
 its deprecation notice names a replacement field (``Use `eval_strategy` instead``), the
 replacement (``deprecated`` is the first snapshot with the notice). For TRL, the fields each config class (``SFTConfig``, ``DPOConfig``, ...) adds to
 ``TrainingArguments`` in every snapshot. Nothing is typed by hand: a new snapshot and a rerun
@@ -95,6 +96,7 @@ def transformers_fields(snapshots: list[tuple[str, dict[str, Any]]]) -> dict[str
             "annotation": field["annotation"],
             "types": json_types(field["annotation"]),
             "since": have[0] if have[0] != versions[0] else None,
+            "absent_in": versions[versions.index(have[0]) - 1] if have[0] != versions[0] else None,
             "removed": after[0] if after else None,
             "last": have[-1],
             "line": field["line"],
@@ -127,7 +129,9 @@ def trl_configs(snapshots: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[s
         fields = {}
         for name, have in sorted(entry["fields"].items()):
             after = versions[versions.index(have[-1]) + 1:] if have[-1] != versions[-1] else []
-            fields[name] = {"since": have[0] if have[0] != versions[0] else None, "removed": after[0] if after else None}
+            first = versions.index(have[0])
+            fields[name] = {"since": have[0] if first else None, "absent_in": versions[first - 1] if first else None,
+                            "removed": after[0] if after else None}
         entry["fields"] = fields
     return dict(sorted(out.items()))
 

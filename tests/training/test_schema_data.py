@@ -53,3 +53,10 @@ def test_known_names_include_trl_fields_of_the_release():
     names = known_names(V("5.25.0"), V("1.16.0"))
     assert {"per_device_train_batch_size", "max_length", "beta", "model_name_or_path"} <= names
     assert "evaluation_strategy" not in names
+
+
+def test_releases_between_the_snapshots_bracketing_an_addition_get_the_benefit_of_the_doubt():
+    entry = schema_data()["transformers"]["fields"]["eval_strategy"]
+    assert (entry["absent_in"], entry["since"]) == ("4.40.2", "4.46.3")  # added in 4.41, between the two
+    assert status("eval_strategy", V("4.44.0"), V("1.16.0")).state == "known"
+    assert status("eval_strategy", V("4.40.2"), V("1.16.0")).state == "not-yet"

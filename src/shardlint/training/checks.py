@@ -71,8 +71,8 @@ def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
             out.append(_diagnostic(doc, "HF131", Severity.ERROR, key, message, fix))
         elif found.state == "not-yet" and entry is not None:
             out.append(_diagnostic(doc, "HF131", Severity.ERROR, key, (
-                f"`{key}` is not a TrainingArguments field in {release}: it was added in transformers "
-                f"{entry['since']}; HfArgumentParser stops with \"Some keys are not used by the HfArgumentParser\"")))
+                f"`{key}` is not a TrainingArguments field in {release}: it is not in transformers {entry['absent_in']} "
+                f"and was added by {entry['since']}; HfArgumentParser stops with \"Some keys are not used by the HfArgumentParser\"")))
         elif found.state == "known" and entry is not None and _deprecated_in(entry, transformers):
             new = (entry.get("replacement") or {}).get("field")
             if new and new in known and "key" not in entry["replacement"]:

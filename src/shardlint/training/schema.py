@@ -18,8 +18,9 @@ def schema_data() -> dict[str, Any]:
 
 
 def _within(entry: dict[str, Any], version: Version) -> bool:
-    since, removed = entry.get("since"), entry.get("removed")
-    return (since is None or version >= parse_version(since)) and (removed is None or version < parse_version(removed))
+    """Present in ``version``, or not known to be absent (between the snapshots bracketing its addition)."""
+    absent_in, removed = entry.get("absent_in"), entry.get("removed")
+    return (absent_in is None or version > parse_version(absent_in)) and (removed is None or version < parse_version(removed))
 
 
 class FieldStatus(NamedTuple):
