@@ -8,7 +8,8 @@ choices as the newest snapshot holding it declares them, the first snapshot that
 (``since``; ``absent_in`` is the snapshot before it, the newest known to lack it: releases in
 between are given the benefit of the doubt), the first that no longer has it (``removed``), whether it is deprecated and, when
 its deprecation notice names a replacement field (``Use `eval_strategy` instead``), the
-replacement (``deprecated`` is the first snapshot with the notice). For TRL, the fields each config class (``SFTConfig``, ``DPOConfig``, ...) adds to
+replacement (``deprecated`` is the first snapshot with the notice); per snapshot, the
+``fsdp_config`` keys ``TrainingArguments`` reads. For TRL, the fields each config class (``SFTConfig``, ``DPOConfig``, ...) adds to
 ``TrainingArguments`` in every snapshot. Nothing is typed by hand: a new snapshot and a rerun
 update everything (tests/training/test_schema_data.py fails while the file is stale).
 """
@@ -145,6 +146,7 @@ def build() -> dict[str, Any]:
             "versions": [v for v, _ in transformers],
             "source": "src/transformers/training_args.py:TrainingArguments",
             "fields": transformers_fields(transformers),
+            "fsdp_config_reads": {v: sorted(d["training_arguments"]["fsdp_config_reads"]) for v, d in transformers},
         },
         "trl": {"versions": [v for v, _ in trl], "configs": trl_configs(trl)},
     }

@@ -87,6 +87,39 @@ def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
                     "Unless the training script declares it in a dataclass of its own, HfArgumentParser stops "
                     "with \"Some keys are not used by the HfArgumentParser\""),
                     _typo_fix(doc, key, near)))
+    out.extend(_ignored_fsdp_config_keys(doc, transformers, release))
+    return out
+
+
+# From 5.10.1 TrainingArguments._process_fsdp_args builds the FSDP plugin's arguments from
+# fsdp_config itself; before, the Trainer and the environment read further keys elsewhere.
+FSDP_CONFIG_READS_COMPLETE = (5, 10, 1)
+# read by the Trainer rather than TrainingArguments (trainer.py, 5.25.0: is_fsdp_xla_v2_enabled)
+FSDP_CONFIG_TRAINER_READS = frozenset({"xla_fsdp_v2"})
+
+
+def _ignored_fsdp_config_keys(doc: Document, transformers: Version, release: str) -> list[Diagnostic]:
+    from shardlint.training.schema import fsdp_config_reads
+    from shardlint.validation.suggest import closest
+
+    config = doc.data.get("fsdp_config")
+    found = fsdp_config_reads(transformers)
+    if not isinstance(config, dict) or transformers < FSDP_CONFIG_READS_COMPLETE or found is None:
+        return []
+    reads = found[1] | FSDP_CONFIG_TRAINER_READS
+    out = []
+    for key in config:
+        if not isinstance(key, str):
+            continue
+        name = key[5:] if key.startswith("fsdp_") else key  # the prefix is stripped first
+        if name in reads:
+            continue
+        near = closest(name, sorted(reads))
+        hint = f"; did you mean `{near}`?" if near else ""
+        out.append(Diagnostic("HF145", Severity.WARNING, (
+            f"fsdp_config.{key} is not read by TrainingArguments in {release} and is silently ignored{hint} "
+            f"(it reads {', '.join(sorted(reads))})"),
+            doc.range(("fsdp_config", key), "key"), f"fsdp_config.{key}", docs_url=f"{DOCS_BASE}HF145.md"))
     return out
 
 

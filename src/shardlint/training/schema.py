@@ -67,3 +67,13 @@ def status(name: str, transformers: Version, trl: Version) -> FieldStatus:
     if entry.get("removed") and transformers >= parse_version(entry["removed"]):
         return FieldStatus("removed", entry)
     return FieldStatus("not-yet", entry)
+
+
+def fsdp_config_reads(transformers: Version) -> tuple[str, frozenset[str]] | None:
+    """The newest snapshot not after ``transformers`` and the ``fsdp_config`` keys TrainingArguments reads there."""
+    reads = schema_data()["transformers"]["fsdp_config_reads"]
+    older = [v for v in reads if parse_version(v) <= transformers]
+    if not older:
+        return None
+    newest = max(older, key=parse_version)
+    return newest, frozenset(reads[newest])
