@@ -9,7 +9,7 @@ dataclasses of their own (``ScriptArguments``, ``ModelConfig``) whose fields sha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Collection, NamedTuple
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity
 from shardlint.document import Document
@@ -29,65 +29,84 @@ def _diagnostic(doc: Document, code: str, severity: Severity, key: str, message:
                       fixes=[fix] if fix else [], docs_url=f"{DOCS_BASE}{code}.md")
 
 
-def _rename(doc: Document, key: str, new: str, entry: dict[str, Any], known: frozenset[str]) -> Fix | None:
-    """A rename to ``new`` when the release has it, the file does not, and it takes the same values."""
-    from shardlint.training.schema import transformers_fields
-    from shardlint.validation.edits import rename_key_fix
-
-    target = transformers_fields().get(new)
-    if new not in known or new in doc.data or target is None:
-        return None
-    if not set(entry["types"]) <= set(target["types"]):
-        return None
-    return rename_key_fix(doc, (key,), new)
+class KeyProblem(NamedTuple):
+    code: str
+    severity: Severity
+    message: str
+    rename: str | None = None   # the field to write instead, when the values carry over
+    safety: str = "safe"
 
 
-def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
+def key_problem(key: str, present: Collection[str], transformers: Version, trl: Version) -> KeyProblem | None:
+    """What is wrong with training argument ``key`` for the targeted releases; ``present`` are the
+    other names given beside it (a rename must not collide with one)."""
     from shardlint.training.schema import known_names, status
     from shardlint.validation.suggest import closest
 
-    target = target_versions(options.target)
-    transformers, trl = target["transformers"], target["trl"]
     release = f"transformers {_release(transformers)}"
     known = known_names(transformers, trl)
+    found = status(key, transformers, trl)
+    entry = found.entry
+    if found.state == "removed" and entry is not None:
+        replacement = entry.get("replacement") or {}
+        new = replacement.get("field")
+        message = (f"`{key}` is not a TrainingArguments field in {release}: it was removed in transformers "
+                   f"{entry['removed']} (last in {entry['last']}); HfArgumentParser stops with \"Some keys are not "
+                   "used by the HfArgumentParser\"")
+        if new and "key" in replacement:
+            return KeyProblem("HF131", Severity.ERROR, message + f"; set `{replacement['key']}` inside `{new}` instead")
+        if new and new in known:
+            return KeyProblem("HF131", Severity.ERROR, message + f"; use `{new}`", _renamable(entry, new, present, known))
+        return KeyProblem("HF131", Severity.ERROR, message)
+    if found.state == "not-yet" and entry is not None:
+        return KeyProblem("HF131", Severity.ERROR, (
+            f"`{key}` is not a TrainingArguments field in {release}: it is not in transformers {entry['absent_in']} "
+            f"and was added by {entry['since']}; HfArgumentParser stops with \"Some keys are not used by the "
+            "HfArgumentParser\""))
+    if found.state == "known" and entry is not None and _deprecated_in(entry, transformers):
+        replacement = entry.get("replacement") or {}
+        new = replacement.get("field")
+        if new and new in known and "key" not in replacement:
+            return KeyProblem("HF132", Severity.INFORMATION, (
+                f"`{key}` is deprecated in {release} (since {entry['deprecated']}); use `{new}`: \"{entry['help']}\""),
+                _renamable(entry, new, present, known))
+    if found.state == "unknown":
+        near = closest(key, sorted(known), ignore_case=False)
+        if near is not None and _misspelt(key, near) and near not in present:
+            return KeyProblem("HF130", Severity.WARNING, (
+                f"`{key}` is not a TrainingArguments or TRL config field in {release}; did you mean `{near}`? "
+                "Unless the training script declares it in a dataclass of its own, HfArgumentParser stops "
+                "with \"Some keys are not used by the HfArgumentParser\""), near, "unsafe")
+    return None
+
+
+def _renamable(entry: dict[str, Any], new: str, present: Collection[str], known: frozenset[str]) -> str | None:
+    """``new`` when the release has it, it is not given already, and it takes the same values."""
+    from shardlint.training.schema import transformers_fields
+
+    target = transformers_fields().get(new)
+    if new not in known or new in present or target is None or not set(entry["types"]) <= set(target["types"]):
+        return None
+    return new
+
+
+def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
+    from shardlint.validation.edits import rename_key_fix
+
+    target = target_versions(options.target)
+    transformers, trl = target["transformers"], target["trl"]
     out = []
     for key in doc.data:
         if not isinstance(key, str):
             continue
-        found = status(key, transformers, trl)
-        entry = found.entry
-        if found.state == "removed" and entry is not None:
-            replacement = entry.get("replacement") or {}
-            new = replacement.get("field")
-            message = (f"`{key}` is not a TrainingArguments field in {release}: it was removed in transformers "
-                       f"{entry['removed']} (last in {entry['last']}); "
-                       "HfArgumentParser stops with \"Some keys are not used by the HfArgumentParser\"")
-            fix = None
-            if new and "key" in replacement:
-                message += f"; set `{replacement['key']}` inside `{new}` instead"
-            elif new and new in known:
-                message += f"; use `{new}`"
-                fix = _rename(doc, key, new, entry, known)
-            out.append(_diagnostic(doc, "HF131", Severity.ERROR, key, message, fix))
-        elif found.state == "not-yet" and entry is not None:
-            out.append(_diagnostic(doc, "HF131", Severity.ERROR, key, (
-                f"`{key}` is not a TrainingArguments field in {release}: it is not in transformers {entry['absent_in']} "
-                f"and was added by {entry['since']}; HfArgumentParser stops with \"Some keys are not used by the HfArgumentParser\"")))
-        elif found.state == "known" and entry is not None and _deprecated_in(entry, transformers):
-            new = (entry.get("replacement") or {}).get("field")
-            if new and new in known and "key" not in entry["replacement"]:
-                out.append(_diagnostic(doc, "HF132", Severity.INFORMATION, key, (
-                    f"`{key}` is deprecated in {release} (since {entry['deprecated']}); use `{new}`: "
-                    f"\"{entry['help']}\""), _rename(doc, key, new, entry, known)))
-        elif found.state == "unknown":
-            near = closest(key, sorted(known), ignore_case=False)
-            if near is not None and _misspelt(key, near) and near not in doc.data:
-                out.append(_diagnostic(doc, "HF130", Severity.WARNING, key, (
-                    f"`{key}` is not a TrainingArguments or TRL config field in {release}; did you mean `{near}`? "
-                    "Unless the training script declares it in a dataclass of its own, HfArgumentParser stops "
-                    "with \"Some keys are not used by the HfArgumentParser\""),
-                    _typo_fix(doc, key, near)))
-    out.extend(_ignored_fsdp_config_keys(doc, transformers, release))
+        problem = key_problem(key, doc.data, transformers, trl)
+        if problem is None:
+            continue
+        fix = rename_key_fix(doc, (key,), problem.rename) if problem.rename else None
+        if fix is not None and problem.safety != fix.safety:
+            fix = Fix(fix.title, problem.safety, fix.edits)  # type: ignore[arg-type]
+        out.append(_diagnostic(doc, problem.code, problem.severity, key, problem.message, fix))
+    out.extend(_ignored_fsdp_config_keys(doc, transformers, f"transformers {_release(transformers)}"))
     return out
 
 
@@ -139,10 +158,3 @@ def _deprecated_in(entry: dict[str, Any], version: Version) -> bool:
 
     since = entry.get("deprecated")
     return bool(since) and version >= parse_version(since)
-
-
-def _typo_fix(doc: Document, key: str, near: str) -> Fix | None:
-    from shardlint.validation.edits import rename_key_fix
-
-    fix = rename_key_fix(doc, (key,), near)
-    return None if fix is None else Fix(fix.title, "unsafe", fix.edits)
