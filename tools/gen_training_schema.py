@@ -116,6 +116,27 @@ def transformers_fields(snapshots: list[tuple[str, dict[str, Any]]]) -> dict[str
     return out
 
 
+_ARG = r"args\.([a-z_0-9]+)"
+
+
+def deepspeed_must_match(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """DeepSpeed keys whose concrete value must equal training arguments (``fill_match``), in the newest
+    snapshot: ``{"fp16.enabled": {"fields": ["fp16", "fp16_full_eval"], "combine": "or"}, ...}``.
+    Keys computed from more than the arguments (``train_batch_size``, the scheduler's step counts) are left out."""
+    out = {}
+    for key, spec in sorted(snapshot["deepspeed_auto_keys"].items()):
+        expression = spec["value"].strip()
+        if not spec["must_match"]:
+            continue
+        if re.fullmatch(_ARG, expression):
+            out[key] = {"fields": [expression[5:]], "combine": "value", "function": spec["function"]}
+        elif re.fullmatch(rf"{_ARG}(?: or {_ARG})+", expression):
+            out[key] = {"fields": re.findall(_ARG, expression), "combine": "or", "function": spec["function"]}
+        elif re.fullmatch(rf"\[{_ARG}(?:, {_ARG})*\]", expression):
+            out[key] = {"fields": re.findall(_ARG, expression), "combine": "list", "function": spec["function"]}
+    return out
+
+
 def trl_configs(snapshots: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Per config class: its bases and, per field it declares, the snapshots it is in."""
     versions = [v for v, _ in snapshots]
@@ -147,6 +168,7 @@ def build() -> dict[str, Any]:
             "source": "src/transformers/training_args.py:TrainingArguments",
             "fields": transformers_fields(transformers),
             "fsdp_config_reads": {v: sorted(d["training_arguments"]["fsdp_config_reads"]) for v, d in transformers},
+            "deepspeed_must_match": deepspeed_must_match(transformers[-1][1]),
         },
         "trl": {"versions": [v for v, _ in trl], "configs": trl_configs(trl)},
     }
