@@ -68,7 +68,7 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
 
     if settings is None:
         settings = settings_for(doc.path, options)
-    options = options_for(options, settings, doc.path)
+    options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
     if doc.loaded:
         doc.kind = detect_kind(doc)

@@ -6,7 +6,13 @@ import argparse
 import os
 import sys
 
+from typing import TYPE_CHECKING
+
 from shardlint.settings import cli as settings_cli
+
+if TYPE_CHECKING:
+    from shardlint.lint import Report
+    from shardlint.options import LintOptions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,12 +50,12 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _print_targets(report: object, options: object) -> None:
+def _print_targets(report: Report, options: LintOptions) -> None:
     """One line per distinct set of targets: the versions, where they were read, and which files."""
     from shardlint.settings.targets import summary_line, targets_for
 
     lines: dict[str, list[str]] = {}
-    for result in report.all_files:  # type: ignore[attr-defined]
+    for result in report.all_files:
         line = summary_line(targets_for(result.document.path, options))
         lines.setdefault(line, []).append(result.path)
     for line, files in lines.items():

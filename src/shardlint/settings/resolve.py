@@ -73,14 +73,14 @@ def settings_in(folder: Path, options: LintOptions) -> FileSettings:
             layers.append(found)
     if options.overrides is not None:
         layers.append(options.overrides)
-    return FileSettings(tuple(layers))
+    return FileSettings(tuple(layers), None if options.isolated else Path(os.path.abspath(folder)))
 
 
-def options_for(options: LintOptions, settings: FileSettings, path: Path | None = None) -> LintOptions:
+def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
     """``options`` with the configuration's target, DeepSpeed runner and rule paths where the run left the defaults.
 
-    With the checked file's ``path``, libraries the target does not name take the versions the
-    project pins (not under ``--isolated``).
+    Libraries the target does not name take the versions the project pins where the file is
+    (not under ``--isolated``).
     """
     from shardlint.options import LintOptions
 
@@ -89,10 +89,10 @@ def options_for(options: LintOptions, settings: FileSettings, path: Path | None 
     explicit = options.target if options.target != defaults.target else settings.target
     if settings.target is not None and options.target == defaults.target:
         changes["target"] = settings.target
-    if path is not None and not options.isolated:
+    if settings.folder is not None:
         from shardlint.settings.targets import choose_targets
 
-        choices = choose_targets(explicit, settings, Path(os.path.abspath(path)).parent)
+        choices = choose_targets(explicit, settings, settings.folder)
         pinned = {library: choice.version for library, choice in choices.items() if choice.pin is not None}
         if pinned:
             changes["target"] = {**pinned, **(explicit or {})}

@@ -8,10 +8,13 @@ else the newest release shardlint knows.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from shardlint.settings.model import FileSettings
 from shardlint.settings.pins import Pin, project_pins, show_version
+
+if TYPE_CHECKING:
+    from shardlint.options import LintOptions
 
 
 class TargetChoice(NamedTuple):
@@ -53,18 +56,12 @@ def choose_targets(explicit: dict[str, str] | None, settings: FileSettings, fold
     return out
 
 
-def targets_for(path: Path, options: object) -> dict[str, TargetChoice]:
-    """The choices that apply to a file at ``path`` under the run's ``options`` (a LintOptions)."""
-    import os
-
-    from shardlint.options import LintOptions
+def targets_for(path: Path, options: LintOptions) -> dict[str, TargetChoice]:
+    """The choices that apply to a file at ``path`` under the run's ``options``."""
     from shardlint.settings.resolve import settings_for
 
-    assert isinstance(options, LintOptions)
     settings = settings_for(path, options)
-    explicit = options.target or settings.target
-    folder = None if options.isolated else Path(os.path.abspath(path)).parent
-    return choose_targets(explicit, settings, folder)
+    return choose_targets(options.target or settings.target, settings, settings.folder)
 
 
 def summary_line(choices: dict[str, TargetChoice]) -> str:
