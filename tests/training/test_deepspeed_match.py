@@ -19,7 +19,8 @@ def test_a_string_is_not_a_number_and_auto_is_filled():
 def test_precision_is_either_switch():
     assert [m.key for m in mismatches(DS, {"bf16": True, "fp16": False, "fp16_full_eval": False})] == ["fp16.enabled"]
     assert mismatches(DS, {"fp16": True}) == []
-    assert mismatches(DS, {"fp16": False}) == []  # fp16_full_eval unknown: not compared
+    # fp16_full_eval defaults to false (no TRL config redeclares it)
+    assert [m.key for m in mismatches(DS, {"fp16": False})] == ["fp16.enabled"]
 
 
 def test_lists_and_arguments_not_given():

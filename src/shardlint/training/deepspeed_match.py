@@ -5,7 +5,8 @@ lines 110-134) fills ``"auto"`` from the training arguments and, for any other v
 with Python's ``!=``: ``"8"`` is not ``8``. All mismatches stop the run together when training
 starts (lines 260-264). Which keys, and from which arguments, is generated from the snapshot
 (``deepspeed_must_match``). Only arguments the run gives explicitly are compared: a default may
-be TRL's rather than TrainingArguments' (TRL's configs change several).
+be TRL's rather than TrainingArguments' (TRL's configs change several). The one exception is the
+second switch of ``fp16 or fp16_full_eval``: a ``*_full_eval`` no TRL config redeclares is false.
 """
 
 from __future__ import annotations
@@ -40,12 +41,23 @@ def _argument_value(spec: dict[str, Any], given: dict[str, Any]) -> tuple[bool, 
         truthy = [f for f in present if given[f]]
         if truthy:
             return True, given[truthy[0]], truthy[0]
-        return (True, False, present[0]) if len(present) == len(fields) else (False, None, None)
+        if all(f in given or _plain_default(f) is False for f in fields):
+            return True, False, present[0]
+        return False, None, None
     if len(present) != len(fields):
         return False, None, None
     if spec["combine"] == "list":
         return True, [given[f] for f in fields], fields[0]
     return True, given[fields[0]], fields[0]
+
+
+def _plain_default(name: str) -> Any:
+    """TrainingArguments' default for ``name`` when no TRL config declares the field anew (else None)."""
+    from shardlint.training.schema import schema_data, transformers_fields
+
+    if any(name in config["fields"] for config in schema_data()["trl"]["configs"].values()):
+        return None
+    return transformers_fields().get(name, {}).get("default")
 
 
 def mismatches(deepspeed: dict[str, Any], given: dict[str, Any]) -> list[Mismatch]:
