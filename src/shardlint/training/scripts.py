@@ -17,15 +17,24 @@ MAX_SCRIPT_BYTES = 2_000_000
 MIN_FIELDS = 3  # a command line of training-argument fields only, and at least this many of them
 
 
+_seen: dict[Path, tuple[tuple[int, int], bool]] = {}
+
+
 def script_parses_training_arguments(path: Path) -> bool | None:
     """True or False from the script's source; None when it cannot be read."""
     try:
-        if not path.is_file() or path.stat().st_size > MAX_SCRIPT_BYTES:
+        st = path.stat()
+        if not path.is_file() or st.st_size > MAX_SCRIPT_BYTES:
             return None
+        stamp = (st.st_mtime_ns, st.st_size)
+        hit = _seen.get(path)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    return _PARSES.search(text) is not None
+    _seen[path] = (stamp, _PARSES.search(text) is not None)
+    return _seen[path][1]
 
 
 def arguments_look_like_training_arguments(names: list[str]) -> bool:
