@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -38,3 +40,21 @@ def run_shardlint(*args: str, cwd: Path | None = None, input: str | None = None,
 @pytest.fixture
 def shardlint():
     return run_shardlint
+
+
+BLOCKING_TIMEOUT = 20  # seconds before a test that blocks (on a FIFO, say) fails
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """Fail an in-process test that blocks instead of hanging the suite."""
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("blocked: the code under test waited on a special file")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(BLOCKING_TIMEOUT)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

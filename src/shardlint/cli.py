@@ -19,7 +19,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shardlint",
         description="Lint Hugging Face Accelerate, PyTorch FSDP and DeepSpeed config files.")
-    parser.add_argument("--version", action="version", version=f"shardlint {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"shardlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         if only is not None and name != only:
@@ -33,7 +33,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in COMMANDS and not argv[0].startswith("-"):
+    if not argv or argv[0] == "-" or argv[0] not in COMMANDS and not argv[0].startswith("-"):
         argv = ["check", *argv]
     command = argv[0] if argv[0] in COMMANDS else None
     args = build_parser(command).parse_args(argv)

@@ -15,8 +15,8 @@ from shardlint.diagnostics import Diagnostic, Range
 from shardlint.textindex import TextIndex
 
 KeyPath = tuple[Union[str, int], ...]
-Kind = Literal["accelerate", "deepspeed", "recipe"]
-Syntax = Literal["yaml", "json"]
+Kind = Literal["accelerate", "deepspeed", "launch", "recipe"]
+Syntax = Literal["yaml", "json", "shell", "markdown", "makefile"]  # the last three hold launch commands
 
 
 class Span(NamedTuple):
@@ -59,6 +59,8 @@ class Document:
         self.positions: dict[KeyPath, Node] = positions if positions is not None else {}
         self.kind = kind
         self.load_diagnostics: list[Diagnostic] = []
+        # for a launch file: each config file its accelerate launches name, with the options that launch passes
+        self.launched_configs: list[tuple[Path, frozenset[str]]] = []
 
     def __repr__(self) -> str:
         return f"Document({self.display_path!r}, {self.syntax}, kind={self.kind})"
@@ -69,8 +71,8 @@ class Document:
 
     @property
     def loaded(self) -> bool:
-        """True when the text parsed into a tree that checks can run on."""
-        return self.data is not None
+        """True when the text parsed into a tree that checks can run on (a script is read as shell)."""
+        return self.data is not None or self.kind == "launch"
 
     def get(self, path: KeyPath, default: Any = None) -> Any:
         node = self.data

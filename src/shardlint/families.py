@@ -29,9 +29,11 @@ BUILTIN_FAMILIES = (
     Family("ds", "DeepSpeed JSON (DS)", r"DS[1-9][0-9]{2}", "DS100-DS999"),
     Family("hf", "\"auto\" values and Trainer/Accelerate filling (HF)", r"HF[1-9][0-9]{2}", "HF100-HF999"),
     Family("yaml", "YAML scalar traps (YAML)", r"YAML[1-9][0-9]{2}", "YAML100-YAML999"),
+    Family("launch", "Launch commands: accelerate launch, torchrun, deepspeed (LCH)", r"LCH[1-9][0-9]{2}",
+           "LCH100-LCH999"),
     Family("suppress", "Suppression comments (SUP)", r"SUP0[0-9]{2}", "SUP001-SUP099"),
 )
-BUILTIN_PREFIXES = ("ACC", "DSA", "DS", "FSDP", "HF", "YAML", "SL", "SUP")
+BUILTIN_PREFIXES = ("ACC", "DSA", "DS", "FSDP", "HF", "YAML", "LCH", "SL", "SUP")
 # what every rule code looks like: an upper-case prefix and three digits
 CODE = re.compile(r"[A-Z]{1,8}[0-9]{3}")
 

@@ -17,7 +17,10 @@ DEEPSPEED_MARKERS = frozenset({
 DEEPSPEED_SECTIONS = frozenset({"fp16", "bf16", "bfloat16", "optimizer", "scheduler"})
 
 
-def detect_kind(doc: Document) -> Kind | None:
+def detect_kind(doc: Document, named: bool = False) -> Kind | None:
+    """The kind of config ``doc`` is; ``named``: the user named the file, so a YAML made only of
+    Accelerate's top-level keys counts as an Accelerate config that lacks its markers (Accelerate loads
+    it and stops with "A `distributed_type` must be specified"), where a folder walk passes it over."""
     data: Any = doc.data
     if not isinstance(data, dict):
         return None
@@ -33,4 +36,27 @@ def detect_kind(doc: Document) -> Kind | None:
         return "recipe"
     if doc.syntax == "yaml" and ACCELERATE_SECTIONS & keys:
         return "accelerate"
-    return None
+    return "accelerate" if named and doc.syntax != "json" and _accelerate_keys_only(data) else None
+
+
+def _accelerate_keys_only(data: dict[Any, Any]) -> bool:
+    """Every top-level key is one of Accelerate's config keys (or a close misspelling of one), and at
+    least one is spelled exactly."""
+    from shardlint.validation.suggest import closest
+
+    known = _accelerate_top_level_keys()
+    if not data or not all(isinstance(key, str) for key in data):
+        return False
+    return any(key in known for key in data) and all(key in known or closest(key, known) for key in data)
+
+
+def _accelerate_top_level_keys() -> frozenset[str]:
+    """The top-level keys of Accelerate's config classes (and the removed ones), from the shipped schema."""
+    from shardlint.validation.schemas import schema
+
+    definitions = schema("accelerate")["$defs"]
+    keys: set[str] = set()
+    for config_class in ("cluster", "sagemaker"):
+        keys |= set(definitions[config_class]["properties"])
+        keys |= set(definitions[config_class].get("x-shardlint-removed", {}))
+    return frozenset(keys)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
-from shardlint.discovery import CONFIG_SUFFIXES, Candidate, discover
+from shardlint.discovery import CONFIG_SUFFIXES, WALK_SUFFIXES, Candidate, discover
 from shardlint.document import Document
 from shardlint.kinds import detect_kind
+from shardlint.loading.files import read_regular
 from shardlint.loading.reader import Unreadable, read_document
 from shardlint.options import LintOptions
 from shardlint.settings import FileSettings, finish, options_for, settings_for
@@ -35,10 +36,22 @@ class FileResult:
         return self.document.path.resolve().as_uri()
 
 
+class Skipped(NamedTuple):
+    """A file a run passed over, and why (for ``--verbose``)."""
+
+    path: str
+    reason: str
+
+
+# called with (files done, files in all) as a run goes
+Progress = Callable[[int, int], None]
+
+
 class Report:
     def __init__(self) -> None:
         self.files: list[FileResult] = []
         self.failures: list[FileResult] = []  # paths that could not be read at all
+        self.skipped: list[Skipped] = []
 
     @property
     def all_files(self) -> list[FileResult]:
@@ -70,8 +83,11 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
         settings = settings_for(doc.path, options)
     options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
+    surface = _launch_surface(doc)
+    if surface is not None:
+        return _lint_launch(doc, surface, diagnostics, explicit, settings, options)
     if doc.loaded:
-        doc.kind = detect_kind(doc)
+        doc.kind = detect_kind(doc, named=explicit)
         if doc.kind is not None:
             diagnostics.extend(run_checks(doc, options))
         elif not explicit:
@@ -93,53 +109,115 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
     return finish(doc, diagnostics, settings, checked=doc.kind is not None)
 
 
+def _launch_surface(doc: Document) -> str | None:
+    """shell, markdown, makefile or workflow for a file that may hold launch commands."""
+    if doc.kind == "launch":
+        return doc.syntax
+    from shardlint.launch.sniff import is_workflow
+
+    if doc.syntax == "yaml" and is_workflow(doc.path) and isinstance(doc.data, dict) and "jobs" in doc.data:
+        return "workflow"
+    return None
+
+
+def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], explicit: bool,
+                 settings: FileSettings, options: LintOptions) -> list[Diagnostic] | None:
+    from shardlint.launch.sniff import LAUNCHER_TOKENS
+
+    text = doc.text
+    if any(token.decode() in text for token in LAUNCHER_TOKENS):
+        from shardlint.launch.lint import lint_launch_document, read_launches
+
+        launches, written = read_launches(doc, surface)  # type: ignore[arg-type]
+        if launches:
+            doc.kind = "launch"
+            diagnostics.extend(lint_launch_document(doc, launches, written, options))
+            return finish(doc, diagnostics, settings, checked=True)
+    if not explicit:
+        return None
+    diagnostics.append(_file_diagnostic(doc, "SL009", Severity.INFORMATION,
+                                        "no accelerate launch, torchrun or deepspeed command found; not checked"))
+    return finish(doc, diagnostics, settings, checked=False)
+
+
 # below this many files, starting worker processes costs more than it saves
 PARALLEL_MIN_FILES = 48
 
 
-def lint_paths(paths: list[str], options: LintOptions) -> Report:
+def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None = None) -> Report:
     report = Report()
     candidates = []
-    for candidate in discover(paths):
+    for candidate in discover(paths, on_skip=lambda path, reason: report.skipped.append(Skipped(path, reason))):
         if isinstance(candidate, Candidate):
             candidates.append(candidate)
         else:
             report.failures.append(_failure(*candidate))
-    for outcome in _lint_all(candidates, options):
-        if outcome is not None:
+    for done, outcome in enumerate(_lint_all(candidates, options), 1):
+        if isinstance(outcome, Skipped):
+            report.skipped.append(outcome)
+        else:
             failed, result = outcome
             (report.failures if failed else report.files).append(result)
+        if progress is not None:
+            progress(done, len(candidates))
+    if any(result.document.launched_configs for result in report.files):
+        from shardlint.launch.settle import settle
+
+        settle(report.files)
     return report
 
 
-def lint_candidate(candidate: Candidate, options: LintOptions) -> tuple[bool, FileResult] | None:
-    """``(failed, result)`` for one file; ``failed`` when it could not be read at all."""
+Outcome = tuple[bool, FileResult] | Skipped
+
+
+def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
+    """``(failed, result)`` for one file (``failed`` when it could not be read at all), or why it was skipped."""
     settings = settings_for(candidate.path, options)
-    if settings.is_excluded(candidate.path, candidate.explicit):
-        return None
+    excluded = settings.excluded_by(candidate.path, candidate.explicit)
+    if excluded:
+        return Skipped(candidate.display, excluded)
+    if not candidate.explicit and not _may_launch(candidate.path):
+        return Skipped(candidate.display, "no launcher token (accelerate, torchrun, deepspeed)")
     try:
         doc = read_document(candidate.path, candidate.display)
     except Unreadable as exc:
         if candidate.explicit or candidate.path.suffix.lower() in CONFIG_SUFFIXES:
             return True, _failure(candidate.path, candidate.display, str(exc))
-        return None
+        return Skipped(candidate.display, str(exc))
     diagnostics = lint_document(doc, options, candidate.explicit, settings)
-    return None if diagnostics is None else (False, FileResult(doc, diagnostics))
+    if diagnostics is None:
+        return Skipped(candidate.display, "not an Accelerate or DeepSpeed config" if doc.loaded
+                       else "does not parse, and its suffix is not .yaml, .yml or .json")
+    return False, FileResult(doc, diagnostics)
 
 
-def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[tuple[bool, FileResult] | None]:
-    """Each candidate's outcome, in order; many files are shared out to forked workers.
+def _may_launch(path: Path) -> bool:
+    """False for a script or document without a launcher token: a walk skips it unparsed."""
+    from shardlint.launch.sniff import has_launcher_token, surface_of
+
+    if path.suffix.lower() in WALK_SUFFIXES or surface_of(path) is None:
+        return True
+    try:
+        return has_launcher_token(read_regular(path))
+    except OSError:
+        return True  # read_document reports it
+
+
+def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Outcome]:
+    """Each candidate's outcome, in order, as it comes; many files are shared out to forked workers.
 
     Workers are forked after the rules and schemas are loaded, so they start with
     everything compiled and cost little more than the fork itself.
     """
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(candidates) < PARALLEL_MIN_FILES:
-        return (lint_candidate(c, options) for c in candidates)
+        yield from (lint_candidate(c, options) for c in candidates)
+        return
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return (lint_candidate(c, options) for c in candidates)
+        yield from (lint_candidate(c, options) for c in candidates)
+        return
     from shardlint.engine.registry import load_ruleset
     from shardlint.validation.schemas import validator
 
@@ -149,12 +227,35 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[tup
         validator(kind)
     chunk = max(1, len(candidates) // (workers * 4))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(partial(lint_candidate, options=options), candidates, chunksize=chunk)
+        yield from pool.imap(partial(lint_candidate, options=options), candidates, chunksize=chunk)
 
 
 def _failure(path: Path, display: str, message: str) -> FileResult:
     doc = Document(path, display, "", "yaml")
     return FileResult(doc, [_file_diagnostic(doc, "SL008", Severity.ERROR, message)])
+
+
+def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> FileResult | Skipped:
+    """Lint standard input's bytes as the file at ``path`` (``--stdin-filename``): its name decides
+    the syntax, the configuration and where linked files are looked up."""
+    from shardlint.loading.limits import MAX_FILE_BYTES
+    from shardlint.loading.problems import Problem
+    from shardlint.loading.reader import choose_syntax, decode, parse, problem_diagnostic
+
+    settings = settings_for(path, options)
+    excluded = settings.excluded_by(path, explicit=True)
+    if excluded:
+        return Skipped(display, excluded)
+    text, problem = decode(raw)
+    if len(raw) > MAX_FILE_BYTES:
+        text, problem = "", Problem(
+            "SL005", f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)
+    doc = Document(path, display, text or "", choose_syntax(path, text or ""))
+    if problem is not None:
+        doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+    else:
+        parse(doc)
+    return FileResult(doc, lint_document(doc, options, explicit=True, settings=settings) or [])
 
 
 def lint_text(path: Path, text: str, options: LintOptions) -> FileResult:

@@ -7,9 +7,7 @@ regression fails the test instead of stalling the suite.
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -26,19 +24,6 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipe
 needs_dev_zero = pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
 
 
-@pytest.fixture
-def deadline() -> Iterator[None]:
-    """Fail an in-process test that blocks (on a FIFO, say) instead of hanging the suite."""
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("blocked: the code under test waited on a special file")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(TIMEOUT)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def special_files(folder: Path) -> dict[str, Path]:

@@ -22,7 +22,7 @@ from shardlint.diagnostics import Severity
 from shardlint.lint import Report, lint_paths
 from shardlint.options import LintOptions
 
-PINNED_ELSEWHERE = re.compile(r"^((ACC|DS)0\d\d|ACC1[2-9]\d|FSDP1[2-8]\d|YAML1\d\d)$")
+PINNED_ELSEWHERE = re.compile(r"^((ACC|DS)0\d\d|ACC1[2-9]\d|FSDP1[2-8]\d|YAML1\d\d|LCH\d\d\d)$")
 
 AXOLOTL = "repos/axolotl-ai-cloud__axolotl/deepspeed_configs"
 DSE = "repos/deepspeedai__DeepSpeedExamples"
@@ -58,6 +58,10 @@ EXPECTED_ERRORS = {
     ("DSA102", f"{VLOOM}/accelerate_config_multi_node.yaml"),
     ("DSA102", f"{VLOOM}/accelerate_config_single_node.yaml"),
     ("DSA102", f"{VLOOM}/with_launcher/accelerate_config.yaml"),
+    # DeepSpeed settings (gradient_accumulation_steps, gradient_clipping, offload_*_device, zero_stage) in
+    # the YAML's deepspeed_config next to a deepspeed_config_file: the same check refuses them by name
+    # (DeepSpeedPlugin._deepspeed_config_checks, reference A48), once the file's path is fixed.
+    ("DSA125", f"{VLOOM}/with_launcher/accelerate_config.yaml"),
     # "auto" for a key neither the Trainer nor Accelerate fills (prefetch_bucket_size without its
     # stage3_ prefix, stage3_max_live_parameters, offload_param.buffer_size): Accelerate's
     # DeepSpeedPlugin.fill_match raises "`<key>` not found in kwargs" in prepare().

@@ -313,3 +313,10 @@ def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
 def test_a_project_without_rule_paths_loads_nothing_of_them(tmp_path: Path) -> None:
     write(tmp_path, "train.yaml", CONFIG)
     assert not {"shardlint.engine.rule_cache", "shardlint.engine.examples"} & _imported(tmp_path)
+
+
+def test_sarif_links_a_project_rule_to_its_own_rule_file(tmp_path: Path) -> None:
+    project(tmp_path)
+    proc = run_shardlint("check", "--format", "sarif", "train.yaml", cwd=tmp_path)
+    rules = {r["id"]: r for r in json.loads(proc.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["ORG101"]["helpUri"] == (tmp_path / "policies" / "ORG101-bf16-only.yaml").resolve().as_uri()

@@ -6,8 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -23,18 +23,6 @@ FIXED = "distributed_type: FSDP\nmixed_precision: 'no'\n"
 fcntl = pytest.importorskip("fcntl")
 
 
-@pytest.fixture
-def deadline() -> Iterator[None]:
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("blocked writing a fix")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(TIMEOUT)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def fix_check(*paths: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -165,6 +153,15 @@ def test_a_temporary_in_use_by_a_running_fix_is_kept(tmp_path: Path) -> None:
         assert remove_stale_temporaries(tmp_path) == []
         assert busy.exists()
     assert remove_stale_temporaries(tmp_path) == [busy.name] and not busy.exists()
+
+
+def test_a_fresh_empty_temporary_is_kept_until_it_is_old(tmp_path: Path) -> None:
+    fresh = tmp_path / ".accelerate.yaml.shardlint-abcd1234.tmp"
+    fresh.write_bytes(b"")  # as a running --fix creates it, the instant before it locks it
+    assert remove_stale_temporaries(tmp_path) == [] and fresh.exists()
+    old = time.time() - 60
+    os.utime(fresh, (old, old))  # a killed run's, long ago
+    assert remove_stale_temporaries(tmp_path) == [fresh.name] and not fresh.exists()
 
 
 def test_only_shardlints_own_temporaries_are_touched(tmp_path: Path) -> None:

@@ -170,12 +170,10 @@ def test_runner_and_target_flags_beat_the_file_even_at_their_defaults(tmp_path: 
     _pyproject(tmp_path, 'target = {accelerate = "1.6"}\ndeepspeed-runner = "deepspeed"')
     parser = argparse.ArgumentParser()
     parser.add_argument("--fail-level")
-    parser.add_argument("--target")
-    parser.add_argument("--deepspeed-runner")
     add_arguments(parser)
     args = parser.parse_args(["--config", str(tmp_path / "pyproject.toml"),
                               "--deepspeed-runner", "trainer", "--target", "accelerate=1.10"])
-    options = options_from_args(args)
+    options, _ = options_from_args(args)
     resolved = options_for(options, settings_for(tmp_path / "a.yaml", options))
     assert (resolved.deepspeed_runner, resolved.target) == ("trainer", {"accelerate": "1.10"})
 
@@ -206,6 +204,7 @@ def test_flags_override_the_configuration(tmp_path: Path, flags: list[str], expe
     ('ignore = ["fsdp101"]', "ignore: 'fsdp101' is not a rule code or prefix"),
     ('severity = {FSDP101 = "fatal"}', "severity: FSDP101: unknown severity 'fatal'"),
     ('fail-level = "loud"', "fail-level: unknown severity 'loud'"),
+    ('show = "all"', "show: unknown severity 'all'"),
     ('target = {accelerate = 1.6}', "target: accelerate: 1.6 is not a version string"),
     ('target = {torch = "2.6"}', "target: unknown library 'torch'"),
     (f'target = {{deepspeed = "{"9" * 5000}"}}', "target: deepspeed: '999"),
@@ -260,3 +259,15 @@ def test_every_spelling_of_the_pyproject_table_is_found(tmp_path: Path, pyprojec
     config = write(tmp_path, "accelerate.yaml", DUPLICATE_KEY)
     (tmp_path / "pyproject.toml").write_text(pyproject + '\n[project]\nname = "x"\n')
     assert codes(lint(config)) == []
+
+
+def test_a_configuration_that_is_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    from shardlint.settings.loader import table_of
+    from shardlint.settings.model import ConfigError
+
+    fifo = tmp_path / ".shardlint.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="named pipe"):
+        table_of(fifo)  # would block for ever on a plain open()

@@ -134,3 +134,15 @@ def test_installed_hook_blocks_the_commit(pre_commit_home: Path, configured: Pat
     assert blocked.returncode != 0
     assert "configs/bad.yaml:4:3: SL002" in blocked.stdout + blocked.stderr
     assert "bad config" not in _git("log", "--format=%s", cwd=configured)
+
+
+def test_readme_snippet_is_pinned_by_autoupdate(hook_repo: Path, pre_commit_home: Path, user_repo: Path) -> None:
+    """The README's configuration, pointed at this repository: ``pre-commit autoupdate`` pins a real commit."""
+    from .test_readme import _block
+
+    snippet = _block("pre-commit", "yaml").replace("https://github.com/shardlint/shardlint", str(hook_repo))
+    write(user_repo, ".pre-commit-config.yaml", snippet)
+    done = _pre_commit(pre_commit_home, user_repo, "autoupdate")
+    assert done.returncode == 0, done.stdout + done.stderr
+    head = _git("rev-parse", "HEAD", cwd=hook_repo).strip()
+    assert f"rev: {head}" in (user_repo / ".pre-commit-config.yaml").read_text(encoding="utf-8")

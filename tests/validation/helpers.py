@@ -19,7 +19,7 @@ def schema_findings(tmp_path: Path, text: str, name: str = "config.yaml") -> lis
     path.write_text(text, encoding="utf-8")
     doc = read_document(path, name)
     assert doc.loaded, doc.load_diagnostics
-    doc.kind = detect_kind(doc)
+    doc.kind = detect_kind(doc, named=True)  # as a file named on the command line
     return sorted(validate_document(doc), key=Diagnostic.sort_key)
 
 

@@ -276,3 +276,40 @@ def test_a_few_unknown_top_level_keys_are_reported_one_by_one(tmp_path: Path) ->
     text = '{"zero_optimization": {"stage": 1}, "train_micro_batch_size_per_gpu": 4, "my_note": 1}'
     [d] = schema_findings(tmp_path, text, "ds.json")
     assert (d.code, d.path) == ("DS002", "my_note")
+
+
+# -- a string where a number (or "auto") belongs ---------------------------------------------
+
+@pytest.mark.parametrize(("written", "fixed"), [
+    ('"gradient_clipping": "1.0"', '"gradient_clipping": 1.0'),
+    ('"gradient_clipping": "none"', None),
+    ('"gradient_clipping": "Auto"', None),
+])
+def test_string_for_a_number_or_auto_is_a_type_error(tmp_path: Path, written: str, fixed: str | None) -> None:
+    text = '{"train_micro_batch_size_per_gpu": 4, ' + written + "}\n"
+    d = _one(tmp_path, text, "ds_config.json")
+    assert (d.code, d.path) == ("DS005", "gradient_clipping")
+    assert "must be a number or auto" in d.message
+    if fixed is None:
+        assert not d.fixes
+    else:
+        assert "a number in quotes is a string" in d.message
+        assert apply_fix(text, d) == text.replace(written, fixed)
+
+
+def test_quoted_integer_for_an_accelerate_count_is_unquoted(tmp_path: Path) -> None:
+    text = "distributed_type: MULTI_GPU\nnum_processes: 8\nnum_machines: '2'\n"
+    d = _one(tmp_path, text)
+    assert (d.code, d.path) == ("ACC005", "num_machines")
+    assert apply_fix(text, d) == text.replace("'2'", "2")
+
+
+def test_quoted_digits_for_num_processes_are_accepted(tmp_path: Path) -> None:
+    assert schema_findings(tmp_path, "distributed_type: MULTI_GPU\nnum_processes: '8'\n") == []
+    d = _one(tmp_path, "distributed_type: MULTI_GPU\nnum_processes: 'eight'\n")
+    assert (d.code, d.message) == ("ACC006", '`num_processes` must be an integer (at least -1), not the string "eight"')
+
+
+def test_no_unquote_fix_when_escapes_make_the_text_differ_from_the_value(tmp_path: Path) -> None:
+    d = _one(tmp_path, '{"train_micro_batch_size_per_gpu": 4, "gradient_clipping": "1\\u002e0"}\n', "ds_config.json")
+    assert d.code == "DS005" and not d.fixes

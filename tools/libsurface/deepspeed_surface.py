@@ -7,10 +7,11 @@ from typing import Any
 
 from libsurface.pysource import (
     Module, SourceTree, base_names, class_fields, dotted, field_docstrings, keyword, literal, local_strings,
-    resolve_string, text,
+    raises, resolve_string, text,
 )
 
 PACKAGE = "deepspeed"
+CONFIG = "deepspeed/runtime/config.py"
 MODEL_ROOTS = {"BaseModel", "DeepSpeedConfigModel"}
 COPIES = {"copy.copy", "copy.deepcopy", "dict", "deepcopy"}
 DICT_READERS = {"get_scalar_param", "get_list_param", "get_dict_param"}
@@ -27,8 +28,22 @@ def extract(tree: SourceTree) -> dict[str, Any]:
     return {
         "models": _models(modules),
         "config_reads": _config_reads(modules),
+        "config_checks": _config_checks(tree),
         "removed_keys": _removed_keys(modules),
     }
+
+
+def _config_checks(tree: SourceTree) -> dict[str, list[str]]:
+    """What ``DeepSpeedConfig`` and the functions of runtime/config.py refuse (raise or assert), per function."""
+    out: dict[str, list[str]] = {}
+    for node in tree.module(CONFIG).tree.body:
+        functions = [(node.name, node)] if isinstance(node, ast.FunctionDef) else \
+            [(f"{node.name}.{item.name}", item) for item in node.body if isinstance(item, ast.FunctionDef)] \
+            if isinstance(node, ast.ClassDef) else []
+        for name, function in functions:
+            if raises(function):
+                out[name] = raises(function)
+    return out
 
 
 def _models(modules: list[Module]) -> dict[str, Any]:
@@ -71,6 +86,8 @@ def _models(modules: list[Module]) -> dict[str, Any]:
             if extra.get("deprecated"):
                 record["deprecated"] = True
         extra, declared_in = extra_policy(name)
+        checks = {item.name: raises(item) for item in node.body
+                  if isinstance(item, ast.FunctionDef) and raises(item)}  # validators
         out[name] = {
             "file": module.path,
             "line": node.lineno,
@@ -78,6 +95,7 @@ def _models(modules: list[Module]) -> dict[str, Any]:
             "extra": extra,
             "extra_declared_in": declared_in,
             "fields": fields,
+            "raises": checks,
         }
     return out
 

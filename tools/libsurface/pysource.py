@@ -353,4 +353,6 @@ def raises(node: ast.AST) -> list[str]:
             kind = dotted(sub.exc.func) or text(sub.exc.func)
             message = text(sub.exc.args[0]) if sub.exc.args else ""
             found.add(f"{kind}: {message}" if message else kind)
+        elif isinstance(sub, ast.Assert):  # DeepSpeed checks many settings with assert
+            found.add(f"assert {text(sub.test)}" + (f": {text(sub.msg)}" if sub.msg is not None else ""))
     return sorted(found)

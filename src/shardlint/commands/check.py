@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shardlint.settings import cli as settings_cli
@@ -12,34 +13,56 @@ from shardlint.settings import cli as settings_cli
 if TYPE_CHECKING:
     from shardlint.lint import Report
     from shardlint.options import LintOptions
+    from shardlint.reporters import View
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from shardlint.reporters import FORMATS
 
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files or directories to check (default: .)")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument("--fail-level", choices=("error", "warning", "info", "hint"),
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or directories to check (default: .); - reads standard input")
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format (default: text; concise is one line per finding)")
+    output.add_argument("-o", "--output-file", metavar="FILE", type=Path,
+                        help="write the report to FILE instead of standard output")
+    output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text output (default: auto; NO_COLOR is honoured)")
+    output.add_argument("--show-tips", action="store_true",
+                        help="also list info and hint findings (text, concise and github formats; "
+                             "JSON and SARIF always hold them)")
+    output.add_argument("--show", choices=settings_cli.SEVERITY_NAMES, metavar="LEVEL",
+                        help="lowest severity listed: error, warning, info or hint "
+                             "(default: warning, or show in the configuration)")
+    output.add_argument("--statistics", action="store_true",
+                        help="print how often each rule code fired instead of the findings (text or json)")
+    output.add_argument("--show-fixes", action="store_true",
+                        help="list the fixes applied (--fix), that would be (--diff), or that are available")
+    output.add_argument("-q", "--quiet", action="store_true", help="print the findings and nothing else")
+    output.add_argument("-v", "--verbose", action="store_true",
+                        help="say on standard error which files were read or skipped and why, "
+                             "and which configuration and targets applied")
+    status = parser.add_argument_group("exit status")
+    status.add_argument("--fail-level", choices=settings_cli.SEVERITY_NAMES,
                         help="lowest severity that makes the exit code 1 (default: warning, "
                              "or fail-level in the configuration)")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="colour the text output (default: auto; NO_COLOR is honoured)")
-    settings_cli.add_arguments(parser)
-    parser.add_argument("--target", metavar="LIB=VERSION,...",
-                        help="library versions the rules apply to, e.g. accelerate=1.6,deepspeed=0.15,"
-                             "transformers=4.40 (default: what the project pins in its requirement files, "
-                             "else the latest releases)")
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="also print, on standard error, the library versions each folder's files were judged by "
-                             "and where they were read")
-    parser.add_argument("--deepspeed-runner", choices=("trainer", "accelerate", "deepspeed"),
-                        help="who runs DeepSpeed JSON configs and fills their \"auto\" values "
-                             "(default: trainer, the transformers Trainer)")
-    parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
-    parser.add_argument("--unsafe-fixes", action="store_true",
+    status.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when findings reach the fail level (2 still means a usage "
+                             "error or an unreadable file)")
+    files = settings_cli.add_arguments(parser)
+    files.add_argument("--stdin-filename", metavar="PATH",
+                       help="with - (or no PATH), lint standard input as this file: its name decides the "
+                            "syntax, the configuration and where linked files are found")
+    files.add_argument("--show-files", action="store_true",
+                       help="list the files a run checks, one per line, and exit")
+    files.add_argument("--watch", action="store_true",
+                       help="check again whenever a file changes (needs the 'watch' extra: "
+                            "pip install 'shardlint[watch]')")
+    fixing = parser.add_argument_group("fixing (see the README's \"Fixing\")")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    fixing.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff, also apply fixes that may change behaviour")
-    parser.add_argument("--diff", action="store_true",
+    fixing.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
 
 
@@ -49,47 +72,136 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _print_targets(report: Report, options: LintOptions) -> None:
-    """One line per distinct set of targets: the versions, where they were read, and which files."""
-    from shardlint.settings.targets import summary_line, targets_for
-
-    lines: dict[str, list[str]] = {}
-    for result in report.all_files:
-        line = summary_line(targets_for(result.document.path, options))
-        lines.setdefault(line, []).append(result.path)
-    for line, files in lines.items():
-        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-        sys.stderr.write(f"shardlint: {shown}: judged by {line}\n")
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    stdin = args.paths == ["-"]
+    if "-" in args.paths and not stdin:
+        return "- (standard input) must be the only PATH"
+    if stdin and (args.fix or args.diff or args.watch or args.show_files):
+        return "standard input cannot be used with --fix, --diff, --watch or --show-files"
+    if args.watch and (args.fix or args.diff):
+        return "--watch cannot be used with --fix or --diff"
+    if args.statistics and args.format not in ("text", "json"):
+        return "--statistics prints text or json"
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     from shardlint.engine.registry import RuleFileError
-    from shardlint.lint import lint_paths
-    from shardlint.reporters import renderer
+    from shardlint.reporters import View
     from shardlint.settings import ConfigError
 
+    if not args.paths:
+        args.paths = ["-"] if args.stdin_filename else ["."]
+    problem = _usage_problem(args)
+    if problem:
+        sys.stderr.write(f"shardlint: error: {problem}\n")
+        return 2
     try:
-        options = settings_cli.options_from_args(args)
-        report = lint_paths(args.paths, options)
+        options, show = settings_cli.options_from_args(args)
+        view = View(show=show, fail_level=options.fail_level, quiet=args.quiet)
+        if args.watch:
+            from shardlint.watching import watch
+
+            return watch(args.paths, lambda: _check_once(args, options, view))
+        return _check_once(args, options, view)
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")
         return 2
     except RuleFileError as exc:
         sys.stderr.write(f"shardlint: error: bad rule file {exc}\n")
         return 2
+
+
+def _lint(args: argparse.Namespace, options: LintOptions) -> Report:
+    from shardlint.lint import Report, Skipped, lint_paths, lint_stdin
+
+    if args.paths == ["-"]:
+        report = Report()
+        name = args.stdin_filename or "-"
+        outcome = lint_stdin(sys.stdin.buffer.read(), Path(name), name, options)
+        (report.skipped if isinstance(outcome, Skipped) else report.files).append(outcome)  # type: ignore[arg-type]
+        return report
+    from shardlint.reporters.progress import progress_on_terminal
+
+    with progress_on_terminal(enabled=not args.quiet and not args.watch) as progress:
+        return lint_paths(args.paths, options, progress)
+
+
+def _print_targets(report: Report, options: LintOptions) -> None:
+    """Where the targeted versions come from: one line per distinct set, with the files it applies to."""
+    from shardlint.settings.targets import summary_line, targets_for
+
+    lines: dict[str, list[str]] = {}
+    for result in report.files:
+        lines.setdefault(summary_line(targets_for(result.document.path, options)), []).append(result.path)
+    for line, files in lines.items():
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        sys.stderr.write(f"shardlint: {shown}: judged by {line}\n")
+
+
+def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> int:
+    """One run: lint, report, fix if asked; the exit code."""
+    from shardlint.reporters import renderer
+
+    report = _lint(args, options)
     if args.verbose:
+        from shardlint.reporters.verbose import describe_run
+
+        sys.stderr.write(describe_run(report, options))
         _print_targets(report, options)
+    if args.show_files:
+        return _show_files(report)
     color = args.output_file is None and _use_color(args.color)
     if args.fix or args.diff:
         from shardlint.fixes.run import run_fix_mode
 
-        return run_fix_mode(report, options, unsafe=args.unsafe_fixes, diff=args.diff,
-                            render=lambda r: renderer(args.format)(r, color=color),
+        if args.diff and report.failures:  # the diff holds no report: say what could not be read
+            sys.stderr.write(renderer("concise")(_only_failures(report), view=view._replace(quiet=True)))
+        code = run_fix_mode(report, options, unsafe=args.unsafe_fixes, diff=args.diff,
+                            render=lambda r: renderer(args.format)(r, color=color, view=view),
                             emit=lambda text: settings_cli.write_report(text, args.output_file),
-                            summary_to_stdout=args.format == "text" and args.output_file is None)
+                            summary_to_stdout=args.format in ("text", "concise") and args.output_file is None,
+                            show_fixes=args.show_fixes, quiet=args.quiet)
+        return _exit(code, args)
+    if args.statistics:
+        from shardlint.reporters.statistics import render as render_statistics
+
+        text = render_statistics(report, args.format, quiet=args.quiet)
+    else:
+        text = renderer(args.format)(report, color=color, view=view)
+        if args.show_fixes and args.format in ("text", "concise"):  # JSON and SARIF hold every fix already
+            from shardlint.reporters.fix_list import fix_list
+
+            text += fix_list("Fixes available", _available(report, view))
     try:
-        settings_cli.write_report(renderer(args.format)(report, color=color), args.output_file)
+        settings_cli.write_report(text, args.output_file)
     except OSError as exc:
         sys.stderr.write(f"shardlint: error: --output-file: {exc}\n")
         return 2
-    return report.exit_code(options.fail_level)
+    return _exit(report.exit_code(options.fail_level), args)
+
+
+def _available(report: Report, view: View) -> list[tuple[str, str, str]]:
+    """(path, code, fix title) of every fix of a listed finding."""
+    return [(result.path, diag.code, fix.title + (" (unsafe)" if fix.safety == "unsafe" else ""))
+            for result in report.all_files for diag in result.diagnostics if view.shows(diag)
+            for fix in diag.fixes]
+
+
+def _exit(code: int, args: argparse.Namespace) -> int:
+    return 0 if code == 1 and args.exit_zero else code
+
+
+def _only_failures(report: Report) -> Report:
+    from shardlint.lint import Report
+
+    out = Report()
+    out.failures = report.failures
+    return out
+
+
+def _show_files(report: Report) -> int:
+    sys.stdout.write("".join(f"{result.path}\n" for result in report.files))
+    for failure in report.failures:
+        sys.stderr.write(f"{failure.path}: {failure.diagnostics[0].message}\n")
+    return 2 if report.failures else 0

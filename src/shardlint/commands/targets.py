@@ -14,8 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a file, or a folder standing for the files in it (default: .)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     settings_cli.add_arguments(parser)
-    parser.add_argument("--target", metavar="LIB=VERSION,...", help="versions to use instead of the project's pins")
-    parser.set_defaults(fail_level=None)
+    parser.set_defaults(fail_level=None, show=None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.path)
     probe = path / "_" if path.is_dir() else path  # a folder's files share its pins and configuration
     try:
-        options = settings_cli.options_from_args(args)
+        options, _ = settings_cli.options_from_args(args)
         choices = targets_for(probe, options)
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")

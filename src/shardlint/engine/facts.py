@@ -87,6 +87,35 @@ def parallelism_total_size(ctx: Context) -> int | None:
     return total
 
 
+@fact("unsatisfiable-batch")
+def unsatisfiable_batch(ctx: Context) -> str | None:
+    """In a DeepSpeed JSON: why no world size satisfies `train_batch_size` = micro batch x accumulation
+    steps x world size (the integers written do not divide it; `"auto"` or absent factors are free), e.g.
+    `train_batch_size 256 is not a multiple of gradient_accumulation_steps 3 = 3, whatever
+    train_micro_batch_size_per_gpu or the world size becomes`; null when one does."""
+    from shardlint.engine.batch import unsatisfiable
+
+    return unsatisfiable(ctx.doc.data) if ctx.kind == "deepspeed" else None
+
+
+@fact("launch-batch-mismatch")
+def launch_batch_mismatch(ctx: Context) -> str | None:
+    """In an Accelerate YAML that links a DeepSpeed JSON and fixes `num_processes`: why the JSON's
+    `train_batch_size` cannot equal micro batch x accumulation steps (absent: 1, as Accelerate sets it) x
+    `num_processes`; null when it can, or when the processes may be split into model-parallel groups
+    (`parallelism_config` sizes, the JSON's `sequence_parallel_size` or `tensor_parallel.autotp_size`)."""
+    from shardlint.engine.batch import mismatch, model_parallel
+
+    if ctx.linked is None:
+        return None
+    found, processes = ctx.effective(("num_processes",))
+    if not found or not isinstance(processes, int) or isinstance(processes, bool) or processes < 1:
+        return None
+    if ctx.fact("parallelism-total-size") != 1 or model_parallel(ctx.linked.data):
+        return None
+    return mismatch(ctx.linked.data, processes)
+
+
 @fact("torch-compile")
 def torch_compile(ctx: Context) -> bool:
     """True when `torch.compile` is on: a `dynamo_config.dynamo_backend` (or the legacy top-level

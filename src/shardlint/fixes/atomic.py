@@ -13,7 +13,9 @@ the lint) is refused without being read.
 
 The temporary file, ``.NAME.shardlint-XXXXXXXX.tmp``, is locked while it is
 written; one whose lock is free was left by a killed run and is removed by
-:func:`remove_stale_temporaries`.
+:func:`remove_stale_temporaries`.  The one moment a live run's temporary is not
+locked is between its creation and the lock, while it is still empty: an empty
+temporary younger than ``_FRESH_SECONDS`` is therefore left for a later run.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from shardlint.loading.files import open_regular
@@ -36,6 +39,7 @@ except ImportError:  # no advisory locks (Windows): temporaries are written but 
 _BOM = b"\xef\xbb\xbf"
 _TEMP_MARK = ".shardlint-"
 _TEMP_NAME = re.compile(r"\..+\.shardlint-[a-z0-9_]{8}\.tmp\Z")  # mkstemp's 8 random characters
+_FRESH_SECONDS = 10.0
 
 
 def write_atomic(path: Path, text: str, expected: str | None = None) -> None:
@@ -109,9 +113,12 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
         except OSError:  # gone already, or a symlink: not ours
             continue
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
                 continue
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if info.st_size == 0 and time.time() - info.st_mtime < _FRESH_SECONDS:
+                continue  # perhaps a live run's, created but not yet locked
             os.unlink(entry.path)  # under the lock, so its writer (if any) sees it gone
             removed.append(entry.name)
         except OSError:  # locked by a live run, or not ours to remove

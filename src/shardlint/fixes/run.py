@@ -18,13 +18,18 @@ from shardlint.options import LintOptions
 
 @dataclass
 class FixSummary:
-    fixed: Counter[str] = field(default_factory=Counter)  # applied fixes by code
+    applied: list[tuple[str, str, str]] = field(default_factory=list)  # (path, code, fix title) per fix
     files_changed: int = 0
     remaining: int = 0  # diagnostics left at or above the fail level
     hidden_unsafe: int = 0  # remaining diagnostics whose fix needs --unsafe-fixes
     notes: list[str] = field(default_factory=list)  # rejected fixes, unwritable files
     diffs: list[str] = field(default_factory=list)
     write_failed: bool = False
+
+    @property
+    def fixed(self) -> Counter[str]:
+        """Applied fixes by code."""
+        return Counter(code for _, code, _ in self.applied)
 
 
 def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: bool) -> FixSummary:
@@ -61,7 +66,7 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
                 continue
         else:
             summary.diffs.append(unified_diff(result.path, outcome))
-        summary.fixed.update(code for code, _ in outcome.fixed)
+        summary.applied.extend((result.path, code, title) for code, title in outcome.fixed)
         summary.files_changed += 1
         report.files[i] = FileResult(outcome.document, outcome.diagnostics)
     for result in report.all_files:
@@ -124,25 +129,33 @@ def summary_line(summary: FixSummary, fail_level: Severity, *, diff: bool) -> st
 
 def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bool,
                  render: Callable[[Report], str], summary_to_stdout: bool,
-                 emit: Callable[[str], None] | None = None) -> int:
+                 emit: Callable[[str], None] | None = None, show_fixes: bool = False,
+                 quiet: bool = False) -> int:
     """Fix (or diff) ``report``'s files, print the outcome, return the exit code (as ruff does).
 
     After ``--fix`` the exit code reflects what remains; ``--diff`` exits 1 when it
-    would change something.  ``emit`` writes the rendered report of what remains.
+    would change something.  ``emit`` writes the rendered report of what remains;
+    ``show_fixes`` lists every fix before the summary line, which ``quiet`` leaves out.
     """
+    from shardlint.reporters.fix_list import fix_list
+
     summary = fix_report(report, options, unsafe=unsafe, write=not diff)
     line = summary_line(summary, options.fail_level, diff=diff)
+    if show_fixes:
+        line = fix_list("Would fix" if diff else "Fixed", summary.applied) + line
     for note in summary.notes:
         sys.stderr.write(note + "\n")
     if diff:
         sys.stdout.write("".join(summary.diffs))
         sys.stdout.flush()  # the summary on stderr comes after the diff on a terminal
-        sys.stderr.write(line + "\n")
+        if not quiet:
+            sys.stderr.write(line + "\n")
         return 2 if report.failures or summary.write_failed else int(bool(summary.diffs))
     try:
         (emit or sys.stdout.write)(render(report))
     except OSError as exc:
         sys.stderr.write(f"shardlint: error: cannot write the report: {exc}\n")
         return 2
-    (sys.stdout if summary_to_stdout else sys.stderr).write(line + "\n")
+    if not quiet:
+        (sys.stdout if summary_to_stdout else sys.stderr).write(line + "\n")
     return 2 if summary.write_failed else report.exit_code(options.fail_level)

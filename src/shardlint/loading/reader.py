@@ -98,6 +98,14 @@ def read_document(path: Path, display_path: str, text: str | None = None) -> Doc
             doc = Document(path, display_path, "", "yaml")
             doc.load_diagnostics.append(problem_diagnostic(doc, problem))  # type: ignore[arg-type]
             return doc
+    from shardlint.launch.sniff import surface_of
+
+    surface = surface_of(path, text[:256].encode("utf-8", "replace"))
+    if surface in ("shell", "markdown", "makefile"):
+        doc = Document(path, display_path, text, surface, kind="launch")  # type: ignore[arg-type]
+        if problem is not None:
+            doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+        return doc
     doc = Document(path, display_path, text, choose_syntax(path, text))
     if problem is not None:
         doc.load_diagnostics.append(problem_diagnostic(doc, problem))

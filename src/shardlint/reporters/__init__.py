@@ -3,17 +3,44 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import Report
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
+
+
+class View(NamedTuple):
+    """How much a report shows.  JSON and SARIF always hold every finding."""
+
+    show: Severity = Severity.HINT  # lowest severity the text, concise and github formats list
+    fail_level: Severity = Severity.WARNING  # findings at or above it fail the run (JUnit failures)
+    quiet: bool = False  # findings only: no summary lines
+
+    def shows(self, diag: Diagnostic) -> bool:
+        """Listed in the report: at or above the display level, or failing the run."""
+        return diag.severity <= max(self.show, self.fail_level)
 
 
 class Renderer(Protocol):
-    def __call__(self, report: Report, *, color: bool = False) -> str: ...
+    def __call__(self, report: Report, *, color: bool = False, view: View = View()) -> str: ...
 
 
 def renderer(name: str) -> Renderer:
     """The ``render`` function of the reporter module for format ``name``."""
     return import_module(f"shardlint.reporters.{name}_format").render  # type: ignore[no-any-return]
+
+
+def hidden_line(hidden: list[Diagnostic]) -> str:
+    """The closing line that counts what the display level left out ("" when nothing was)."""
+    if not hidden:
+        return ""
+    tips = sum(1 for d in hidden if d.severity >= Severity.INFORMATION)
+    parts = []
+    if len(hidden) > tips:
+        n = len(hidden) - tips
+        parts.append(f"{n} warning{'' if n == 1 else 's'}")
+    if tips:
+        parts.append(f"{tips} tip{'' if tips == 1 else 's'}")
+    return f"Also {' and '.join(parts)}: --show-tips to list them."

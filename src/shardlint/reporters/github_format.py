@@ -2,13 +2,15 @@
 
 ``::error file=PATH,line=L,col=C,endLine=L,endColumn=C,title=CODE::message``;
 info and hint become ``::notice``.  Values are escaped as GitHub's toolkit
-does (``%``, CR and LF everywhere; ``:`` and ``,`` in properties too).
+does (``%``, CR and LF everywhere; ``:`` and ``,`` in properties too).  Findings
+below the display level are counted in one plain closing line of the log.
 """
 
 from __future__ import annotations
 
 from shardlint.diagnostics import Diagnostic, Position, Severity
 from shardlint.lint import FileResult, Report
+from shardlint.reporters import View, hidden_line
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning",
              Severity.INFORMATION: "notice", Severity.HINT: "notice"}
@@ -43,6 +45,9 @@ def annotation(result: FileResult, diag: Diagnostic) -> str:
     return f"::{_COMMANDS[diag.severity]} {rendered}::{escape_data(message)}"
 
 
-def render(report: Report, *, color: bool = False) -> str:
-    lines = [annotation(r, d) for r in report.all_files for d in r.diagnostics]
+def render(report: Report, *, color: bool = False, view: View = View()) -> str:
+    lines = [annotation(r, d) for r in report.all_files for d in r.diagnostics if view.shows(d)]
+    hidden = [d for r in report.all_files for d in r.diagnostics if not view.shows(d)]
+    if hidden and not view.quiet:
+        lines.append(hidden_line(hidden))
     return "".join(line + "\n" for line in lines)

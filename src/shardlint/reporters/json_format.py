@@ -7,6 +7,7 @@ from typing import Any
 
 from shardlint.diagnostics import Severity
 from shardlint.lint import FileResult, Report
+from shardlint.reporters import View
 
 VERSION = 1
 
@@ -20,7 +21,8 @@ def file_entry(result: FileResult) -> dict[str, Any]:
     }
 
 
-def render(report: Report, *, color: bool = False) -> str:
+def render(report: Report, *, color: bool = False, view: View = View()) -> str:
+    """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
     files = report.all_files
     out = {
         "version": VERSION,

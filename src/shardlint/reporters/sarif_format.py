@@ -19,6 +19,7 @@ from urllib.parse import quote
 from shardlint import __version__
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
 from shardlint.lint import FileResult, Report
+from shardlint.reporters import View
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/shardlint/shardlint"
@@ -51,7 +52,7 @@ def _descriptor(code: str, info: RuleInfo | None, example: Diagnostic | None) ->
         "id": code,
         "name": info.name if info else code,
         "shortDescription": {"text": summary},
-        "helpUri": f"{DOCS_BASE}{code}.md",
+        "helpUri": example.docs_url if example is not None and example.docs_url else f"{DOCS_BASE}{code}.md",
     }
     if info and info.severity is not None:
         out["defaultConfiguration"] = {"level": _LEVELS[info.severity]}
@@ -137,5 +138,6 @@ def build(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, *, color: bool = False) -> str:
+def render(report: Report, *, color: bool = False, view: View = View()) -> str:
+    """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
     return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"

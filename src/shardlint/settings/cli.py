@@ -1,19 +1,25 @@
-"""Command-line flags for configuration, selection and the output file of ``shardlint check``."""
+"""Command-line flags for configuration, selection and exclusion of ``shardlint check``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from shardlint.diagnostics import Severity
 from shardlint.options import LintOptions
-from shardlint.settings.loader import parse_target
-from shardlint.settings.model import ConfigError, Settings
+from shardlint.settings.globs import check_pattern
+from shardlint.settings.loader import DEEPSPEED_RUNNERS, parse_target
+from shardlint.settings.model import COMMAND_LINE, ConfigError, Settings
 from shardlint.settings.resolve import settings_in
 from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
 
+SEVERITY_NAMES = ("error", "warning", "info", "hint")
+DEFAULT_SHOW = Severity.WARNING
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+    """Add the configuration and exclusion flags; returns the "files" group for more file options."""
     group = parser.add_argument_group("configuration (command-line flags override the configuration file)")
     group.add_argument("--config", metavar="FILE", type=Path,
                        help="use this pyproject.toml or .shardlint.toml for every file "
@@ -25,18 +31,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="rule codes or prefixes to add to the selection")
     group.add_argument("--ignore", metavar="CODES", action="append",
                        help="rule codes or prefixes to turn off")
-    parser.add_argument("--output-file", "-o", metavar="FILE", type=Path,
-                        help="write the report to FILE instead of standard output")
+    group.add_argument("--target", metavar="LIB=VERSION,...",
+                       help="library versions the rules apply to, e.g. accelerate=1.6,deepspeed=0.15,"
+                            "transformers=4.40 (default: what the project pins in its requirement files, "
+                            "else the latest releases)")
+    group.add_argument("--deepspeed-runner", choices=DEEPSPEED_RUNNERS,
+                       help="who runs DeepSpeed JSON configs and fills their \"auto\" values "
+                            "(default: trainer, the transformers Trainer)")
+    files = parser.add_argument_group("files")
+    files.add_argument("--exclude", metavar="GLOBS", action="append",
+                       help="comma-separated globs (relative to the working folder) that a directory walk "
+                            "leaves out, added to the configuration's exclude")
+    files.add_argument("--force-exclude", action="store_true",
+                       help="apply --exclude to files named on the command line too (as pre-commit names them)")
+    return files
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [item for value in values or () for item in (part.strip() for part in value.split(",")) if item]
 
 
 def _selectors(flag: str, values: list[str] | None, families: tuple[str, ...]) -> tuple[str, ...]:
     out = []
-    for value in values or ():
-        for item in filter(None, (part.strip() for part in value.split(","))):
-            try:
-                out.append(check_selector(item, families))
-            except ValueError as exc:
-                raise ConfigError(f"{flag}: {exc}") from None
+    for item in _split(values):
+        try:
+            out.append(check_selector(item, families))
+        except ValueError as exc:
+            raise ConfigError(f"{flag}: {exc}") from None
+    return tuple(out)
+
+
+def _globs(values: list[str] | None) -> tuple[str, ...]:
+    out = []
+    for item in _split(values):
+        try:
+            check_pattern(item)
+        except ValueError as exc:
+            raise ConfigError(f"--exclude: {exc}") from None
+        out.append(item)
     return tuple(out)
 
 
@@ -44,23 +76,35 @@ def _overrides(args: argparse.Namespace, families: tuple[str, ...]) -> Settings 
     select = _selectors("--select", args.select, families) if args.select else None
     extend = _selectors("--extend-select", args.extend_select, families)
     ignore = _selectors("--ignore", args.ignore, families)
-    fail_level = Severity.parse(args.fail_level) if args.fail_level else None
+    fail_level = Severity.parse(args.fail_level) if getattr(args, "fail_level", None) else None
     selection = SelectionLayer(select, extend, ignore) if select is not None or extend or ignore else None
     target = None
-    if getattr(args, "target", None):
+    if args.target:
         try:
             target = parse_target(args.target)
         except ValueError as exc:
             raise ConfigError(f"--target: {exc}") from None
-    runner = getattr(args, "deepspeed_runner", None)  # the flag, even at its default, beats the file
-    if selection is None and fail_level is None and target is None and runner is None:
+    runner = args.deepspeed_runner  # the flag, even at its default, beats the file
+    exclude = _globs(args.exclude)
+    show = display_flag(args)
+    if not (selection or fail_level or target or runner or exclude or show):
         return None
-    return Settings(source="command line", selection=selection, fail_level=fail_level, target=target,
-                    deepspeed_runner=runner)
+    return Settings(source=COMMAND_LINE, root=Path(os.path.abspath(".")) if exclude else None,
+                    selection=selection, fail_level=fail_level, target=target, deepspeed_runner=runner,
+                    exclude=exclude, exclude_named=args.force_exclude, show=show)
 
 
-def options_from_args(args: argparse.Namespace) -> LintOptions:
-    """The run's options; the fail level comes from the flag, else the configuration of the working folder.
+def display_flag(args: argparse.Namespace) -> Severity | None:
+    """The display level ``--show-tips`` or ``--show LEVEL`` asks for, if any."""
+    if getattr(args, "show_tips", False):
+        return Severity.HINT
+    level = getattr(args, "show", None)
+    return Severity.parse(level) if level else None
+
+
+def options_from_args(args: argparse.Namespace) -> tuple[LintOptions, Severity]:
+    """The run's options and display level; both levels come from the flags, else the configuration
+    of the working folder.
 
     Selection flags may name the families of the working folder's own rules (``rule-paths``).
     Raises :class:`ConfigError` for a bad flag value or an invalid configuration.
@@ -70,10 +114,9 @@ def options_from_args(args: argparse.Namespace) -> LintOptions:
         raise ConfigError(f"--config: {args.config}: {problem}")
     options = LintOptions(config_file=None if args.isolated else args.config, isolated=args.isolated)
     here = settings_in(Path.cwd(), options)
-    options.overrides = _overrides(args, FAMILIES + here.rule_families)
-    flagged = options.overrides.fail_level if options.overrides is not None else None
-    options.fail_level = flagged or here.fail_level or options.fail_level
-    return options
+    options.overrides = overrides = _overrides(args, FAMILIES + here.rule_families)
+    options.fail_level = (overrides and overrides.fail_level) or here.fail_level or options.fail_level
+    return options, (overrides and overrides.show) or here.show or DEFAULT_SHOW
 
 
 def write_report(text: str, output_file: Path | None) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from shardlint.diagnostics import Severity
+from shardlint.loading.files import read_regular
+from shardlint.loading.limits import MAX_FILE_BYTES
 from shardlint.settings.globs import check_pattern
 from shardlint.settings.model import PROJECT_FILE, ConfigError, Settings
 from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
@@ -39,8 +41,11 @@ _MAY_HAVE_TABLE = re.compile(r"""tool\s*\.\s*["']?shardlint|^\s*["']?shardlint["
 def table_of(path: Path) -> dict[str, Any] | None:
     """The shardlint table of ``path``, or ``None`` for a pyproject.toml without one."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = read_regular(path)
+        if len(data) > MAX_FILE_BYTES:
+            raise ConfigError(f"{path}: cannot read the configuration: larger than {MAX_FILE_BYTES} bytes")
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # a FIFO or device is refused, not read
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
     if path.name == PROJECT_FILE and not _MAY_HAVE_TABLE.search(text):
         return None  # no spelling of a [tool.shardlint] table is there: skip parsing the TOML
@@ -167,6 +172,7 @@ _FIELDS: dict[str, tuple[str, Callable[..., Any]]] = {
     "deepspeed-runner": ("deepspeed_runner", _runner),
     "fail-level": ("fail_level", _severity_level),
     "gpu-memory": ("gpu_memory", _gpu_memory),
+    "show": ("show", _severity_level),
 }
 SETTING_NAMES = (*_FIELDS, "rule-paths")
 

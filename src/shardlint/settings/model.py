@@ -12,6 +12,7 @@ from shardlint.settings.selectors import SelectionLayer, is_enabled, most_specif
 
 PROJECT_FILE = "pyproject.toml"
 OWN_FILE = ".shardlint.toml"
+COMMAND_LINE = "command line"  # the source of the flags' settings layer
 
 
 class ConfigError(ValueError):
@@ -34,6 +35,8 @@ class Settings(NamedTuple):
     gpu_memory: int | None = None  # bytes of one GPU, for ``shardlint estimate``
     rule_paths: tuple[Path, ...] | None = None  # folders (or files) of the project's own rules, absolute
     rule_families: tuple[str, ...] = ()  # the code prefixes those rules use
+    show: Severity | None = None  # lowest severity the text and github reports list
+    exclude_named: bool = True  # exclude also files named on the command line (--force-exclude)
 
 
 def _relative(path: Path, root: Path | None) -> PurePath | None:
@@ -79,17 +82,32 @@ class FileSettings(NamedTuple):
         """The code prefixes of the project's own rules."""
         return tuple(family for layer in self.layers for family in layer.rule_families)
 
-    def is_excluded(self, path: Path, explicit: bool) -> bool:
-        """``exclude`` applies to every file; ``include`` narrows what a directory walk picks up."""
+    @property
+    def show(self) -> Severity | None:
+        return self._last("show")  # type: ignore[return-value]
+
+    def sources(self) -> list[str]:
+        """Where these settings come from, for ``--verbose``."""
+        return [layer.source for layer in self.layers]
+
+    def excluded_by(self, path: Path, explicit: bool) -> str | None:
+        """The glob that excludes ``path``, or ``None``.
+
+        A configuration's ``exclude`` applies to every file, ``--exclude`` to named files only
+        with ``--force-exclude``; ``include`` narrows what a directory walk picks up.
+        """
         for layer in self.layers:
             rel = _relative(path, layer.root) if layer.exclude or layer.include is not None else None
             if rel is None:
                 continue
-            if any(matches(p, rel) for p in layer.exclude):
-                return True
+            if explicit and not layer.exclude_named:
+                continue
+            hit = next((p for p in layer.exclude if matches(p, rel)), None)
+            if hit is not None:
+                return f"exclude {hit!r} ({layer.source})"
             if not explicit and layer.include is not None and not any(matches(p, rel) for p in layer.include):
-                return True
-        return False
+                return f"not in include ({layer.source})"
+        return None
 
     def is_selected(self, code: str, path: Path) -> bool:
         layers = [layer.selection for layer in self.layers if layer.selection is not None]

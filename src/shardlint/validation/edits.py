@@ -34,3 +34,18 @@ def replace_value_fix(doc: Document, path: KeyPath, new_value: str) -> Fix | Non
         return None
     edit = TextEdit(doc.range_of_span(node.value), _string_text(doc, written, new_value))
     return Fix(f"Replace {written} with {new_value}", "safe", (edit,))
+
+
+def unquote_fix(doc: Document, path: KeyPath) -> Fix | None:
+    """The quoted scalar at ``path`` written without its quotes (``"1.0"`` becomes ``1.0``)."""
+    node = doc.positions.get(path)
+    if node is None or (doc.syntax == "yaml" and node.style not in ("'", '"')):
+        return None
+    written = doc.text[node.value.start:node.value.end]
+    if "\n" in written or written[:1] not in ("'", '"') or written[-1:] != written[:1]:
+        return None
+    bare = written[1:-1]
+    if bare != doc.get(path):  # escapes in the quotes: the text is not the value
+        return None
+    edit = TextEdit(doc.range_of_span(node.value), bare)
+    return Fix(f"Write {bare} without quotes", "safe", (edit,))

@@ -273,6 +273,7 @@ class Validator:
         For ``oneOf`` (``exactly_one``) a second passing branch is a ``value`` failure.
         """
         fitting: list[Outcome] = []
+        placeholders_only = True
         for i, branch in enumerate(branches):
             if not self.accepts_type(branch, value):
                 continue
@@ -284,7 +285,10 @@ class Validator:
                 out.extend(outcome)
                 return
             fitting.append(outcome)
-        if not fitting:
+            placeholders_only = placeholders_only and bool(self.resolve(branch).get("x-shardlint-auto"))
+        # a string that only the "auto" placeholder could have been: "must be auto" would hide that a
+        # number (say) is right too, so it is a type failure listing every branch
+        if not fitting or (placeholders_only and len(fitting) < len(branches)):
             expected: list[Any] = []
             for branch in branches:
                 resolved = self.resolve(branch)

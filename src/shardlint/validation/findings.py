@@ -14,7 +14,7 @@ from typing import Any
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
 from shardlint.document import Document, KeyPath, format_path
-from shardlint.validation.edits import rename_key_fix, replace_value_fix
+from shardlint.validation.edits import rename_key_fix, replace_value_fix, unquote_fix
 from shardlint.validation.engine import Failure, Schema, Validator
 from shardlint.validation.suggest import closest
 
@@ -46,6 +46,8 @@ _TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a strin
                "object": "a mapping", "array": "a list", "null": "null"}
 _LIBRARY = {"accelerate": "Accelerate", "deepspeed": "DeepSpeed"}
 _EXPONENT = re.compile(r"^[-+]?[0-9.]+[eE][-+]?[0-9]+$")
+# a number both YAML 1.1 and JSON read as one when written without quotes
+_PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 
 def describe(value: Any) -> str:
@@ -143,7 +145,18 @@ class FindingBuilder:
         value = self.doc.get(failure.path)
         expected = failure.schema.get("x-shardlint-expected") or self._expected(failure.expected)
         message = f"`{format_path(failure.path)}` must be {expected}, not {describe(value)}{self._yaml_hint(failure.path, value)}"
-        return self._make("type", message, failure.path, self.doc.range(failure.path, "value"))
+        fix = None
+        if self._quoted_number(value, failure.expected):
+            message += f" (a number in quotes is a string, and {self.library} does not convert it here)"
+            fix = unquote_fix(self.doc, failure.path)
+        return self._make("type", message, failure.path, self.doc.range(failure.path, "value"), fix)
+
+    @staticmethod
+    def _quoted_number(value: Any, expected: tuple[Any, ...]) -> bool:
+        """A string that reads the same as a number in YAML and JSON, where a number of that kind is expected."""
+        if not isinstance(value, str) or not _PLAIN_NUMBER.match(value):
+            return False
+        return "number" in expected or ("integer" in expected and "." not in value)
 
     def _value(self, failure: Failure) -> Diagnostic:
         value = self.doc.get(failure.path)
