@@ -25,14 +25,14 @@ def project(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def chosen(folder: Path) -> dict[str, tuple[str, str]]:
     pins = project_pins(folder, LATEST)
-    return {library: (pin.shown_version, f"{Path(pin.file).name}:{pin.line}") for library, pin in pins.chosen.items()}
+    return {library: (pin.version, f"{Path(pin.file).name}:{pin.line}") for library, pin in pins.chosen.items()}
 
 
 @pytest.mark.parametrize("spec, version, strength", [
     ("==4.46.0", "4.46.0", 2), ("===1.15.0", "1.15.0", 2), ("==4.46.0rc1", "4.46.0", 2),
-    ("<5", "4.999.999", 1), ("<5.0.0", "4.999.999", 1), ("<4.41", "4.40.999", 1), ("<=4.46.1", "4.46.1", 1),
-    ("~=4.46.0", "4.46.999", 1), ("~=4.46", "4.999.999", 1), ("==4.46.*", "4.46.999", 1),
-    (">=4.40,<5", "4.999.999", 1), ("<6", "5.25.0", 1), (">=4.40", "5.25.0", 0), ("", "5.25.0", 0),
+    ("<5", "4.x", 1), ("<5.0.0", "4.x", 1), ("<4.41", "4.40.x", 1), ("<=4.46.1", "4.46.1", 1),
+    ("~=4.46.0", "4.46.x", 1), ("~=4.46", "4.x", 1), ("==4.46.*", "4.46.x", 1),
+    (">=4.40,<5", "4.x", 1), ("<6", "5.25.0", 1), (">=4.40", "5.25.0", 0), ("", "5.25.0", 0),
     ("!=5.0.0", "5.25.0", 0),
 ])
 def test_a_specifier_decides_a_version(spec, version, strength):
@@ -138,3 +138,11 @@ def test_targets_command_and_check_verbose_say_where_versions_come_from(tmp_path
     proc = shardlint("check", "--verbose", "configs", cwd=folder)
     assert proc.returncode == 1 and "ACC136" in proc.stdout
     assert "shardlint: configs/config.yaml: judged by accelerate 1.9.0 (requirements.txt:2), deepspeed" in proc.stderr
+
+
+def test_an_open_version_reads_and_shows_as_x():
+    from shardlint.engine.versions import format_version, parse_version, satisfies
+
+    assert parse_version("4.x") == (4, 999, 999) and parse_version("4.40.x") == (4, 40, 999)
+    assert format_version(parse_version("4.x")) == "4.x" and format_version((4, 46, 0)) == "4.46.0"
+    assert satisfies(parse_version("4.x"), "<5") and not satisfies(parse_version("4.x"), "<4.57")

@@ -37,6 +37,6 @@ def run(args: argparse.Namespace) -> int:
         for choice in choices.values():
             line = choice.describe()
             for other in choice.losing_pins:
-                line += f"\n    also {other.spec or 'any version'} at {other.where}: {other.shown_version}"
+                line += f"\n    also {other.spec or 'any version'} at {other.where}: {other.version}"
             sys.stdout.write(line + "\n")
     return 0

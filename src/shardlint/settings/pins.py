@@ -16,11 +16,11 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from shardlint.engine.versions import ANY, format_version, parse_version
 from shardlint.settings.pinfiles import FILE_NAMES, READERS, Requirement, mentions_a_library, read_requirements_txt
 
 LOCKED, EXACT, UPPER_BOUND, UNBOUNDED = 3, 2, 1, 0
 STRENGTH_NAMES = {LOCKED: "locked", EXACT: "exact pin", UPPER_BOUND: "upper bound", UNBOUNDED: "no upper bound"}
-ANY = 999  # a version part the bound leaves open: "<5" is judged as 4.999.999, shown as 4.x
 PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 
 _CLAUSE = re.compile(r"(===|==|~=|!=|<=|>=|<|>)\s*v?(\d+(?:\.\d+)*)(\.\*)?[^,\s]*")
@@ -28,7 +28,7 @@ _CLAUSE = re.compile(r"(===|==|~=|!=|<=|>=|<|>)\s*v?(\d+(?:\.\d+)*)(\.\*)?[^,\s]
 
 class Pin(NamedTuple):
     library: str
-    version: str     # what the rules judge by, e.g. "4.46.0" (or "4.999.999" for "<5")
+    version: str     # what the rules judge by, e.g. "4.46.0" (or "4.x" for "<5")
     spec: str        # as written, e.g. "<5"
     file: str        # as shown, relative to the working folder when inside it
     line: int
@@ -39,22 +39,11 @@ class Pin(NamedTuple):
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
-    @property
-    def shown_version(self) -> str:
-        return show_version(self.version)
-
     def describe(self) -> str:
         """``transformers 4.46.0 (requirements.txt:3)``; an unbounded requirement says the version is the newest known."""
         if self.strength == UNBOUNDED:
-            return f"{self.library} {self.shown_version} (the newest known; {self.where} has no upper bound)"
-        return f"{self.library} {self.shown_version} ({self.where})"
-
-
-def show_version(version: str) -> str:
-    parts = version.split(".")
-    if str(ANY) in parts:
-        return ".".join(parts[:parts.index(str(ANY))]) + ".x"
-    return version
+            return f"{self.library} {self.version} (the newest known; {self.where} has no upper bound)"
+        return f"{self.library} {self.version} ({self.where})"
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -62,7 +51,7 @@ def _numbers(text: str) -> tuple[int, ...]:
 
 
 def _text(numbers: tuple[int, ...]) -> str:
-    return ".".join(map(str, (numbers + (0, 0, 0))[:max(3, len(numbers))]))
+    return format_version(_pad(numbers))
 
 
 def _below(bound: tuple[int, ...]) -> tuple[int, ...]:
@@ -210,7 +199,7 @@ def project_pins(folder: Path, latest: dict[str, str]) -> ProjectPins:
             break
     chosen, others = {}, {}
     for library, found in pins.items():
-        ranked = sorted(found, key=lambda p: (-p.strength, p.depth, _pad(_numbers(p.version)), p.file, p.line))
+        ranked = sorted(found, key=lambda p: (-p.strength, p.depth, parse_version(p.version), p.file, p.line))
         chosen[library] = ranked[0]
         others[library] = ranked[1:]
     return ProjectPins(chosen, others)

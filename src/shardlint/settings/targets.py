@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from shardlint.settings.model import FileSettings
-from shardlint.settings.pins import Pin, project_pins, show_version
+from shardlint.settings.pins import Pin, project_pins
 
 if TYPE_CHECKING:
     from shardlint.options import LintOptions
@@ -28,7 +28,7 @@ class TargetChoice(NamedTuple):
         """``accelerate 1.15.0 (requirements.txt:3)``."""
         if self.pin is not None:
             return self.pin.describe()
-        return f"{self.library} {show_version(self.version)} ({self.origin})"
+        return f"{self.library} {self.version} ({self.origin})"
 
 
 def _explicit_origin(settings: FileSettings) -> str:
@@ -72,7 +72,7 @@ def summary_line(choices: dict[str, TargetChoice]) -> str:
         text = choice.describe()
         beaten = [p for p in choice.losing_pins if p.version != choice.version]
         if beaten:
-            text += " over " + ", ".join(f"{p.shown_version} ({p.where})" for p in beaten)
+            text += " over " + ", ".join(f"{p.version} ({p.where})" for p in beaten)
         parts.append(text)
     return ", ".join(parts)
 
@@ -81,9 +81,9 @@ def as_json(choices: dict[str, TargetChoice]) -> dict[str, dict[str, object]]:
     from shardlint.settings.pins import STRENGTH_NAMES
 
     def pin(p: Pin) -> dict[str, object]:
-        return {"version": p.shown_version, "spec": p.spec, "file": p.file, "line": p.line,
+        return {"version": p.version, "spec": p.spec, "file": p.file, "line": p.line,
                 "kind": STRENGTH_NAMES[p.strength]}
 
-    return {c.library: {"version": show_version(c.version), "origin": c.origin,
+    return {c.library: {"version": c.version, "origin": c.origin,
                         "pin": pin(c.pin) if c.pin else None, "other_pins": [pin(p) for p in c.losing_pins]}
             for c in choices.values()}

@@ -18,9 +18,9 @@ from shardlint.options import LintOptions
 
 
 def _release(version: Version) -> str:
-    from shardlint.settings.pins import show_version
+    from shardlint.engine.versions import format_version
 
-    return show_version(".".join(map(str, version)))
+    return format_version(version)
 
 
 def _diagnostic(doc: Document, code: str, severity: Severity, key: str, message: str,
