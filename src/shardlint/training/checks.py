@@ -9,6 +9,7 @@ dataclasses of their own (``ScriptArguments``, ``ModelConfig``) whose fields sha
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Collection, NamedTuple
 
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity
@@ -41,7 +42,6 @@ def key_problem(key: str, present: Collection[str], transformers: Version, trl: 
     """What is wrong with training argument ``key`` for the targeted releases; ``present`` are the
     other names given beside it (a rename must not collide with one)."""
     from shardlint.training.schema import known_names, status
-    from shardlint.validation.suggest import closest
 
     release = f"transformers {_release(transformers)}"
     known = known_names(transformers, trl)
@@ -71,8 +71,8 @@ def key_problem(key: str, present: Collection[str], transformers: Version, trl: 
                 f"`{key}` is deprecated in {release} (since {entry['deprecated']}); use `{new}`: \"{entry['help']}\""),
                 _renamable(entry, new, present, known))
     if found.state == "unknown":
-        near = closest(key, sorted(known), ignore_case=False)
-        if near is not None and _misspelt(key, near) and near not in present:
+        near = _misspelling_of(key, transformers, trl)
+        if near is not None and near not in present:
             return KeyProblem("HF130", Severity.WARNING, (
                 f"`{key}` is not a TrainingArguments or TRL config field in {release}; did you mean `{near}`? "
                 "Unless the training script declares it in a dataclass of its own, HfArgumentParser stops "
@@ -147,10 +147,19 @@ MAX_TYPO_EDITS = 2
 MIN_TYPO_LENGTH = 6
 
 
-def _misspelt(key: str, near: str) -> bool:
-    from shardlint.validation.suggest import edit_distance
+@lru_cache(maxsize=4096)
+def _misspelling_of(key: str, transformers: Version, trl: Version) -> str | None:
+    """The field ``key`` misspells (at most two edits away), if any; recipes repeat their keys, so it is kept."""
+    from shardlint.training.schema import known_names
+    from shardlint.validation.suggest import closest, edit_distance
 
-    return len(key) >= MIN_TYPO_LENGTH and 0 < edit_distance(key, near, MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
+    if len(key) < MIN_TYPO_LENGTH:
+        return None
+    candidates = sorted(n for n in known_names(transformers, trl) if abs(len(n) - len(key)) <= MAX_TYPO_EDITS)
+    near = closest(key, candidates, ignore_case=False)
+    if near is None or not 0 < edit_distance(key, near, MAX_TYPO_EDITS) <= MAX_TYPO_EDITS:
+        return None
+    return near
 
 
 def _deprecated_in(entry: dict[str, Any], version: Version) -> bool:

@@ -17,8 +17,8 @@ from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
 from shardlint.document import Document
 from shardlint.launch.effective import UNKNOWN, Effective
 from shardlint.launch.launchers import Launch
-from shardlint.launch.references import Reference, references, resolve
-from shardlint.launch.shell import Written
+from shardlint.launch.references import Reference, resolve
+from shardlint.launch.shell import Word, Written
 from shardlint.options import LintOptions
 from shardlint.training.arguments import ScriptArguments, Token, read_script_arguments
 from shardlint.training.given import Source, check_gathered, gather
@@ -49,32 +49,55 @@ def _load(reference: Reference | None, launching: Document) -> Document | None:
     return doc if isinstance(doc.data, dict) else None
 
 
+TRL_LAUNCHER_OPTIONS = frozenset({"--accelerate_config"})  # trl/cli/accelerate_config.py: for accelerate launch
+
+
+def _script_words(launch: Launch) -> list[Word]:
+    """The words the training script parses; for ``trl <command>``, its options that are not accelerate launch's."""
+    if launch.launcher != "trl":
+        return list(launch.script_args)
+    from shardlint.launch.flags import accelerate_options
+
+    launcher = accelerate_options()
+    words: list[Word] = []
+    for flag in launch.flags:
+        if flag.name in launcher or flag.name in TRL_LAUNCHER_OPTIONS:
+            continue
+        words.append(flag.word)
+        if flag.value is not None and flag.value.start >= flag.word.end:
+            words.append(flag.value)
+    return words
+
+
 def training_run(launch: Launch, doc: Document, written: list[Written]) -> TrainingRun | None:
     from shardlint.training.recipes import looks_like_recipe
     from shardlint.training.scripts import arguments_look_like_training_arguments, script_parses_training_arguments
 
-    if launch.launcher not in ("accelerate", "torchrun", "deepspeed", "trl") or (
-            launch.script is None and launch.launcher != "trl"):
+    if launch.launcher not in ("accelerate", "torchrun", "deepspeed", "trl") or launch.script is None:
         return None
-    args = read_script_arguments([Token(w.value, w.start, w.end) for w in launch.script_args])
-    found = references(launch, doc.path, written)
-    script = next((r for r in found if r.role == "training script"), None)
-    recipe_ref = next((r for r in found if r.role == "recipe"), None)
-    if recipe_ref is None and args.recipe is not None and args.recipe_how == "positional":
-        word = next(w for w in launch.script_args if w.start == args.recipe.start)
-        recipe_ref = resolve("recipe", word, doc.path, written)
-    recipe = _load(recipe_ref, doc)
+    words = _script_words(launch)
+    args = read_script_arguments([Token(w.value, w.start, w.end) for w in words])
+    recipe_word = next((w for w in words if args.recipe is not None and w.start == args.recipe.start), None)
+    recipe = _load(resolve("recipe", recipe_word, doc.path, written) if recipe_word else None, doc)
     if launch.launcher == "trl":
-        reads = True
+        reads: bool | None = True
     else:
-        parsed = script_parses_training_arguments(script.path) if script is not None and script.path else None
-        reads = parsed if parsed is not None else (
-            arguments_look_like_training_arguments([g.name for g in args.given])
-            or (recipe is not None and looks_like_recipe(recipe.data)))
+        script = launch.script.value or ""
+        reads = None
+        if script.endswith(".py"):
+            found = resolve("training script", launch.script, doc.path, written)
+            reads = script_parses_training_arguments(found.path) if found.path is not None else None
+        if reads is None:
+            reads = (arguments_look_like_training_arguments([g.name for g in args.given])
+                     or (recipe is not None and looks_like_recipe(recipe.data)))
     if not reads:
         return None
     merged, sources = gather(doc, args, recipe)
-    deepspeed = next((r for r in found if r.role == "DeepSpeed config"), None)
+    deepspeed = None
+    given = next((g for g in args.given if g.name == "deepspeed" and g.value_span is not None), None)
+    if given is not None and isinstance(given.value, str) and given.value.lower().endswith(".json"):
+        word = Word(given.value, *given.value_span)
+        deepspeed = resolve("DeepSpeed config", word, doc.path, written)
     return TrainingRun(args, recipe, merged, sources, deepspeed)
 
 
