@@ -99,3 +99,15 @@ def test_corpus_trainer_runs_and_no_false_alarm_in_launch_files(shared_dir, monk
                         LintOptions(isolated=True))
     assert not [(f.path, d.code) for f in report.files if f.document.kind == "launch"
                 for d in f.diagnostics if d.code.startswith("HF1")]
+
+
+def test_trl_commands_read_their_config_and_leave_the_launcher_options_alone(tmp_path):
+    folder = project(tmp_path)
+    write(folder, "run.sh", "trl sft --config recipe.yaml --accelerate_config zero2 --num_processes 8 "
+                            "--evaluation_strategy steps\n")
+    assert findings(folder) == [(1, 76, "HF131")]
+    doc = read_document(folder / "run.sh", "run.sh")
+    launches, written = read_launches(doc, surface_of(folder / "run.sh"))
+    run = training_run(launches[0], doc, written)
+    assert run is not None and run.recipe is not None and run.args.recipe_how == "--config"
+    assert [g.name for g in run.args.given] == ["evaluation_strategy"]
