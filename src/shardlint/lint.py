@@ -7,17 +7,18 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.builtins.input import (BROKEN, empty_file, no_launch_command, not_a_config, not_a_mapping,
+                                      problem_finding, unreadable)
+from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.discovery import CONFIG_SUFFIXES, WALK_SUFFIXES, Candidate, discover
 from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.files import read_regular
 from shardlint.loading.reader import Unreadable, read_document
 from shardlint.options import LintOptions
-from shardlint.settings import FileSettings, finish, options_for, settings_for
-
-# load problems that mean "this file is broken", worth reporting even in a walk
-_BROKEN = frozenset({"SL001", "SL004", "SL005", "SL006"})
+from shardlint.settings.finish import finish
+from shardlint.settings.model import FileSettings
+from shardlint.settings.resolve import options_for, settings_for
 
 
 class FileResult:
@@ -67,17 +68,13 @@ class Report:
         return 1 if worst is not None and worst <= fail_level else 0
 
 
-def _file_diagnostic(doc: Document, code: str, severity: Severity, message: str) -> Diagnostic:
-    return Diagnostic(code, severity, message, doc.range(()), docs_url=f"{DOCS_BASE}{code}.md")
-
-
 def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
                   settings: FileSettings | None = None) -> list[Diagnostic] | None:
     """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently.
 
     ``settings`` are the file's, when the caller has already looked them up.
     """
-    from shardlint.checks import run_checks
+    from shardlint.pipeline import run_checks
 
     if settings is None:
         settings = settings_for(doc.path, options)
@@ -93,20 +90,19 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
         elif not explicit:
             return None
         elif not isinstance(doc.data, dict):
-            diagnostics.append(_file_diagnostic(
-                doc, "SL007", Severity.ERROR,
-                f"the top level is a {type(doc.data).__name__}, but a config file must be a mapping of keys"))
+            diagnostics.append(not_a_mapping(doc))
         else:
-            diagnostics.append(_file_diagnostic(
-                doc, "SL009", Severity.INFORMATION,
-                "not an Accelerate or DeepSpeed config (no distributed_type, compute_environment "
-                "or DeepSpeed section at the top); not checked"))
+            diagnostics.append(not_a_config(doc))
     elif not explicit and not (doc.path.suffix.lower() in CONFIG_SUFFIXES
-                               and any(d.code in _BROKEN for d in diagnostics)):
+                               and any(d.code in BROKEN for d in diagnostics)):
         return None
     elif not diagnostics:
-        diagnostics.append(_file_diagnostic(doc, "SL003", Severity.WARNING, "the file is empty"))
+        diagnostics.append(empty_file(doc))
     return finish(doc, diagnostics, settings, checked=doc.kind is not None)
+
+
+def _lint_walked(doc: Document, options: LintOptions) -> list[Diagnostic] | None:
+    return lint_document(doc, options, explicit=False)
 
 
 def _launch_surface(doc: Document) -> str | None:
@@ -131,12 +127,11 @@ def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], exp
         launches, written = read_launches(doc, surface)  # type: ignore[arg-type]
         if launches:
             doc.kind = "launch"
-            diagnostics.extend(lint_launch_document(doc, launches, written, options))
+            diagnostics.extend(lint_launch_document(doc, launches, written, options, _lint_walked))
             return finish(doc, diagnostics, settings, checked=True)
     if not explicit:
         return None
-    diagnostics.append(_file_diagnostic(doc, "SL009", Severity.INFORMATION,
-                                        "no accelerate launch, torchrun or deepspeed command found; not checked"))
+    diagnostics.append(no_launch_command(doc))
     return finish(doc, diagnostics, settings, checked=False)
 
 
@@ -232,7 +227,7 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Out
 
 def _failure(path: Path, display: str, message: str) -> FileResult:
     doc = Document(path, display, "", "yaml")
-    return FileResult(doc, [_file_diagnostic(doc, "SL008", Severity.ERROR, message)])
+    return FileResult(doc, [unreadable(doc, message)])
 
 
 def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> FileResult | Skipped:
@@ -240,7 +235,7 @@ def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> Fi
     the syntax, the configuration and where linked files are looked up."""
     from shardlint.loading.limits import MAX_FILE_BYTES
     from shardlint.loading.problems import Problem
-    from shardlint.loading.reader import choose_syntax, decode, parse, problem_diagnostic
+    from shardlint.loading.reader import choose_syntax, decode, parse
 
     settings = settings_for(path, options)
     excluded = settings.excluded_by(path, explicit=True)
@@ -249,10 +244,10 @@ def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> Fi
     text, problem = decode(raw)
     if len(raw) > MAX_FILE_BYTES:
         text, problem = "", Problem(
-            "SL005", f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)
+            "over-a-limit", f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)
     doc = Document(path, display, text or "", choose_syntax(path, text or ""))
     if problem is not None:
-        doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+        doc.load_diagnostics.append(problem_finding(doc, problem))
     else:
         parse(doc)
     return FileResult(doc, lint_document(doc, options, explicit=True, settings=settings) or [])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from shardlint.diagnostics import Severity
 
 if TYPE_CHECKING:
-    from shardlint.settings import Settings
+    from shardlint.settings.model import Settings
 
 
 class LintOptions:

@@ -16,7 +16,8 @@ import re
 from bisect import bisect_right
 from typing import Literal, NamedTuple
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity, TextEdit
+from shardlint.builtins import finding
+from shardlint.diagnostics import Diagnostic, Fix, TextEdit
 from shardlint.document import Document
 from shardlint.settings.selectors import is_code
 
@@ -153,15 +154,11 @@ def unused(doc: Document, directives: list[Directive]) -> list[Diagnostic]:
             kept = separator.join(c for c in directive.codes if c not in idle)
             edit = TextEdit(doc.index.range(directive.codes_start, directive.end), kept)
             title = f"Remove {listed} from the suppression"
-        out.append(Diagnostic(
-            "SUP001", Severity.WARNING,
-            f"unused suppression: no {listed} finding {where}",
-            doc.index.range(directive.start, directive.end),
-            fixes=[Fix(title, "safe", (edit,))], docs_url=f"{DOCS_BASE}SUP001.md"))
+        out.append(finding("SUP001", f"unused suppression: no {listed} finding {where}",
+                           doc.index.range(directive.start, directive.end), fixes=[Fix(title, "safe", (edit,))]))
     return out
 
 
 def malformed_diagnostics(doc: Document, malformed: list[Malformed]) -> list[Diagnostic]:
-    return [Diagnostic("SUP002", Severity.WARNING, f"unreadable suppression comment: {m.reason}",
-                       doc.index.range(m.start, m.end), docs_url=f"{DOCS_BASE}SUP002.md")
+    return [finding("SUP002", f"unreadable suppression comment: {m.reason}", doc.index.range(m.start, m.end))
             for m in malformed]

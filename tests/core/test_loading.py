@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from shardlint.document import Span
+from shardlint.builtins.input import PROBLEM_CODES
 from shardlint.loading.json_loader import load_json
 from shardlint.loading.reader import read_document
 from shardlint.loading.yaml_loader import load_yaml
@@ -28,7 +29,7 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def codes(problems) -> list[str]:
-    return [p.code for p in problems]
+    return [PROBLEM_CODES[p.kind] for p in problems]
 
 
 def text_at(text: str, span: Span) -> str:

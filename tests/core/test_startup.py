@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 HEAVY = ("dataclasses", "inspect", "jsonschema", "ruamel", "pygls", "lsprotocol", "multiprocessing",
-         "shardlint.lsp", "shardlint.convert", "shardlint.fixes.loop", "tomllib", "tomli")
+         "shardlint.lsp", "shardlint.convert", "shardlint.fixes.converge", "tomllib", "tomli")
 
 PROBE = """
 import io, json, sys, contextlib

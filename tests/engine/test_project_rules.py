@@ -138,7 +138,7 @@ def test_a_missing_rule_folder_is_a_configuration_error(tmp_path: Path) -> None:
 
 def test_project_rule_errors_are_configuration_errors(tmp_path: Path) -> None:
     """So the language server says them once as a warning instead of failing every request."""
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
 
     project(tmp_path, {"ORG101-bf16-only.yaml": "id: [unclosed\n"})
     with pytest.raises(ConfigError):

@@ -76,7 +76,7 @@ def test_wildcard_at_fires_once_per_match(context) -> None:
 
 def test_fix_uses_the_key_as_written(context) -> None:
     pytest.importorskip("shardlint.fixes.edits")
-    from shardlint.fixes.apply import apply_edits
+    from shardlint.fixes.splice import apply_edits
 
     r = rule(when={"path": "fsdp_config.fsdp_sync_module_states", "truthy": False},
              at="fsdp_config.fsdp_sync_module_states", message="sync is off",
@@ -119,7 +119,7 @@ def test_a_fix_of_two_operations_chains_them(context) -> None:
     pytest.importorskip("shardlint.fixes.edits")
     import yaml
 
-    from shardlint.fixes.apply import apply_edits
+    from shardlint.fixes.splice import apply_edits
 
     r = rule(when={"path": "fsdp_config.fsdp_sharding_strategy", "exists": True},
              at="fsdp_config.fsdp_sharding_strategy", message="FSDP2 ignores it",
@@ -139,7 +139,7 @@ def test_a_fix_of_two_operations_chains_them(context) -> None:
                                                  ("'1.5E3'", "1500"), ("100M", None), ("1.5", None)])
 def test_a_computed_fix_writes_the_value_or_nothing(context, value: str, expected: str | None) -> None:
     pytest.importorskip("shardlint.fixes.edits")
-    from shardlint.fixes.apply import apply_edits
+    from shardlint.fixes.splice import apply_edits
 
     r = rule(when={"path": "fsdp_config.fsdp_min_num_params", "exists": True},
              at="fsdp_config.fsdp_min_num_params", message="not an integer",

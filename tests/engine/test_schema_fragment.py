@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shardlint.validation.engine import Validator, unsupported_keywords
+from shardlint.validation.evaluator import Validator, unsupported_keywords
 
 OBJECT = {"type": "object", "required": ["device"],
           "properties": {"device": {"enum": ["cpu", "nvme"]}, "buffer_count": {"type": "integer", "minimum": 1}},

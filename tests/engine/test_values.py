@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shardlint.engine.values import NORMALISERS, render, str_to_bool
-from shardlint.validation.engine import json_equal as same
+from shardlint.validation.evaluator import json_equal as same
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

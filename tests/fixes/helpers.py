@@ -10,7 +10,7 @@ import yaml
 
 from shardlint.diagnostics import TextEdit
 from shardlint.document import Document
-from shardlint.fixes.apply import apply_edits
+from shardlint.fixes.splice import apply_edits
 from shardlint.loading.reader import read_document
 
 

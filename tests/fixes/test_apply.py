@@ -8,9 +8,9 @@ import stat
 import pytest
 
 from shardlint.diagnostics import Diagnostic, Fix, Position, Range, Severity, TextEdit
-from shardlint.fixes.apply import apply_edits, apply_fixes
+from shardlint.fixes.splice import apply_edits, apply_fixes
 from shardlint.fixes.atomic import write_atomic
-from shardlint.fixes.loop import fix_document
+from shardlint.fixes.converge import fix_document
 from shardlint.lint import lint_document
 from shardlint.options import LintOptions
 
@@ -115,7 +115,7 @@ def test_loop_never_touches_a_file_that_does_not_parse(tmp_path):
 
 
 def test_loop_stops_at_the_round_cap_and_on_a_cycle(tmp_path, monkeypatch):
-    from shardlint.fixes import loop
+    from shardlint.fixes import converge as loop
 
     real_lint = loop._lint
     flip = {"2": "3", "3": "2"}
@@ -171,7 +171,7 @@ def test_atomic_write_failure_leaves_file_and_no_temp(tmp_path, monkeypatch):
 
 def test_read_only_file_is_not_written_and_fix_report_says_so(tmp_path, monkeypatch):
     from shardlint.fixes import atomic
-    from shardlint.fixes.run import fix_report
+    from shardlint.fixes.fix_mode import fix_report
     from shardlint.lint import lint_paths
 
     target = tmp_path / "fsdp.yaml"
@@ -204,8 +204,8 @@ def test_atomic_write_leaves_a_file_changed_on_disk_alone(tmp_path):
 
 
 def test_unified_diff_marks_a_missing_final_newline(tmp_path):
-    from shardlint.fixes.loop import FixOutcome
-    from shardlint.fixes.run import unified_diff
+    from shardlint.fixes.converge import FixOutcome
+    from shardlint.fixes.fix_mode import unified_diff
 
     before = load(tmp_path, "a: 1\nb: 2")
     after = load(tmp_path, "a: 1\nb: 3", "after.yaml")

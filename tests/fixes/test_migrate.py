@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shardlint.fixes.apply import apply_edits
-from shardlint.fixes.migrate import CODE, check_fsdp1, strategy_name
+from shardlint.fixes.splice import apply_edits
+from shardlint.builtins.fsdp190 import CODE, check_fsdp1
+from shardlint.engine.values import strategy_name
 from shardlint.kinds import detect_kind
 
 from .helpers import comment_lines, load

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shardlint.fixes.loop import allowed_fix, is_broken
-from shardlint.fixes.run import fix_report
+from shardlint.fixes.converge import allowed_fix, is_broken
+from shardlint.fixes.fix_mode import fix_report
 from shardlint.lint import Report, lint_paths
 from shardlint.loading.reader import read_document
 from shardlint.options import LintOptions

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from shardlint.fixes.atomic import remove_stale_temporaries, write_atomic
-from shardlint.fixes.run import fix_report
+from shardlint.fixes.fix_mode import fix_report
 from shardlint.lint import lint_paths
 from shardlint.options import LintOptions
 from tests.conftest import ROOT, run_shardlint

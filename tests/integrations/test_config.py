@@ -9,7 +9,7 @@ import pytest
 
 from shardlint.diagnostics import Severity
 from shardlint.options import LintOptions
-from shardlint.settings import options_for, settings_for
+from shardlint.settings.resolve import options_for, settings_for
 from shardlint.settings.globs import matches
 from shardlint.settings.selectors import SelectionLayer, is_enabled
 from tests.conftest import run_shardlint, write

@@ -15,7 +15,7 @@ from shardlint.lint import lint_paths
 from shardlint.options import LintOptions
 from shardlint.reporters import renderer
 from shardlint.reporters.github_format import escape_data, escape_property
-from shardlint.settings import Settings
+from shardlint.settings.model import Settings
 from shardlint.settings.selectors import SelectionLayer
 from tests.conftest import run_shardlint, write
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from shardlint.fixes.apply import apply_edits
+from shardlint.fixes.splice import apply_edits
 from shardlint.loading.reader import read_document
 from shardlint.lint import lint_document
 from shardlint.options import LintOptions

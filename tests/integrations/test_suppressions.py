@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shardlint.fixes.apply import apply_edits
+from shardlint.fixes.splice import apply_edits
 from tests.conftest import run_shardlint, write
 
 from .helpers import CLEAN, codes, lint

@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 
 from shardlint.diagnostics import Position
-from shardlint.fixes.edits import yaml_scalar
+from shardlint.fixes.scalars import yaml_scalar
 from shardlint.lint import lint_text
 from shardlint.lsp.client_settings import parse_settings
 from shardlint.lsp.code_actions import EditBuilder, fix_all

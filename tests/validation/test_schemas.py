@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from shardlint.resources import data_dir
-from shardlint.validation.engine import Validator
+from shardlint.validation.evaluator import Validator
 from shardlint.validation.schemas import SCHEMA_FILES, schema
 from tests.conftest import run_shardlint
 

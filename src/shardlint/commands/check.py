@@ -88,7 +88,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from shardlint.engine.registry import RuleFileError
     from shardlint.reporters import View
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
 
     if not args.paths:
         args.paths = ["-"] if args.stdin_filename else ["."]
@@ -153,7 +153,7 @@ def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> i
         return _show_files(report)
     color = args.output_file is None and _use_color(args.color)
     if args.fix or args.diff:
-        from shardlint.fixes.run import run_fix_mode
+        from shardlint.fixes.fix_mode import run_fix_mode
 
         if args.diff and report.failures:  # the diff holds no report: say what could not be read
             sys.stderr.write(renderer("concise")(_only_failures(report), view=view._replace(quiet=True)))

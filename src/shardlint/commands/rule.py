@@ -8,13 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+from shardlint.commands.rules import add_listing_arguments
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", metavar="CODE", help="a rule code, e.g. FSDP100, or one of the project's rules")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    parser.add_argument("--config", metavar="FILE", type=Path,
-                        help="the pyproject.toml or .shardlint.toml whose rule-paths hold the project's rules "
-                             "(default: the nearest one above the working folder)")
+    add_listing_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from shardlint.engine.docs import rule_markdown
     from shardlint.engine.registry import RuleFileError, find_rule_spec
     from shardlint.families import BUILTIN_PREFIXES, CODE, prefix_of
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
     from shardlint.settings.resolve import project_rule_paths
 
     try:

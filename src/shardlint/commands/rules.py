@@ -9,6 +9,11 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_listing_arguments(parser)
+
+
+def add_listing_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--format`` and ``--config`` (where the project's rules are), shared with ``shardlint rule``."""
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--config", metavar="FILE", type=Path,
                         help="the pyproject.toml or .shardlint.toml whose rule-paths hold the project's rules "
@@ -17,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from shardlint.engine.registry import RuleFileError, load_ruleset
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
     from shardlint.settings.resolve import project_rule_paths
 
     try:

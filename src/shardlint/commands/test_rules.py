@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     """0 when every example holds, 1 when one fails or a rule file is invalid, 2 when nothing can be tested."""
     from shardlint.engine.examples import check_rule
     from shardlint.engine.registry import RuleFileError, project_rule_files, read_project_rules
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
     from shardlint.settings.resolve import project_rule_paths
 
     try:

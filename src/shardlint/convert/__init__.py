@@ -13,7 +13,7 @@ from pathlib import Path
 from shardlint.convert.notes import Note, summary
 from shardlint.convert.model import TARGETS, Target
 from shardlint.convert.plan import build_plan
-from shardlint.convert.settings import ConvertError, read_settings
+from shardlint.convert.source import ConvertError, read_source
 
 __all__ = ["TARGETS", "Conversion", "ConvertError", "Note", "Target", "convert_text"]
 
@@ -43,6 +43,6 @@ def convert_text(text: str, target: Target, path: Path | None = None) -> Convers
         raise ConvertError(f"not a loadable config: {first}")
     if doc.syntax != "yaml" or detect_kind(doc) != "accelerate":
         raise ConvertError("only Accelerate YAML configs can be converted")
-    settings = read_settings(doc)
+    settings = read_source(doc)
     plan = build_plan(settings, doc.data, target)
     return Conversion(apply(text, plan), plan.title, plan.notes)

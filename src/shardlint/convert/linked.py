@@ -14,20 +14,21 @@ from typing import Any
 from shardlint.convert import table
 from shardlint.convert.notes import Note
 from shardlint.document import Document
+from shardlint.semantics.accelerate import newest_default
 
 _READ_ZERO_KEYS = ("stage", "offload_param", "offload_optimizer", "cpu_offload", "cpu_offload_param",
                    *table.JSON_GATHER_16BIT)
 _READ_TOP_KEYS = ("zero_optimization", "bf16", "bfloat16", "fp16")
 # "auto" values are filled by Accelerate from its own settings (reference A53); these are the
 # values it fills them with when converting from a file-linked config
-_AUTO_STAGE = table.DEEPSPEED_DEFAULT_STAGE
+_AUTO_STAGE = newest_default("deepspeed_config", "zero_stage")
 
 
 @dataclass
 class LinkedConfig:
     written: str
     read: bool = True                # False when the JSON could not be read: defaults stand in
-    stage: int = table.DEEPSPEED_DEFAULT_STAGE
+    stage: int = newest_default("deepspeed_config", "zero_stage")
     param_device: str = "none"
     optimizer_device: str = "none"
     save_16bit: bool = False

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shardlint.convert.notes import Note
-from shardlint.convert.settings import Section, Settings
+from shardlint.convert.source import Section, SourceConfig
 
 Target = Literal["deepspeed", "fsdp", "fsdp2"]
 TARGETS: tuple[Target, ...] = ("deepspeed", "fsdp", "fsdp2")
@@ -46,7 +46,7 @@ class Plan:
     notes: list[Note] = field(default_factory=list)
 
 
-def came_from(settings: Settings, concern: str) -> str:
+def came_from(settings: SourceConfig, concern: str) -> str:
     return f"from {settings.provenance[concern]}" if concern in settings.provenance else ""
 
 

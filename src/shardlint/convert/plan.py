@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from shardlint.convert.model import Plan, Target
-from shardlint.convert.settings import ConvertError, Settings
+from shardlint.convert.source import ConvertError, SourceConfig
 from shardlint.convert.to_deepspeed import to_deepspeed
 from shardlint.convert.to_fsdp import deepspeed_to_fsdp, fsdp_to_fsdp
 
 
-def build_plan(settings: Settings, data: dict[str, Any], target: Target) -> Plan:
+def build_plan(settings: SourceConfig, data: dict[str, Any], target: Target) -> Plan:
     if target == "deepspeed":
         if settings.flavour == "deepspeed":
             raise ConvertError("the config already uses DeepSpeed")

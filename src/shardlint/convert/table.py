@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shardlint.semantics.accelerate import FSDP2_RESHARD_AFTER_FORWARD
+
 SEED_TABLE = "seed: Configuring Functionalities (table)"
 REF_7 = "reference §7 FSDP <-> DeepSpeed mapping"
 TO_FSDP2 = "accelerate: src/accelerate/commands/to_fsdp2.py (value map), reference §7"
@@ -26,7 +28,6 @@ class Sharding:
 
     name: str                     # stable id used in messages
     fsdp1: str                    # FSDP1 ``fsdp_sharding_strategy``
-    fsdp2: bool                   # FSDP2 ``fsdp_reshard_after_forward``
     zero_stage: int               # DeepSpeed ``zero_stage``
     sharded: str                  # what each rank holds only a shard of
     source: str
@@ -34,19 +35,24 @@ class Sharding:
     fsdp2_note: str = ""
     deepspeed_note: str = ""
 
+    @property
+    def fsdp2(self) -> bool:
+        """FSDP2 ``fsdp_reshard_after_forward``, as ``accelerate to-fsdp2`` maps the FSDP1 strategy."""
+        return FSDP2_RESHARD_AFTER_FORWARD[self.fsdp1]
+
 
 FULL_SHARD = Sharding(
-    "FULL_SHARD", "FULL_SHARD", True, 3, "parameters, gradients and optimizer state",
+    "FULL_SHARD", "FULL_SHARD", 3, "parameters, gradients and optimizer state",
     f"{SEED_TABLE}; {REF_7}")
 SHARD_GRAD_OP = Sharding(
-    "SHARD_GRAD_OP", "SHARD_GRAD_OP", False, 2, "gradients and optimizer state",
+    "SHARD_GRAD_OP", "SHARD_GRAD_OP", 2, "gradients and optimizer state",
     f"{REF_7}; accelerate: docs/source/usage_guides/fsdp.md (mapping to ZeRO stages)")
 NO_SHARD = Sharding(
-    "NO_SHARD", "NO_SHARD", False, 0, "nothing (DDP-like)", f"{REF_7}; {TO_FSDP2}",
+    "NO_SHARD", "NO_SHARD", 0, "nothing (DDP-like)", f"{REF_7}; {TO_FSDP2}",
     fsdp2_note="FSDP2 has no unsharded mode; `accelerate to-fsdp2` maps NO_SHARD to "
                "fsdp_reshard_after_forward: false (plain DDP is distributed_type: MULTI_GPU)")
 HYBRID_SHARD = Sharding(
-    "HYBRID_SHARD", "HYBRID_SHARD", True, 3, "everything inside a node, replicated across nodes",
+    "HYBRID_SHARD", "HYBRID_SHARD", 3, "everything inside a node, replicated across nodes",
     REF_7,
     fsdp2_note="FSDP2 shards hybrid through parallelism_config (HSDP, Accelerate >= 1.10): set "
                "parallelism_config_dp_replicate_size = num_machines and "
@@ -55,13 +61,13 @@ HYBRID_SHARD = Sharding(
                    "(zero_optimization.zero_hpz_partition_size = GPUs per node), which only a "
                    "deepspeed_config_file can set; plain ZeRO-3 shards across all nodes")
 HYBRID_SHARD_ZERO2 = Sharding(
-    "HYBRID_SHARD_ZERO2", "HYBRID_SHARD_ZERO2", False, 2,
+    "HYBRID_SHARD_ZERO2", "HYBRID_SHARD_ZERO2", 2,
     "gradients and optimizer state inside a node", REF_7,
     fsdp2_note=HYBRID_SHARD.fsdp2_note,
     deepspeed_note="DeepSpeed has no exact match; ZeRO-2 shards gradients and optimizer state "
                    "across all ranks, not within a node")
 OPTIMIZER_ONLY = Sharding(
-    "ZeRO-1", "SHARD_GRAD_OP", False, 1, "optimizer state only", REF_7,
+    "ZeRO-1", "SHARD_GRAD_OP", 1, "optimizer state only", REF_7,
     fsdp1_note="FSDP cannot shard the optimizer state alone (ZeRO-1); SHARD_GRAD_OP also shards "
                "gradients, which saves more memory for the same communication",
     fsdp2_note="FSDP cannot shard the optimizer state alone (ZeRO-1); reshard_after_forward: "
@@ -69,28 +75,11 @@ OPTIMIZER_ONLY = Sharding(
 
 FSDP1_STRATEGIES: dict[str, Sharding] = {
     row.fsdp1: row for row in (FULL_SHARD, SHARD_GRAD_OP, NO_SHARD, HYBRID_SHARD, HYBRID_SHARD_ZERO2)}
-# integer aliases 1..5, in torch ShardingStrategy order (reference §2 fsdp_sharding_strategy)
-FSDP1_STRATEGY_NUMBERS: dict[int, str] = {
-    1: "FULL_SHARD", 2: "SHARD_GRAD_OP", 3: "NO_SHARD", 4: "HYBRID_SHARD", 5: "HYBRID_SHARD_ZERO2"}
 # (reshard_after_forward, hybrid mesh through parallelism_config) -> row
 FSDP2_RESHARD: dict[tuple[bool, bool], Sharding] = {
     (True, False): FULL_SHARD, (False, False): SHARD_GRAD_OP,
     (True, True): HYBRID_SHARD, (False, True): HYBRID_SHARD_ZERO2}
 ZERO_STAGES: dict[int, Sharding] = {3: FULL_SHARD, 2: SHARD_GRAD_OP, 1: OPTIMIZER_ONLY, 0: NO_SHARD}
-
-# --- defaults that decide what an absent key means (reference §2 / §3, "effective default") ---
-FSDP_LAUNCH_DEFAULTS = {
-    "fsdp_version": 1,
-    "fsdp_sharding_strategy": "FULL_SHARD",
-    "fsdp_offload_params": False,
-    "fsdp_cpu_ram_efficient_loading": True,
-    "fsdp_sync_module_states": True,
-    "fsdp_reshard_after_forward": True,
-}
-FSDP_DEFAULT_STATE_DICT = {1: "FULL_STATE_DICT", 2: "SHARDED_STATE_DICT"}
-FSDP_STATE_DICT_NUMBERS = {1: "FULL_STATE_DICT", 2: "LOCAL_STATE_DICT", 3: "SHARDED_STATE_DICT"}
-DEEPSPEED_DEFAULT_STAGE = 2  # DeepSpeedPlugin env fallback (reference §3 zero_stage)
-
 
 # --- keys that have no equivalent on the other side, and why ---
 @dataclass(frozen=True)
@@ -155,6 +144,8 @@ DEEPSPEED_ONLY: dict[str, Unmapped] = {
     "deepspeed_exclusion_filter": Unmapped("an option of the deepspeed runner only", _RUNNER),
 }
 _T30 = "reference §5 T30 (docs/source/concept_guides/fsdp1_vs_fsdp2.md); to-fsdp2 drops it since v1.14"
+# why the FSDP1 -> FSDP2 conversion drops each FSDP1-only key and removed spelling
+# (the keys are shardlint.semantics.accelerate's FSDP1_ONLY and REMOVED)
 FSDP1_ONLY: dict[str, Unmapped] = {
     "fsdp_backward_prefetch": Unmapped(f"FSDP2 always overlaps like BACKWARD_PRE ({GUIDE_FSDP2})", _T30),
     "fsdp_forward_prefetch": Unmapped(f"not implemented in FSDP2 ({GUIDE_FSDP2})", _T30),

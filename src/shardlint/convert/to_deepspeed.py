@@ -7,10 +7,10 @@ from typing import Any
 from shardlint.convert import table
 from shardlint.convert.model import FSDP_MAPPED, NAMES, Entry, Plan, came_from, number, shown_value
 from shardlint.convert.notes import Note
-from shardlint.convert.settings import Settings
+from shardlint.convert.source import SourceConfig
 
 
-def to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:
+def to_deepspeed(s: SourceConfig, data: dict[str, Any]) -> Plan:
     notes, sec, row, stage = list(s.notes), s.section, s.sharding, s.sharding.zero_stage
     plan = Plan(f"{NAMES[s.flavour]} -> DeepSpeed", "DEEPSPEED", "deepspeed_config", [],
                 drop_sections=["fsdp_config"], notes=notes)
@@ -49,7 +49,7 @@ def to_deepspeed(s: Settings, data: dict[str, Any]) -> Plan:
     return plan
 
 
-def _offload_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
+def _offload_to_deepspeed(s: SourceConfig, plan: Plan, stage: int) -> None:
     # seed table "offload" + Offloading; reference §7 offload; parameter offload is ZeRO-3 only (§3)
     comment = came_from(s, "offload")
     if stage == 0:
@@ -68,7 +68,7 @@ def _offload_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
                                "offloaded with ZeRO-3 only (guide: Offloading)"))
 
 
-def _loading_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
+def _loading_to_deepspeed(s: SourceConfig, plan: Plan, stage: int) -> None:
     # seed table "model loading" + Model Loading; reference §7; zero3_init_flag is ZeRO-3 only (A50)
     if stage == 3:
         plan.entries.append(Entry("zero3_init_flag", s.efficient_loading, came_from(s, "loading")))
@@ -80,7 +80,7 @@ def _loading_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
                                f"ZeRO-{stage} every rank loads the whole model (guide: Model Loading)"))
 
 
-def _checkpoint_to_deepspeed(s: Settings, plan: Plan, stage: int) -> None:
+def _checkpoint_to_deepspeed(s: SourceConfig, plan: Plan, stage: int) -> None:
     # seed table "efficient checkpointing" + Checkpointing; reference §7 checkpoint format (T15)
     where = s.section.where("fsdp_state_dict_type")
     if stage == 3:
@@ -109,7 +109,7 @@ def _parallelism_to_deepspeed(data: dict[str, Any], plan: Plan) -> None:
                                    table.FSDP2_PARALLELISM[key].reason))
 
 
-def _memory_note(s: Settings, processes: Any) -> Note:
+def _memory_note(s: SourceConfig, processes: Any) -> Note:
     """The fp32 cost of DeepSpeed as a per-parameter formula for the target ZeRO stage."""
     mp = str(s.mixed_precision).lower() if s.mixed_precision not in (None, False) else "no"
     mixed = mp in ("fp16", "bf16", "fp8")

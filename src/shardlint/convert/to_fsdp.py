@@ -8,10 +8,12 @@ from shardlint.convert import table
 from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED, Entry, Plan, came_from,
                                      number, shown_value)
 from shardlint.convert.notes import Note
-from shardlint.convert.settings import Settings
+from shardlint.convert.source import SourceConfig
+from shardlint.fixes.migrate import fsdp2_state_dict
+from shardlint.semantics.accelerate import newest_default
 
 
-def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
+def deepspeed_to_fsdp(s: SourceConfig, data: dict[str, Any], version: int) -> Plan:
     notes, sec, row = list(s.notes), s.section, s.sharding
     plan = Plan(f"DeepSpeed -> FSDP{version}", "FSDP", "fsdp_config", [], drop_sections=["deepspeed_config"],
                 notes=notes)
@@ -68,7 +70,7 @@ def deepspeed_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     return plan
 
 
-def _precision_to_fsdp(s: Settings, plan: Plan) -> None:
+def _precision_to_fsdp(s: SourceConfig, plan: Plan) -> None:
     if s.mixed_precision_from_json:
         plan.top_level["mixed_precision"] = s.mixed_precision
         plan.notes.append(Note("check", "mixed_precision",
@@ -117,7 +119,7 @@ def _fold_sequence_parallelism(parallelism: dict[str, Any], plan: Plan, version:
 
 
 # ---------------------------------------------------------------- FSDP1 <-> FSDP2
-def fsdp_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
+def fsdp_to_fsdp(s: SourceConfig, data: dict[str, Any], version: int) -> Plan:
     notes, sec, row = list(s.notes), s.section, s.sharding
     plan = Plan(f"FSDP{3 - version} -> FSDP{version}", "FSDP", "fsdp_config", [], in_place=True, notes=notes)
     plan.entries.append(Entry("fsdp_version", version))
@@ -127,17 +129,17 @@ def fsdp_to_fsdp(s: Settings, data: dict[str, Any], version: int) -> Plan:
     else:
         _fsdp2_to_fsdp1(s, data, plan, row)
     if "fsdp_state_dict_type" not in sec.values:
-        default = table.FSDP_DEFAULT_STATE_DICT[3 - version]
-        plan.entries.append(Entry("fsdp_state_dict_type", default,
+        kept = newest_default(sec.name, "fsdp_state_dict_type", fsdp_version=3 - version)
+        plan.entries.append(Entry("fsdp_state_dict_type", kept,
                                   f"FSDP{3 - version}'s default; FSDP{version} defaults to "
-                                  f"{table.FSDP_DEFAULT_STATE_DICT[version]}"))
+                                  f"{newest_default(sec.name, 'fsdp_state_dict_type', fsdp_version=version)}"))
     for key in sec.values:
         if key not in FSDP_SHARED and key not in FSDP_MAPPED and key not in table.FSDP1_ONLY:
             notes.append(Note("check", sec.where(key), "not an fsdp_config key Accelerate reads; kept as is"))
     return plan
 
 
-def _fsdp1_to_fsdp2(s: Settings, plan: Plan, row: table.Sharding) -> None:
+def _fsdp1_to_fsdp2(s: SourceConfig, plan: Plan, row: table.Sharding) -> None:
     sec = s.section
     source_key = "fsdp_sharding_strategy" if "fsdp_sharding_strategy" in sec.values else None
     if "fsdp_reshard_after_forward" in sec.values:
@@ -153,14 +155,14 @@ def _fsdp1_to_fsdp2(s: Settings, plan: Plan, row: table.Sharding) -> None:
             plan.remove_keys.append(sec.actual[key])
             plan.notes.append(Note("left out", sec.where(key) + f" {shown_value(sec, key)}", unmapped.reason))
     state_dict = sec.values.get("fsdp_state_dict_type")
-    if state_dict is not None and str(state_dict).upper() in ("LOCAL_STATE_DICT", "2"):
-        plan.entries.append(Entry("fsdp_state_dict_type", "SHARDED_STATE_DICT", "FSDP2 has no LOCAL_STATE_DICT"))
+    if state_dict is not None and (replacement := fsdp2_state_dict(state_dict)) is not None:
+        plan.entries.append(Entry("fsdp_state_dict_type", replacement, "FSDP2 has no LOCAL_STATE_DICT"))
         plan.notes.append(Note("approximated", sec.where("fsdp_state_dict_type"),
                                "Accelerate rejects LOCAL_STATE_DICT with FSDP2; SHARDED_STATE_DICT is the "
                                "closest (guide: FSDP1 vs FSDP2)"))
 
 
-def _fsdp2_to_fsdp1(s: Settings, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
+def _fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
     sec = s.section
     replaces = sec.actual.get("fsdp_reshard_after_forward")
     if "fsdp_sharding_strategy" in sec.values:

@@ -6,7 +6,7 @@ and the targeted library versions, after following ``deepspeed_config_file``.
 
 from __future__ import annotations
 
-from shardlint.diagnostics import Diagnostic, Severity
+from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document, format_path
 from shardlint.options import LintOptions
 
@@ -19,6 +19,7 @@ class Findings:
 
 
 def evaluate(doc: Document, options: LintOptions) -> Findings:
+    from shardlint.builtins import finding
     from shardlint.engine.context import Context
     from shardlint.engine.link import CONFIG_FILE_PATH
     from shardlint.engine.registry import load_ruleset
@@ -29,11 +30,8 @@ def evaluate(doc: Document, options: LintOptions) -> Findings:
     link = ctx.link
     # only a DeepSpeed launch reads the file (accelerate/commands/launch.py: deepspeed_launcher)
     if link.problem and link.code and doc.get(("distributed_type",)) == "DEEPSPEED":
-        rule = ruleset.by_id.get(link.code)
-        findings.diagnostics.append(Diagnostic(
-            link.code, rule.severity if rule else Severity.ERROR, link.problem,
-            doc.range(CONFIG_FILE_PATH, "value"), format_path(CONFIG_FILE_PATH),
-            docs_url=rule.docs_url if rule else None))
+        findings.diagnostics.append(finding(link.code, link.problem, doc.range(CONFIG_FILE_PATH, "value"),
+                                            format_path(CONFIG_FILE_PATH)))
     for rule in ruleset.by_kind.get(doc.kind or "", ()):
         if not rule.applies(ctx):
             continue

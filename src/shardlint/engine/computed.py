@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from shardlint.engine.values import FSDP2_RESHARD_AFTER_FORWARD, strategy_name
+from shardlint.engine.values import strategy_name
+from shardlint.semantics.accelerate import FSDP2_RESHARD_AFTER_FORWARD
 
 # Python's default limit on the digits of an integer written as text (sys.int_info.default_max_str_digits);
 # it also keeps ``1e999999999`` from being expanded into a billion digits

@@ -75,7 +75,7 @@ def check_example(code: str, example: dict[str, Any], folder: Path,
         return f"{code} did not fire on line {example['line']}; found:\n{_show(found)}"
     if "fixed" not in example:
         return None
-    from shardlint.fixes.apply import apply_edits
+    from shardlint.fixes.splice import apply_edits
 
     fixes = [f for d in hits for f in d.fixes]
     if not fixes:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, Callable
 from shardlint.engine.values import mixed_precision, str_to_bool, to_int
 
 if TYPE_CHECKING:
-    from shardlint.engine.context import Context
+    from shardlint.engine.reading import Reading
 
-FACTS: dict[str, Callable[[Context], Any]] = {}
+FACTS: dict[str, Callable[[Reading], Any]] = {}
 
 
-def fact(name: str) -> Callable[[Callable[[Context], Any]], Callable[[Context], Any]]:
-    def register(func: Callable[[Context], Any]) -> Callable[[Context], Any]:
+def fact(name: str) -> Callable[[Callable[[Reading], Any]], Callable[[Reading], Any]]:
+    def register(func: Callable[[Reading], Any]) -> Callable[[Reading], Any]:
         FACTS[name] = func
         return func
 
@@ -26,14 +26,14 @@ def fact(name: str) -> Callable[[Callable[[Context], Any]], Callable[[Context], 
 
 
 @fact("distributed-type")
-def distributed_type(ctx: Context) -> str | None:
+def distributed_type(ctx: Reading) -> str | None:
     """`distributed_type` as written (Accelerate compares it case-sensitively), or null."""
     value = ctx.raw(("distributed_type",))[1]
     return value if isinstance(value, str) else None
 
 
 @fact("fsdp-version")
-def fsdp_version(ctx: Context) -> int | None:
+def fsdp_version(ctx: Reading) -> int | None:
     """1 or 2: `fsdp_config.fsdp_version` (default 1 through `accelerate launch`); null when unusable."""
     found, value = ctx.effective(("fsdp_config", "fsdp_version"))
     if not found:
@@ -43,7 +43,7 @@ def fsdp_version(ctx: Context) -> int | None:
 
 
 @fact("zero-stage")
-def zero_stage(ctx: Context) -> int | None:
+def zero_stage(ctx: Reading) -> int | None:
     """The ZeRO stage DeepSpeed will run: from the linked DeepSpeed JSON when there is one, else
     `deepspeed_config.zero_stage` (launch default 2); in a DeepSpeed JSON `zero_optimization.stage`
     (default 0). An `"auto"` stage is filled with 2 by Accelerate and the Trainer, and becomes 0 under
@@ -60,7 +60,7 @@ def zero_stage(ctx: Context) -> int | None:
     return _stage(ctx, value)
 
 
-def _stage(ctx: Context, value: Any) -> int | None:
+def _stage(ctx: Reading, value: Any) -> int | None:
     if value == "auto":
         return 0 if ctx.runner == "deepspeed" else 2
     if isinstance(value, bool):  # pydantic's lax mode turns true into 1
@@ -73,7 +73,7 @@ PARALLELISM_DIMENSIONS = ("dp_replicate", "dp_shard", "tp", "cp", "sp")
 
 
 @fact("parallelism-total-size")
-def parallelism_total_size(ctx: Context) -> int | None:
+def parallelism_total_size(ctx: Reading) -> int | None:
     """The product of the `parallelism_config` sizes (dp_replicate x dp_shard x tp x cp x sp, each
     `parallelism_config_<dim>_size`, default 1), as `ParallelismConfig.total_size`; null when a size is
     not a positive integer."""
@@ -88,7 +88,7 @@ def parallelism_total_size(ctx: Context) -> int | None:
 
 
 @fact("unsatisfiable-batch")
-def unsatisfiable_batch(ctx: Context) -> str | None:
+def unsatisfiable_batch(ctx: Reading) -> str | None:
     """In a DeepSpeed JSON: why no world size satisfies `train_batch_size` = micro batch x accumulation
     steps x world size (the integers written do not divide it; `"auto"` or absent factors are free), e.g.
     `train_batch_size 256 is not a multiple of gradient_accumulation_steps 3 = 3, whatever
@@ -99,7 +99,7 @@ def unsatisfiable_batch(ctx: Context) -> str | None:
 
 
 @fact("launch-batch-mismatch")
-def launch_batch_mismatch(ctx: Context) -> str | None:
+def launch_batch_mismatch(ctx: Reading) -> str | None:
     """In an Accelerate YAML that links a DeepSpeed JSON and fixes `num_processes`: why the JSON's
     `train_batch_size` cannot equal micro batch x accumulation steps (absent: 1, as Accelerate sets it) x
     `num_processes`; null when it can, or when the processes may be split into model-parallel groups
@@ -117,7 +117,7 @@ def launch_batch_mismatch(ctx: Context) -> str | None:
 
 
 @fact("torch-compile")
-def torch_compile(ctx: Context) -> bool:
+def torch_compile(ctx: Reading) -> bool:
     """True when `torch.compile` is on: a `dynamo_config.dynamo_backend` (or the legacy top-level
     `dynamo_backend`) other than `no`."""
     for path in (("dynamo_config", "dynamo_backend"), ("dynamo_backend",)):
@@ -128,7 +128,7 @@ def torch_compile(ctx: Context) -> bool:
 
 
 @fact("mixed-precision")
-def effective_mixed_precision(ctx: Context) -> str:
+def effective_mixed_precision(ctx: Reading) -> str:
     """`no`, `fp16`, `bf16` or `fp8` (lower case): the YAML's `mixed_precision` (legacy `fp16: true`
     counts), else, for DeepSpeed, what the linked JSON enables; in a DeepSpeed JSON what its
     `fp16`/`bf16` sections enable (an `"auto"` counts as off)."""
@@ -156,25 +156,25 @@ def _json_precision(data: Any) -> str:
 
 
 @fact("uses-deepspeed-config-file")
-def uses_deepspeed_config_file(ctx: Context) -> bool:
+def uses_deepspeed_config_file(ctx: Reading) -> bool:
     """True when `deepspeed_config.deepspeed_config_file` names a file (not empty, not `none`)."""
     return ctx.link.value is not None
 
 
 @fact("linked-file")
-def linked_file(ctx: Context) -> str | None:
+def linked_file(ctx: Reading) -> str | None:
     """The linked DeepSpeed JSON's path as shown in reports, or null when none was loaded."""
     return ctx.linked.display_path if ctx.linked is not None else None
 
 
 @fact("deepspeed-runner")
-def deepspeed_runner(ctx: Context) -> str:
+def deepspeed_runner(ctx: Reading) -> str:
     """Who fills a DeepSpeed config's `"auto"` values: `trainer` (default), `accelerate` or
     `deepspeed` (`--deepspeed-runner`)."""
     return ctx.runner
 
 
 @fact("accelerate-version")
-def accelerate_version(ctx: Context) -> str:
+def accelerate_version(ctx: Reading) -> str:
     """The targeted Accelerate version (`--target`), e.g. `1.15.0`."""
     return ".".join(map(str, ctx.target["accelerate"]))

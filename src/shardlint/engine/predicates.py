@@ -19,8 +19,8 @@ from typing import Any, Callable
 from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.values import NORMALISERS, normaliser_for, str_to_bool
-from shardlint.validation.engine import Validator, json_type, type_matches, unsupported_keywords
-from shardlint.validation.engine import json_equal as same
+from shardlint.validation.evaluator import Validator, json_type, type_matches, unsupported_keywords
+from shardlint.validation.evaluator import json_equal as same
 
 Predicate = Callable[[Context, tuple[Any, ...]], bool]
 SELECTORS = ("path", "effective", "fact", "linked", "key")

@@ -24,13 +24,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shardlint.bundle import BUNDLE_FORMAT, BUNDLE_NAME, read_bundle
 from shardlint.engine.rules import RUNTIME_FIELDS, Rule, RuleError, compile_rule
 from shardlint.families import BUILTIN_FAMILIES, BUILTIN_PREFIXES, CODE, prefix_of
 from shardlint.resources import data_dir
 from shardlint.settings.model import ConfigError
 
-BUNDLE_NAME = "rules.json"
-BUNDLE_FORMAT = 1
 _FILE_NAME = re.compile(rf"(?P<id>{CODE.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
 
 
@@ -285,10 +284,8 @@ def load_ruleset(rule_paths: tuple[Path, ...] = ()) -> RuleSet:
 def ruleset_from_bundle(bundle_path: Path, sources: Path | None) -> RuleSet | None:
     """The bundle's rules; ``None`` when it is missing, of another format, or (given ``sources``)
     out of date with the rule files there."""
-    if not bundle_path.is_file():
-        return None
-    bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
-    if bundle.get("format") != BUNDLE_FORMAT:
+    bundle = read_bundle(bundle_path)
+    if bundle is None:
         return None
     if sources is not None and bundle.get("fingerprint") != fingerprint(sources):
         return None

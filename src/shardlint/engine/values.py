@@ -36,11 +36,6 @@ def str_to_bool(value: Any) -> bool | None:
     return None
 
 
-# accelerate/commands/to_fsdp2.py: the FSDP2 boolean each FSDP1 strategy becomes
-FSDP2_RESHARD_AFTER_FORWARD = {"FULL_SHARD": True, "SHARD_GRAD_OP": False, "NO_SHARD": False,
-                               "HYBRID_SHARD": True, "HYBRID_SHARD_ZERO2": False}
-
-
 def strategy_name(value: Any) -> str | None:
     """The sharding strategy a config value names as Accelerate reads it (any case, 1-5), if any."""
     name = NORMALISERS["sharding-strategy"](value)
@@ -159,42 +154,12 @@ NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "reshard-strategy": reshard_strategy,
 }
 
-# How the libraries read each Accelerate key (canonical key paths, after prefixing).
-ACCELERATE_KEY_NORMALISERS: dict[tuple[str, ...], str] = {
-    ("mixed_precision",): "mixed-precision",
-    ("num_processes",): "int",
-    ("num_machines",): "int",
-    ("machine_rank",): "int",
-    ("use_cpu",): "bool",
-    ("fsdp_config", "fsdp_version"): "int",
-    ("fsdp_config", "fsdp_sharding_strategy"): "sharding-strategy",
-    ("fsdp_config", "fsdp_reshard_after_forward"): "reshard-after-forward",
-    ("fsdp_config", "fsdp_backward_prefetch"): "backward-prefetch",
-    ("fsdp_config", "fsdp_state_dict_type"): "state-dict-type",
-    ("fsdp_config", "fsdp_auto_wrap_policy"): "auto-wrap-policy",
-    ("fsdp_config", "fsdp_min_num_params"): "int",
-    ("fsdp_config", "fsdp_offload_params"): "bool",
-    ("fsdp_config", "fsdp_forward_prefetch"): "bool",
-    ("fsdp_config", "fsdp_use_orig_params"): "bool",
-    ("fsdp_config", "fsdp_cpu_ram_efficient_loading"): "bool",
-    ("fsdp_config", "fsdp_sync_module_states"): "bool",
-    ("fsdp_config", "fsdp_activation_checkpointing"): "bool",
-    ("fsdp_config", "fsdp_activation_checkpointing_offload"): "bool",
-    ("deepspeed_config", "zero_stage"): "int",
-    ("deepspeed_config", "offload_optimizer_device"): "lower",
-    ("deepspeed_config", "offload_param_device"): "lower",
-    ("deepspeed_config", "zero3_init_flag"): "bool",
-    ("deepspeed_config", "zero3_save_16bit_model"): "true-string",
-    ("dynamo_config", "dynamo_backend"): "upper",
-    **{("parallelism_config", f"parallelism_config_{dim}_size"): "int" for dim in ("dp_replicate", "dp_shard", "tp",
-                                                                                   "cp", "sp")},
-}
-
-
 def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
     if kind == "accelerate":
-        name = ACCELERATE_KEY_NORMALISERS.get(path)
-        return NORMALISERS[name] if name else None
+        from shardlint.semantics.accelerate import SETTINGS
+
+        setting = SETTINGS.get(path)
+        return NORMALISERS[setting.normaliser] if setting and setting.normaliser else None
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from shardlint.convert.model import Plan, Target
 from shardlint.convert.plan import build_plan
-from shardlint.convert.settings import ConvertError
+from shardlint.convert.source import ConvertError
 from shardlint.estimate.setup import Loaded, Setup, settings_of, setup_from_settings
 
 

@@ -1,7 +1,7 @@
 """What a config means for memory: backend, sharding, offload, precision, loading, world size.
 
 Accelerate configs (and the DeepSpeed JSON they link) are read by the converter's
-``read_settings``, which already interprets every key the way ``accelerate launch`` does; a
+``read_source``, which already interprets every key the way ``accelerate launch`` does; a
 DeepSpeed JSON on its own is read as the ``deepspeed_config_file`` of a minimal Accelerate
 config, so the same code follows it.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from shardlint.convert import table
-from shardlint.convert.settings import ConvertError, Settings, read_settings, str_to_bool
+from shardlint.convert.source import ConvertError, SourceConfig, read_source, strict_bool
 from shardlint.document import Document
 
 SIXTEEN_BIT = ("bf16", "fp16", "fp8")   # fp8 trains with bf16 master handling (DeepSpeed: bf16 enabled)
@@ -79,12 +79,12 @@ class World:
 class Loaded:
     setup: Setup
     world: World
-    settings: Settings                 # for the convert mapping of the comparison rows
+    settings: SourceConfig  # for the convert mapping of the comparison rows
     data: dict[str, Any]
 
 
-def _device(settings: Settings, key: str, on: bool) -> str:
-    """The offload device: Settings keeps a yes/no; NVMe matters for where the bytes go."""
+def _device(settings: SourceConfig, key: str, on: bool) -> str:
+    """The offload device: SourceConfig keeps a yes/no; NVMe matters for where the bytes go."""
     if not on:
         return "none"
     if settings.linked is not None:
@@ -92,7 +92,7 @@ def _device(settings: Settings, key: str, on: bool) -> str:
     return str(settings.section.values.get(key, "cpu")).lower()
 
 
-def _precision(settings: Settings) -> tuple[str, tuple[str, ...]]:
+def _precision(settings: SourceConfig) -> tuple[str, tuple[str, ...]]:
     value = settings.mixed_precision
     if value is None and settings.linked is not None and settings.linked.read:
         return "bf16", ("mixed precision assumed bf16: the DeepSpeed JSON leaves it \"auto\" (filled from "
@@ -101,13 +101,13 @@ def _precision(settings: Settings) -> tuple[str, tuple[str, ...]]:
     return (text if text in ("no", *SIXTEEN_BIT) else "no"), ()
 
 
-def _checkpointing(settings: Settings) -> bool | None:
+def _checkpointing(settings: SourceConfig) -> bool | None:
     """``fsdp_activation_checkpointing`` (any spelling Accelerate accepts), when the config sets it."""
     key = "fsdp_activation_checkpointing"
     if key not in settings.section.values:
         return None
     try:
-        return str_to_bool(settings.section.values[key], settings.section.where(key))
+        return strict_bool(settings.section.values[key], settings.section.where(key))
     except ConvertError:
         return None
 
@@ -120,7 +120,7 @@ def _micro_batch(doc: Document) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def setup_from_settings(settings: Settings, doc: Document | None = None) -> Setup:
+def setup_from_settings(settings: SourceConfig, doc: Document | None = None) -> Setup:
     precision, assumptions = _precision(settings)
     if settings.flavour == "deepspeed":
         return Setup("deepspeed", settings.sharding,
@@ -136,11 +136,11 @@ def setup_from_settings(settings: Settings, doc: Document | None = None) -> Setu
                  assumptions=assumptions)
 
 
-def settings_of(data: dict[str, Any], path: Path) -> tuple[Settings, Document]:
+def settings_of(data: dict[str, Any], path: Path) -> tuple[SourceConfig, Document]:
     """The converter's reading of an Accelerate config held in ``data`` (as read from ``path``)."""
     doc = Document(path, str(path), "", "yaml", data=data, kind="accelerate")
     try:
-        settings = read_settings(doc)
+        settings = read_source(doc)
     except ConvertError as exc:
         raise EstimateError(f"{path}: {exc}") from None
     if settings.linked is not None and not settings.linked.read:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from shardlint.engine.values import str_to_bool
 from shardlint.launch.flags import Option, abbreviation, accelerate_options, launcher_options
 from shardlint.launch.shell import SHELLS, Command, Word
 
@@ -240,8 +241,6 @@ def _accelerate(command: Command, head: Word, args: tuple[Word, ...]) -> Launch:
 
 
 _BOOL_WORDS = frozenset({"true", "false", "yes", "no", "1", "0", "on", "off"})
-# accelerate.utils.environment.str_to_bool
-_STR_TO_BOOL = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
 
 
 def _bad_value(option: Option, value: str | None) -> str | None:
@@ -256,7 +255,7 @@ def _bad_value(option: Option, value: str | None) -> str | None:
     except ValueError:
         return f"needs an {'integer' if option.value == 'int' else 'number'}: argparse stops with " \
                f"'invalid {option.value} value: {value!r}'"
-    if option.value == "str_to_bool" and value.lower() not in _STR_TO_BOOL:
+    if option.value == "str_to_bool" and str_to_bool(value) is None:
         return f"needs a boolean such as true or false, not {value!r}"
     if option.choices is not None and value not in option.choices:
         return f"must be one of {', '.join(option.choices)}: argparse stops with 'invalid choice: {value!r}'"

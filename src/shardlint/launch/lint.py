@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Position, Range, TextEdit
+from typing import Callable
+
+from shardlint.diagnostics import Diagnostic, Fix, Position, Range, TextEdit
 from shardlint.document import Document
 from shardlint.launch.launchers import Flag, Launch, find_launches
 from shardlint.launch.references import Reference, references, suggest
@@ -10,6 +12,9 @@ from shardlint.launch.regions import regions
 from shardlint.launch.shell import Command, Word, Written, read_script
 from shardlint.launch.sniff import Surface
 from shardlint.options import LintOptions
+
+# checks a config file found in a script as a walked file: its findings, or None when it is no config
+LintConfig = Callable[[Document, LintOptions], "list[Diagnostic] | None"]
 
 # accelerate launch options a training script is unlikely to define itself: after the
 # script they are passed to it instead of the launcher (argparse.REMAINDER, accelerate#53)
@@ -33,13 +38,14 @@ def _produced(commands: list[Command], launches: list[Launch]) -> list[Written]:
             for word in command.words[1:] if word.value and ("/" in word.value or "." in word.value)]
 
 
-def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written],
-                         options: LintOptions) -> list[Diagnostic]:
+def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written], options: LintOptions,
+                         lint_config: LintConfig) -> list[Diagnostic]:
+    """The findings of a script's launches; ``lint_config`` checks a config a heredoc writes as a walked file."""
     from shardlint.launch.checks import launch_findings
     from shardlint.launch.config_rules import config_rule_findings
     from shardlint.launch.effective import effective
 
-    out: list[Diagnostic] = _heredoc_configs(doc, written, options)
+    out: list[Diagnostic] = _heredoc_configs(doc, written, options, lint_config)
     for launch in launches:
         if launch.settled:
             result = effective(launch, doc, written, options)
@@ -78,10 +84,10 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
     return out
 
 
-def _heredoc_configs(doc: Document, written: list[Written], options: LintOptions) -> list[Diagnostic]:
+def _heredoc_configs(doc: Document, written: list[Written], options: LintOptions,
+                     lint_config: LintConfig) -> list[Diagnostic]:
     """Configs a heredoc of the script writes (``cat <<'EOF' > fsdp.yaml``), checked like files of their
     own and reported at their lines in the script."""
-    from shardlint.lint import lint_document
     from shardlint.loading.reader import read_document
 
     out = []
@@ -89,7 +95,7 @@ def _heredoc_configs(doc: Document, written: list[Written], options: LintOptions
         if heredoc.content is None or not (heredoc.path or "").lower().endswith((".yaml", ".yml", ".json")):
             continue
         config = read_document(doc.path.parent / heredoc.path, doc.display_path, text=heredoc.content)
-        found = lint_document(config, options, explicit=False) or []
+        found = lint_config(config, options) or []
         if config.kind not in ("accelerate", "deepspeed"):
             continue
         shift = doc.index.range(heredoc.start, heredoc.start).start.line
@@ -147,8 +153,6 @@ def _torchrun_fix(doc: Document, launch: Launch) -> Fix | None:
 
 
 def _diagnostic(doc: Document, code: str, message: str, word: Word, fix: Fix | None = None) -> Diagnostic:
-    from shardlint.engine.registry import load_ruleset
+    from shardlint.builtins import finding
 
-    rule = load_ruleset().by_id[code]
-    return Diagnostic(code, rule.severity, message, doc.index.range(word.start, word.end),
-                      fixes=[fix] if fix is not None else None, docs_url=f"{DOCS_BASE}{code}.md")
+    return finding(code, message, doc.index.range(word.start, word.end), fixes=[fix] if fix is not None else None)

@@ -8,10 +8,18 @@ dropped when every one of them passes the option; a config no launch of the run 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from shardlint.lint import FileResult
+    from shardlint.diagnostics import Diagnostic
+    from shardlint.document import Document
+
+
+class FileResult(Protocol):
+    """A checked file of the run (``shardlint.lint.FileResult``)."""
+
+    document: Document
+    diagnostics: list[Diagnostic]
 
 # config finding -> the accelerate launch option that settles it
 SETTLED_BY = {"ACC120": "--num_processes"}

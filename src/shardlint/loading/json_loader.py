@@ -88,7 +88,7 @@ class _Parser:
             if key in first_at:
                 line = self.text.count("\n", 0, first_at[key]) + 1
                 self.problems.append(Problem(
-                    "SL002", f"duplicate key {key!r} (first on line {line}): json.load keeps only the "
+                    "duplicate-key", f"duplicate key {key!r} (first on line {line}): json.load keeps only the "
                     "last value, and DeepSpeed's own loader refuses the file", key_span.start, key_span.end))
                 prefix = path + (key,)
                 for p in [p for p in self.positions if p[: len(prefix)] == prefix]:
@@ -172,7 +172,7 @@ def load_json(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
         if end != len(text):
             raise parser.fail("expected the end of the file after the JSON value", end)
     except JSONSyntaxError as exc:
-        return None, {}, [Problem("SL001", f"JSON syntax error: {exc}", exc.offset, exc.offset + 1)]
+        return None, {}, [Problem("syntax", f"JSON syntax error: {exc}", exc.offset, exc.offset + 1)]
     except LimitExceeded as exc:
-        return None, {}, [Problem("SL005", str(exc), exc.offset, exc.offset)]
+        return None, {}, [Problem("over-a-limit", str(exc), exc.offset, exc.offset)]
     return data, parser.positions, parser.problems

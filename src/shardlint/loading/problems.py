@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 
 class Problem(NamedTuple):
-    code: str
+    kind: str  # syntax | duplicate-key | not-text | over-a-limit | tag (codes: shardlint.builtins.input)
     message: str
     start: int
     end: int

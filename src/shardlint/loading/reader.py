@@ -4,34 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.builtins.input import problem_finding
 from shardlint.document import Document, Syntax
 from shardlint.loading.files import NotARegularFile, read_regular
 from shardlint.loading.limits import MAX_FILE_BYTES
 from shardlint.loading.problems import Problem
 
-SEVERITY = {
-    "SL001": Severity.ERROR,  # syntax error
-    "SL002": Severity.WARNING,  # duplicate key
-    "SL003": Severity.WARNING,  # empty file
-    "SL004": Severity.ERROR,  # not text
-    "SL005": Severity.ERROR,  # over a limit
-    "SL006": Severity.ERROR,  # tag safe_load refuses
-    "SL007": Severity.ERROR,  # top level not a mapping
-    "SL008": Severity.ERROR,  # unreadable
-}
 JSON_SUFFIXES = {".json", ".jsonc"}
 
 
 class Unreadable(Exception):
     """The path could not be read at all (missing, permissions, a directory ...)."""
-
-
-def problem_diagnostic(doc: Document, problem: Problem) -> Diagnostic:
-
-    return Diagnostic(problem.code, SEVERITY[problem.code], problem.message,
-                      doc.index.range(problem.start, max(problem.start, problem.end)),
-                      docs_url=f"{DOCS_BASE}{problem.code}.md")
 
 
 def choose_syntax(path: Path, text: str) -> Syntax:
@@ -43,13 +26,13 @@ def choose_syntax(path: Path, text: str) -> Syntax:
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     if b"\x00" in raw[:8192]:
-        return None, Problem("SL004", "binary file (it contains NUL bytes); not a config", 0, 0)
+        return None, Problem("not-text", "binary file (it contains NUL bytes); not a config", 0, 0)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", "replace")
         return good + raw[exc.start:].decode("utf-8", "replace"), Problem(
-            "SL004", f"invalid UTF-8 at byte {exc.start} (byte 0x{raw[exc.start]:02x}); "
+            "not-text", f"invalid UTF-8 at byte {exc.start} (byte 0x{raw[exc.start]:02x}); "
             "config files must be UTF-8", len(good), len(good) + 1)
     return text, None
 
@@ -61,7 +44,7 @@ def parse(doc: Document) -> None:
 
     if doc.syntax == "json":
         data, positions, problems = load_json(doc.text)
-        if data is None and problems and problems[0].code == "SL001" and doc.path.suffix.lower() not in JSON_SUFFIXES:
+        if data is None and problems and problems[0].kind == "syntax" and doc.path.suffix.lower() not in JSON_SUFFIXES:
             # looked like JSON but is not: YAML flow style is a superset, try it
             ydata, ypositions, yproblems = load_yaml(doc.text)
             if ydata is not None:
@@ -70,7 +53,7 @@ def parse(doc: Document) -> None:
     else:
         data, positions, problems = load_yaml(doc.text)
     doc.data, doc.positions = data, positions
-    doc.load_diagnostics.extend(problem_diagnostic(doc, p) for p in problems)
+    doc.load_diagnostics.extend(problem_finding(doc, p) for p in problems)
 
 
 def read_document(path: Path, display_path: str, text: str | None = None) -> Document:
@@ -90,13 +73,13 @@ def read_document(path: Path, display_path: str, text: str | None = None) -> Doc
             raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from exc
         if len(raw) > MAX_FILE_BYTES:
             doc = Document(path, display_path, "", "yaml")
-            doc.load_diagnostics.append(problem_diagnostic(doc, Problem(
-                "SL005", f"file is over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)))
+            doc.load_diagnostics.append(problem_finding(doc, Problem(
+                "over-a-limit", f"file is over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)))
             return doc
         text, problem = decode(raw)
         if text is None:
             doc = Document(path, display_path, "", "yaml")
-            doc.load_diagnostics.append(problem_diagnostic(doc, problem))  # type: ignore[arg-type]
+            doc.load_diagnostics.append(problem_finding(doc, problem))  # type: ignore[arg-type]
             return doc
     from shardlint.launch.sniff import surface_of
 
@@ -104,11 +87,11 @@ def read_document(path: Path, display_path: str, text: str | None = None) -> Doc
     if surface in ("shell", "markdown", "makefile"):
         doc = Document(path, display_path, text, surface, kind="launch")  # type: ignore[arg-type]
         if problem is not None:
-            doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+            doc.load_diagnostics.append(problem_finding(doc, problem))
         return doc
     doc = Document(path, display_path, text, choose_syntax(path, text))
     if problem is not None:
-        doc.load_diagnostics.append(problem_diagnostic(doc, problem))
+        doc.load_diagnostics.append(problem_finding(doc, problem))
         return doc
     parse(doc)
     return doc

@@ -84,13 +84,13 @@ class _Builder:
         make = SafeConstructor.yaml_constructors.get(node.tag)
         if make is None or node.tag in (_MAP_TAG, _SEQ_TAG):
             self.problems.append(Problem(
-                "SL006", f"tag {node.tag!r} is not allowed: yaml.safe_load, which Accelerate uses, "
+                "tag", f"tag {node.tag!r} is not allowed: yaml.safe_load, which Accelerate uses, "
                 "refuses to load it", node.start_mark.index, node.end_mark.index))
             return node.value
         try:
             return make(self.constructor, node)
         except (ConstructorError, ValueError, TypeError) as exc:
-            self.problems.append(Problem("SL001", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}",
+            self.problems.append(Problem("syntax", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}",
                                          node.start_mark.index, node.end_mark.index))
             return node.value
 
@@ -98,7 +98,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             value = self.scalar(node)
             return value if isinstance(value, str) else str(value)
-        self.problems.append(Problem("SL001", "a mapping key must be a scalar",
+        self.problems.append(Problem("syntax", "a mapping key must be a scalar",
                                      node.start_mark.index, node.end_mark.index))
         return f"<{type(node).__name__}>"
 
@@ -114,7 +114,7 @@ class _Builder:
                     if isinstance(source, yaml.MappingNode):
                         merged.extend(self._pairs(source))
                     else:
-                        self.problems.append(Problem("SL001", "a merge key (<<) must refer to a mapping",
+                        self.problems.append(Problem("syntax", "a merge key (<<) must refer to a mapping",
                                                      source.start_mark.index, source.end_mark.index))
             else:
                 own.append((k, v))
@@ -133,7 +133,7 @@ class _Builder:
             if id(k) in own:
                 if key in first_line:
                     self.problems.append(Problem(
-                        "SL002", f"duplicate key {key!r} (first on line {first_line[key] + 1}): "
+                        "duplicate-key", f"duplicate key {key!r} (first on line {first_line[key] + 1}): "
                         "YAML loaders silently keep only the last value", key_span.start, key_span.end))
                     self._drop_below(path + (key,))
                 first_line.setdefault(key, k.start_mark.line)
@@ -155,20 +155,20 @@ def load_yaml(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
         if exc.context:
             message = f"{message} ({exc.context})"
         offset = mark.index if mark is not None else 0
-        code = "SL005" if "nesting depth" in message else "SL001"  # libyaml's own depth limit
-        return None, {}, [Problem(code, f"YAML syntax error: {message}", offset, offset)]
+        kind = "over-a-limit" if "nesting depth" in message else "syntax"  # libyaml's own depth limit
+        return None, {}, [Problem(kind, f"YAML syntax error: {message}", offset, offset)]
     except yaml.reader.ReaderError as exc:
-        return None, {}, [Problem("SL004", f"the file is not valid YAML text: {exc.reason} "
+        return None, {}, [Problem("not-text", f"the file is not valid YAML text: {exc.reason} "
                                   f"(character {exc.character!r})", exc.position, exc.position)]
     except yaml.YAMLError as exc:  # any other parser failure, never a traceback
-        return None, {}, [Problem("SL001", f"YAML syntax error: {exc}", 0, 0)]
+        return None, {}, [Problem("syntax", f"YAML syntax error: {exc}", 0, 0)]
     except RecursionError:  # the pure-Python composer recurses once per nesting level
-        return None, {}, [Problem("SL005", f"nesting deeper than {MAX_DEPTH} levels", 0, 0)]
+        return None, {}, [Problem("over-a-limit", f"nesting deeper than {MAX_DEPTH} levels", 0, 0)]
     if root is None:
         return None, {}, []
     builder = _Builder()
     try:
         data = builder.build_root(root)
     except LimitExceeded as exc:
-        return None, {}, [Problem("SL005", str(exc), exc.offset, exc.offset)]
+        return None, {}, [Problem("over-a-limit", str(exc), exc.offset, exc.offset)]
     return data, builder.positions, builder.problems

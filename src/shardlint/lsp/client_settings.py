@@ -37,7 +37,7 @@ class ClientSettings:
     problems: tuple[str, ...] = field(default=(), compare=False)  # settings that were ignored, and why
 
     def lint_options(self) -> LintOptions:
-        from shardlint.settings import Settings
+        from shardlint.settings.model import Settings
         from shardlint.settings.selectors import SelectionLayer
 
         selection = None

@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.lint import FileResult
-from shardlint.lsp.convert import to_lsp_diagnostic, to_lsp_edit
+from shardlint.lsp.protocol_types import to_lsp_diagnostic, to_lsp_edit
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.suppress import suppression_fix
 from shardlint.options import LintOptions
@@ -79,7 +79,7 @@ def fixed_text(result: FileResult, options: LintOptions) -> str:
     """The text with every safe fix applied, re-linted until nothing changes (the text itself when none applies)."""
     if not any(_preferred(d) for d in result.diagnostics):
         return result.document.text
-    from shardlint.fixes.loop import fix_document
+    from shardlint.fixes.converge import fix_document
 
     return fix_document(result.document, result.diagnostics, options).text
 

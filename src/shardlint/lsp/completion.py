@@ -10,7 +10,7 @@ from lsprotocol import types
 from shardlint.lsp.cursor import Cursor, cursor_at
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.render import code, scalar
-from shardlint.lsp.schema_info import UNKNOWN, KeyInfo, SchemaIndex, schema_index
+from shardlint.validation.schema_index import UNKNOWN, KeyInfo, SchemaIndex, schema_index
 from shardlint.textindex import TextIndex
 
 TRIGGER_CHARACTERS = [":", '"']

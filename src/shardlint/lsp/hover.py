@@ -13,7 +13,7 @@ from shardlint.lsp.cursor import Role, cursor_at, key_at
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.render import code
 from shardlint.lsp.rule_docs import rule_doc
-from shardlint.lsp.schema_info import UNKNOWN, KeyInfo, schema_index
+from shardlint.validation.schema_index import UNKNOWN, KeyInfo, schema_index
 
 
 def schema_kind(doc: Document, known: str | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shardlint.fixes.edits import yaml_scalar
+from shardlint.fixes.scalars import yaml_scalar
 
 
 def scalar(value: Any, syntax: str) -> str:

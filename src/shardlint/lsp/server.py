@@ -103,7 +103,7 @@ class ShardlintServer(LanguageServer):
             try:
                 diagnostics = self.session.diagnostics(uri)
             except Exception as exc:  # a bad project configuration, or a bug: say so, keep serving
-                from shardlint.settings import ConfigError
+                from shardlint.settings.model import ConfigError
 
                 if isinstance(exc, ConfigError):
                     self.warn(f"shardlint: {exc}")
@@ -119,7 +119,7 @@ class ShardlintServer(LanguageServer):
         configuration is invalid (said once as a warning, not as a failed request on every hover)."""
         if not self.settings.enable:
             return None
-        from shardlint.settings import ConfigError
+        from shardlint.settings.model import ConfigError
 
         try:
             return self.session.lint(uri)

@@ -15,10 +15,10 @@ from lsprotocol import types
 from shardlint.lint import FileResult, lint_document
 from shardlint.loading.reader import read_document
 from shardlint.lsp.code_actions import fixed_text
-from shardlint.lsp.convert import to_lsp_diagnostic
+from shardlint.lsp.protocol_types import to_lsp_diagnostic
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.links import linked_json
-from shardlint.lsp.schema_info import UNKNOWN
+from shardlint.validation.schema_index import UNKNOWN
 from shardlint.options import LintOptions
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shardlint.lint import Report
 from shardlint.options import LintOptions
-from shardlint.settings import options_for, settings_for
+from shardlint.settings.resolve import options_for, settings_for
 from shardlint.settings.loader import TARGET_LIBRARIES
 from shardlint.settings.model import COMMAND_LINE
 

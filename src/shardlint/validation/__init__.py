@@ -19,7 +19,7 @@ from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
 
 if TYPE_CHECKING:
-    from shardlint.validation.engine import Failure
+    from shardlint.validation.evaluator import Failure
 
 _IGNORED_TOP_LEVEL = "DS002"  # an unknown DeepSpeed key that DeepSpeed silently ignores
 

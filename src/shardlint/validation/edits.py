@@ -6,7 +6,7 @@ import json
 
 from shardlint.diagnostics import Fix, TextEdit
 from shardlint.document import Document, KeyPath
-from shardlint.fixes.edits import yaml_scalar
+from shardlint.fixes.scalars import yaml_scalar
 
 
 def _string_text(doc: Document, written: str, new: str) -> str:

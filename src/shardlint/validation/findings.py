@@ -1,9 +1,9 @@
 """Schema failures as diagnostics: one stable code per failure class, one clear message, a fix when
 the intended spelling is known.
 
-Severity follows what the libraries do with the input; the schemas say it per
+The code follows what the libraries do with the input; the schemas say it per
 object with ``x-shardlint-unknown`` (``error``: the library refuses unknown
-keys there; ``warning``: it silently ignores them).
+keys there; ``warning``: it silently ignores them). Each code's severity is its rule file's.
 """
 
 from __future__ import annotations
@@ -12,34 +12,33 @@ import json
 import re
 from typing import Any
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
+from shardlint.builtins import finding
+from shardlint.diagnostics import Diagnostic, Fix, Range
 from shardlint.document import Document, KeyPath, format_path
 from shardlint.validation.edits import rename_key_fix, replace_value_fix, unquote_fix
-from shardlint.validation.engine import Failure, Schema, Validator
+from shardlint.validation.evaluator import Failure, Schema, Validator
 from shardlint.validation.suggest import closest
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
-
-# (family, failure class) -> (code, severity)
-CODES: dict[tuple[str, str], tuple[str, Severity]] = {
-    ("accelerate", "unknown-error"): ("ACC001", E),
-    ("accelerate", "unknown-warning"): ("ACC002", W),
-    ("accelerate", "removed-error"): ("ACC003", E),
-    ("accelerate", "removed-warning"): ("ACC004", W),
-    ("accelerate", "type"): ("ACC005", E),
-    ("accelerate", "value"): ("ACC006", E),
-    ("accelerate", "range"): ("ACC007", E),
-    ("accelerate", "required"): ("ACC008", E),
-    ("accelerate", "deprecated"): ("ACC009", I),
-    ("deepspeed", "unknown-error"): ("DS001", E),
-    ("deepspeed", "unknown-warning"): ("DS002", W),
-    ("deepspeed", "removed-error"): ("DS003", E),
-    ("deepspeed", "removed-warning"): ("DS004", W),
-    ("deepspeed", "type"): ("DS005", E),
-    ("deepspeed", "value"): ("DS006", E),
-    ("deepspeed", "range"): ("DS007", E),
-    ("deepspeed", "conflict"): ("DS008", E),
-    ("deepspeed", "deprecated"): ("DS009", W),
+# (family, failure class) -> code
+CODES: dict[tuple[str, str], str] = {
+    ("accelerate", "unknown-error"): "ACC001",
+    ("accelerate", "unknown-warning"): "ACC002",
+    ("accelerate", "removed-error"): "ACC003",
+    ("accelerate", "removed-warning"): "ACC004",
+    ("accelerate", "type"): "ACC005",
+    ("accelerate", "value"): "ACC006",
+    ("accelerate", "range"): "ACC007",
+    ("accelerate", "required"): "ACC008",
+    ("accelerate", "deprecated"): "ACC009",
+    ("deepspeed", "unknown-error"): "DS001",
+    ("deepspeed", "unknown-warning"): "DS002",
+    ("deepspeed", "removed-error"): "DS003",
+    ("deepspeed", "removed-warning"): "DS004",
+    ("deepspeed", "type"): "DS005",
+    ("deepspeed", "value"): "DS006",
+    ("deepspeed", "range"): "DS007",
+    ("deepspeed", "conflict"): "DS008",
+    ("deepspeed", "deprecated"): "DS009",
 }
 
 _TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean",
@@ -184,8 +183,13 @@ class FindingBuilder:
 
     def _renamed_value(self, path: KeyPath, value: Any) -> Diagnostic | None:
         """An old spelling the library used to accept (distributed_type: TPU), with its new name."""
-        declared = self._property_schema(path) or {}
-        info = declared.get("x-shardlint-renamed-values", {}).get(value) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return None
+        from shardlint.validation.schema_index import SchemaIndex
+
+        schemas = SchemaIndex(self.validator).schemas_at(path, self.doc.data)
+        declared = (schema.get("x-shardlint-renamed-values", {}) for schema in schemas)
+        info = next((renamed[value] for renamed in declared if value in renamed), None)
         if info is None:
             return None
         version = f", removed in {info['version']}" if info.get("version") else ""
@@ -225,46 +229,10 @@ class FindingBuilder:
                    f"them together; keep one")
         return self._make("conflict", message, later, self.doc.range(later, "key"))
 
-    def _property_schema(self, path: KeyPath) -> Schema | None:
-        """The schema declared for the key at ``path`` (following $ref, if/then/else and object branches)."""
-        objects = self._objects_along(path)
-        if len(objects) < len(path):
-            return None
-        return objects[-1].get("properties", {}).get(path[-1]) if path else None
-
-    def _objects_along(self, path: KeyPath) -> list[Schema]:
-        """The object schemas that hold each key of ``path``, from the top, as far as they are known."""
-        found: list[Schema] = []
-        node: Schema | None = self.validator.root
-        for depth, key in enumerate(path):
-            node = self._object_schema(node, self.doc.get(path[:depth]))
-            if node is None:
-                break
-            found.append(node)
-            node = node.get("properties", {}).get(key)
-        return found
-
-    def _object_schema(self, node: Schema | None, value: Any) -> Schema | None:
-        if node is None:
-            return None
-        node = self.validator.resolve(node)
-        if "if" in node:
-            branch = node.get("then") if self.validator.is_valid(value, node["if"]) else node.get("else")
-            return self._object_schema(branch, value)
-        if "properties" in node:
-            return node
-        for branch in node.get("anyOf", []):
-            found = self._object_schema(branch, value)
-            if found is not None:
-                return found
-        return None
-
     # -- helpers --------------------------------------------------------------
     def _make(self, failure_class: str, message: str, path: KeyPath, where: Range,
               fix: Fix | None = None) -> Diagnostic:
-        code, severity = CODES[(self.family, failure_class)]
-        return Diagnostic(code, severity, message, where, format_path(path), [fix] if fix else [],
-                          f"{DOCS_BASE}{code}.md")
+        return finding(CODES[(self.family, failure_class)], message, where, format_path(path), [fix] if fix else [])
 
     @staticmethod
     def _where(path: KeyPath) -> str:

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from shardlint.resources import data_dir
-from shardlint.validation.engine import Validator
+from shardlint.validation.evaluator import Validator
 
 SCHEMA_FILES = {"accelerate": "accelerate-config.schema.json", "deepspeed": "deepspeed-config.schema.json"}
 

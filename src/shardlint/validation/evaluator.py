@@ -116,19 +116,30 @@ class Validator:
     def __init__(self, root: Schema) -> None:
         self.root = root
         self._patterns: dict[str, re.Pattern[str]] = {}
-        self._refs: dict[str, Schema] = {}
+        self._refs: dict[str, Any] = {}
 
     # -- helpers ----------------------------------------------------------------
+    def pointer(self, ref: str) -> Any:
+        """The node a local ``$ref`` (``#/...``) names in this schema document, or ``None``."""
+        if ref in self._refs:
+            return self._refs[ref]
+        node: Any = self.root if ref.startswith("#") else None
+        for part in ref[1:].split("/")[1:] if node is not None else ():
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                node = None
+                break
+        self._refs[ref] = node
+        return node
+
     def resolve(self, schema: Schema) -> Schema:
+        """``schema`` with its ``$ref`` chain followed."""
         while isinstance(schema, dict) and "$ref" in schema:
-            ref = schema["$ref"]
-            target = self._refs.get(ref)
-            if target is None:
-                target = self.root
-                for part in ref.lstrip("#/").split("/"):
-                    target = target[part.replace("~1", "/").replace("~0", "~")]
-                self._refs[ref] = target
-            schema = target
+            schema = self.pointer(schema["$ref"])
         return schema
 
     def pattern(self, source: str) -> re.Pattern[str]:

@@ -14,95 +14,45 @@ spellings, offered before every accepted alias), ``x-shardlint-expected``,
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Iterator
 
 from shardlint.document import KeyPath
-from shardlint.resources import data_dir
+from shardlint.validation.evaluator import Schema, Validator
 
-SCHEMA_FILES = {"accelerate": "accelerate-config.schema.json", "deepspeed": "deepspeed-config.schema.json"}
 _BRANCHES = ("anyOf", "oneOf", "allOf")
 _MAX_DEPTH = 32
 UNKNOWN: Any = object()  # data not known (the buffer does not parse)
 
-Schema = dict[str, Any]
 
-
-@cache
-def load_schema(kind: str) -> Schema | None:
-    """The schema for ``kind``, or ``None`` while this installation has none."""
-    name = SCHEMA_FILES.get(kind)
-    if name is None:
-        return None
-    try:
-        return json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-@dataclass
 class KeyInfo:
     """What the schema branches that apply at one path say, merged."""
 
-    path: KeyPath
-    descriptions: list[str] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)  # what to offer, best first (see _values)
-    value_notes: dict[str, str] = field(default_factory=dict)  # repr(value) -> what it means
-    types: list[str] = field(default_factory=list)
-    expected: str | None = None
-    default: Any = None
-    has_default: bool = False
-    deprecated: str | None = None  # "" when deprecated without a note
-    retired: str | None = None  # renamed or removed: the key is no longer read
-    sources: list[str] = field(default_factory=list)
+    def __init__(self, path: KeyPath) -> None:
+        self.path = path
+        self.descriptions: list[str] = []
+        self.values: list[Any] = []  # what to offer, best first (see _values)
+        self.value_notes: dict[str, str] = {}  # repr(value) -> what it means
+        self.types: list[str] = []
+        self.expected: str | None = None
+        self.default: Any = None
+        self.has_default = False
+        self.deprecated: str | None = None  # "" when deprecated without a note
+        self.retired: str | None = None  # renamed or removed: the key is no longer read
+        self.sources: list[str] = []
 
     @property
     def known(self) -> bool:
         return bool(self.descriptions or self.values or self.types or self.has_default or self.retired)
 
 
-def _matches(schema: Any, instance: Any) -> bool | None:
-    """Whether ``instance`` satisfies the small ``if`` subset used here; ``None`` when unsure."""
-    if not isinstance(schema, dict) or instance is UNKNOWN:
-        return None
-    verdicts: list[bool | None] = []
-    if "const" in schema:
-        verdicts.append(instance == schema["const"] and type(instance) is type(schema["const"]))
-    if isinstance(schema.get("enum"), list):
-        verdicts.append(any(instance == v and type(instance) is type(v) for v in schema["enum"]))
-    if isinstance(schema.get("required"), list):
-        verdicts.append(isinstance(instance, dict) and all(k in instance for k in schema["required"]))
-    if isinstance(schema.get("properties"), dict) and isinstance(instance, dict):
-        for key, sub in schema["properties"].items():
-            if key in instance:
-                verdicts.append(_matches(sub, instance[key]))
-    if set(schema) - {"const", "enum", "required", "properties", "description", "x-source"}:
-        verdicts.append(None)
-    if False in verdicts:
-        return False
-    return None if None in verdicts else True
-
-
 class SchemaIndex:
-    def __init__(self, schema: Schema) -> None:
-        self.root = schema
+    """Key paths of one schema document, resolved and decided by the validator of that document."""
 
-    def _resolve_ref(self, ref: str) -> Any:
-        if not ref.startswith("#"):
-            return None
-        node: Any = self.root
-        for part in ref[1:].split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node
+    def __init__(self, schema: Schema | Validator) -> None:
+        self.validator = schema if isinstance(schema, Validator) else Validator(schema)
+        self.root = self.validator.root
 
     def _deref(self, node: Any, instance: Any, depth: int = 0) -> Iterator[tuple[Schema, int]]:
         """``node`` and every schema it stands for (through $ref, branches and a decided ``if``),
@@ -112,7 +62,7 @@ class SchemaIndex:
         yield node, depth
         ref = node.get("$ref")
         if isinstance(ref, str):
-            yield from self._deref(self._resolve_ref(ref), instance, depth + 1)
+            yield from self._deref(self.validator.pointer(ref), instance, depth + 1)
         for key in _BRANCHES:
             branch = node.get(key)
             for sub in branch if isinstance(branch, list) else []:
@@ -120,7 +70,7 @@ class SchemaIndex:
                     continue
                 yield from self._deref(sub, instance, depth + 1)
         if "if" in node:
-            verdict = _matches(node["if"], instance)
+            verdict = None if instance is UNKNOWN else self.validator.is_valid(instance, node["if"])
             if verdict is not False:
                 yield from self._deref(node.get("then"), instance, depth + 1)
             if verdict is not True:
@@ -296,5 +246,12 @@ def _collect(schema: Schema, info: KeyInfo) -> None:
 
 @cache
 def schema_index(kind: str) -> SchemaIndex | None:
-    schema = load_schema(kind)
-    return None if schema is None else SchemaIndex(schema)
+    """The index of the shipped schema for ``kind``, or ``None`` while this installation has none."""
+    from shardlint.validation.schemas import SCHEMA_FILES, validator
+
+    if kind not in SCHEMA_FILES:
+        return None
+    try:
+        return SchemaIndex(validator(kind))
+    except (OSError, ValueError):
+        return None

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from shardlint.diagnostics import Severity
-from shardlint.fixes.loop import FixOutcome, allowed_fix, fix_document, is_broken
+from shardlint.fixes.converge import FixOutcome, allowed_fix, fix_document, is_broken
 from shardlint.lint import FileResult, Report
 from shardlint.options import LintOptions
 

@@ -1,4 +1,4 @@
-"""The checks that run on a loaded document of a known kind, in order."""
+"""The pipeline of checks that run on a loaded document of a known kind, in order."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def run_checks(doc: Document, options: LintOptions) -> list[Diagnostic]:
         from shardlint.training.checks import check_recipe
 
         return check_recipe(doc, options) + run_rules(doc, options, [])
-    from shardlint.fixes.migrate import check_fsdp1
+    from shardlint.builtins.fsdp190 import check_fsdp1
     from shardlint.validation import validate_document
 
     diagnostics: list[Diagnostic] = validate_document(doc)

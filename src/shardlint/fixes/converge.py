@@ -11,13 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shardlint.builtins.input import BROKEN
 from shardlint.diagnostics import Diagnostic, Fix, Severity
 from shardlint.document import Document
-from shardlint.fixes.apply import apply_fixes
+from shardlint.fixes.splice import apply_fixes
 from shardlint.options import LintOptions
 
 MAX_ROUNDS = 10
-FATAL_LOAD_CODES = frozenset({"SL001", "SL004", "SL005", "SL006"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def allowed_fix(diagnostic: Diagnostic, unsafe: bool) -> Fix | None:
 
 def is_broken(document: Document, diagnostics: list[Diagnostic]) -> bool:
     """True when the text did not load cleanly enough to edit or write."""
-    return not document.loaded or any(d.code in FATAL_LOAD_CODES for d in diagnostics)
+    return not document.loaded or any(d.code in BROKEN for d in diagnostics)
 
 
 def _lint(path: Path, display: str, text: str, options: LintOptions) -> tuple[Document, list[Diagnostic]]:

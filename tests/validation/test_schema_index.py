@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shardlint.lsp.schema_info import SchemaIndex, schema_index
+from shardlint.validation.schema_index import SchemaIndex, schema_index
 
 SCHEMA = {
     "type": "object",

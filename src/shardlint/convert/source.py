@@ -14,25 +14,22 @@ from shardlint.convert import table
 from shardlint.convert.linked import LinkedConfig, read_linked
 from shardlint.convert.notes import Note
 from shardlint.document import Document
+from shardlint.engine import values
+from shardlint.semantics.accelerate import newest_default
 
 Flavour = Literal["fsdp1", "fsdp2", "deepspeed"]
-
-_TRUE = {"true", "yes", "y", "t", "on", "1"}
-_FALSE = {"false", "no", "n", "f", "off", "0"}
 
 
 class ConvertError(Exception):
     """The source cannot be converted (not an FSDP/DeepSpeed config, or a value makes no sense)."""
 
 
-def str_to_bool(value: Any, where: str) -> bool:
-    """Accelerate's ``str_to_bool`` (utils/environment.py), applied to what the launcher exports."""
-    text = str(value).lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ConvertError(f"{where}: {value!r} is not a boolean")
+def strict_bool(value: Any, where: str) -> bool:
+    """Accelerate's ``str_to_bool`` on what the launcher exports; an error where it would raise."""
+    parsed = values.str_to_bool(value)
+    if parsed is None:
+        raise ConvertError(f"{where}: {value!r} is not a boolean")
+    return parsed
 
 
 @dataclass
@@ -70,7 +67,7 @@ def _show(value: Any) -> str:
 
 
 @dataclass
-class Settings:
+class SourceConfig:
     """The effective meaning of a source config, side-neutral."""
 
     flavour: Flavour
@@ -105,7 +102,7 @@ def source_flavour(data: dict[str, Any]) -> Flavour:
     raise ConvertError(f"distributed_type is {kind!r}: only FSDP and DEEPSPEED configs can be converted")
 
 
-def read_settings(doc: Document) -> Settings:
+def read_source(doc: Document) -> SourceConfig:
     data = doc.data
     flavour = source_flavour(data)
     if flavour == "deepspeed":
@@ -114,18 +111,12 @@ def read_settings(doc: Document) -> Settings:
 
 
 # ---------------------------------------------------------------- FSDP
-def _number_or_name(value: Any, numbers: dict[int, str]) -> str | None:
-    """Accelerate accepts a name (any case) or its integer alias (reference §2)."""
-    text = str(value).strip()
-    return numbers.get(int(text)) if text.isascii() and text.isdigit() else text.upper()
-
-
 def _strategy(value: Any, where: str) -> table.Sharding:
-    name = _number_or_name(value, table.FSDP1_STRATEGY_NUMBERS)
-    row = table.FSDP1_STRATEGIES.get((name or "").lstrip("_"))
-    if row is None:
+    """A strategy name (any case) or its integer alias, as Accelerate reads it (reference §2)."""
+    name = values.strategy_name(value)
+    if name is None:
         raise ConvertError(f"{where}: {value!r} is not an FSDP sharding strategy")
-    return row
+    return table.FSDP1_STRATEGIES[name]
 
 
 def _names_full_shard(value: Any) -> bool:
@@ -137,8 +128,8 @@ def _names_full_shard(value: Any) -> bool:
 
 
 def _state_dict(value: Any, where: str) -> str:
-    name = _number_or_name(value, table.FSDP_STATE_DICT_NUMBERS)
-    if name not in table.FSDP_STATE_DICT_NUMBERS.values():
+    name = values.NORMALISERS["state-dict-type"](value)
+    if name not in values.STATE_DICT_TYPES:
         raise ConvertError(f"{where}: {value!r} is not an FSDP state dict type")
     return name
 
@@ -152,52 +143,52 @@ def _hsdp(data: dict[str, Any]) -> bool:
     return isinstance(size, int) and not isinstance(size, bool) and size > 1
 
 
-def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> Settings:
+def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> SourceConfig:
     sec = Section.read(data, "fsdp_config")
-    values, notes, prov = sec.values, [], {}
-    defaults = table.FSDP_LAUNCH_DEFAULTS
+    written, notes, prov = sec.values, [], {}
+    fsdp = sec.name
 
     if flavour == "fsdp1":
-        if "fsdp_sharding_strategy" in values:
-            sharding = _strategy(values["fsdp_sharding_strategy"], sec.where("fsdp_sharding_strategy"))
+        if "fsdp_sharding_strategy" in written:
+            sharding = _strategy(written["fsdp_sharding_strategy"], sec.where("fsdp_sharding_strategy"))
             prov["sharding"] = sec.shown("fsdp_sharding_strategy")
         else:
-            sharding = table.FSDP1_STRATEGIES[defaults["fsdp_sharding_strategy"]]
+            sharding = table.FSDP1_STRATEGIES[newest_default(fsdp, "fsdp_sharding_strategy")]
             prov["sharding"] = "fsdp_sharding_strategy: FULL_SHARD (launch default)"
-            if "fsdp_reshard_after_forward" in values and not _names_full_shard(values["fsdp_reshard_after_forward"]):
+            if "fsdp_reshard_after_forward" in written and not _names_full_shard(written["fsdp_reshard_after_forward"]):
                 notes.append(Note("check", sec.where("fsdp_reshard_after_forward"),
                     f"FSDP1 under accelerate launch ignores {sec.shown('fsdp_reshard_after_forward')} "
                     "and shards FULL_SHARD (fsdp_sharding_strategy's default wins); converted what "
                     "runs, FULL_SHARD"))
     else:
-        raw = values.get("fsdp_reshard_after_forward", defaults["fsdp_reshard_after_forward"])
-        reshard = str_to_bool(raw, sec.where("fsdp_reshard_after_forward"))
+        raw = written.get("fsdp_reshard_after_forward", newest_default(fsdp, "fsdp_reshard_after_forward"))
+        reshard = strict_bool(raw, sec.where("fsdp_reshard_after_forward"))
         sharding = table.FSDP2_RESHARD[(reshard, _hsdp(data))]
-        prov["sharding"] = (sec.shown("fsdp_reshard_after_forward") if "fsdp_reshard_after_forward" in values
+        prov["sharding"] = (sec.shown("fsdp_reshard_after_forward") if "fsdp_reshard_after_forward" in written
                             else "fsdp_reshard_after_forward: true (launch default)")
         if _hsdp(data):
             prov["sharding"] += " with parallelism_config_dp_replicate_size > 1"
-        if "fsdp_sharding_strategy" in values:
+        if "fsdp_sharding_strategy" in written:
             notes.append(Note("left out", sec.where("fsdp_sharding_strategy"),
                               "FSDP2 never reads it"))
 
-    offload = str_to_bool(values.get("fsdp_offload_params", defaults["fsdp_offload_params"]),
+    offload = strict_bool(written.get("fsdp_offload_params", newest_default(fsdp, "fsdp_offload_params")),
                           sec.where("fsdp_offload_params"))
-    if "fsdp_offload_params" in values:
+    if "fsdp_offload_params" in written:
         prov["offload"] = sec.shown("fsdp_offload_params")
-    loading = str_to_bool(values.get("fsdp_cpu_ram_efficient_loading",
-                                     defaults["fsdp_cpu_ram_efficient_loading"]),
+    loading = strict_bool(written.get("fsdp_cpu_ram_efficient_loading",
+                                     newest_default(fsdp, "fsdp_cpu_ram_efficient_loading")),
                           sec.where("fsdp_cpu_ram_efficient_loading"))
-    prov["loading"] = (sec.shown("fsdp_cpu_ram_efficient_loading") if "fsdp_cpu_ram_efficient_loading" in values
+    prov["loading"] = (sec.shown("fsdp_cpu_ram_efficient_loading") if "fsdp_cpu_ram_efficient_loading" in written
                        else "fsdp_cpu_ram_efficient_loading: true (launch default)")
     version = 2 if flavour == "fsdp2" else 1
-    if "fsdp_state_dict_type" in values:
-        state_dict = _state_dict(values["fsdp_state_dict_type"], sec.where("fsdp_state_dict_type"))
+    if "fsdp_state_dict_type" in written:
+        state_dict = _state_dict(written["fsdp_state_dict_type"], sec.where("fsdp_state_dict_type"))
         prov["checkpoint"] = sec.shown("fsdp_state_dict_type")
     else:
-        state_dict = table.FSDP_DEFAULT_STATE_DICT[version]
+        state_dict = newest_default(fsdp, "fsdp_state_dict_type", fsdp_version=version)
         prov["checkpoint"] = f"fsdp_state_dict_type: {state_dict} (FSDP{version} default)"
-    return Settings(flavour, sec, sharding, offload_params=offload, offload_optimizer=offload,
+    return SourceConfig(flavour, sec, sharding, offload_params=offload, offload_optimizer=offload,
                     efficient_loading=loading, full_state_dict=state_dict == "FULL_STATE_DICT",
                     mixed_precision=data.get("mixed_precision"), provenance=prov, notes=notes)
 
@@ -219,43 +210,45 @@ _FORBIDDEN_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "z
                           "zero3_save_16bit_model")
 
 
-def _read_deepspeed(doc: Document) -> Settings:
+def _read_deepspeed(doc: Document) -> SourceConfig:
     data = doc.data
     sec = Section.read(data, "deepspeed_config")
-    values, prov, notes = sec.values, {}, []
+    written, prov, notes = sec.values, {}, []
     linked = None
-    if values.get("deepspeed_config_file") not in (None, "none"):
+    if written.get("deepspeed_config_file") not in (None, "none"):
         linked = read_linked(doc)
-        beside = [sec.actual[k] for k in _FORBIDDEN_BESIDE_FILE if k in values]
+        beside = [sec.actual[k] for k in _FORBIDDEN_BESIDE_FILE if k in written]
         if beside:
             notes.append(Note("check", "deepspeed_config", f"{', '.join(beside)} beside deepspeed_config_file: "
                               "Accelerate refuses that combination, so the JSON's values were used"))
         stage, param_dev, opt_dev, save16 = linked.stage, linked.param_device, linked.optimizer_device, linked.save_16bit
         prov.update(linked.provenance)
     else:
-        stage = table.DEEPSPEED_DEFAULT_STAGE
+        stage = newest_default(sec.name, "zero_stage")
         prov["sharding"] = f"zero_stage: {stage} (Accelerate's default)"
-        if "zero_stage" in values:
-            stage = _stage(values["zero_stage"], sec.where("zero_stage"))
+        if "zero_stage" in written:
+            stage = _stage(written["zero_stage"], sec.where("zero_stage"))
             prov["sharding"] = sec.shown("zero_stage")
-        param_dev = _device(values.get("offload_param_device"))
-        opt_dev = _device(values.get("offload_optimizer_device"))
-        save16 = str(values.get("zero3_save_16bit_model", False)).lower() == "true"
-        shown = [sec.shown(k) for k in ("offload_param_device", "offload_optimizer_device") if k in values]
+        param_dev = _device(written.get("offload_param_device"))
+        opt_dev = _device(written.get("offload_optimizer_device"))
+        save16_default = newest_default(sec.name, "zero3_save_16bit_model")
+        save16 = values.NORMALISERS["true-string"](written.get("zero3_save_16bit_model", save16_default))
+        shown = [sec.shown(k) for k in ("offload_param_device", "offload_optimizer_device") if k in written]
         if shown:
             prov["offload"] = ", ".join(shown)
-        if "zero3_save_16bit_model" in values:
+        if "zero3_save_16bit_model" in written:
             prov["checkpoint"] = sec.shown("zero3_save_16bit_model")
-    init = str_to_bool(values.get("zero3_init_flag", stage == 3), sec.where("zero3_init_flag"))
+    init_default = newest_default(sec.name, "zero3_init_flag", zero_stage=stage)
+    init = strict_bool(written.get("zero3_init_flag", init_default), sec.where("zero3_init_flag"))
     ignored = [name for name, on in (("offload_param_device", param_dev != "none"),
                                      ("zero3_save_16bit_model", save16), ("zero3_init_flag", init)) if on]
     if stage < 3:
         # ZeRO-3 only: offloading parameters, 16-bit gathering and zero.Init (reference §3, T18, A50)
         param_dev, save16, init = "none", False, False
         notes.extend(Note("left out", sec.where(name), f"had no effect at ZeRO-{stage}: it is a ZeRO-3 setting") for name in ignored)
-    prov["loading"] = (sec.shown("zero3_init_flag") if "zero3_init_flag" in values
+    prov["loading"] = (sec.shown("zero3_init_flag") if "zero3_init_flag" in written
                        else f"zero3_init_flag: {str(stage == 3).lower()} (default for ZeRO-{stage})")
-    settings = Settings("deepspeed", sec, table.ZERO_STAGES[stage],
+    settings = SourceConfig("deepspeed", sec, table.ZERO_STAGES[stage],
                         offload_params=param_dev != "none", offload_optimizer=opt_dev != "none",
                         efficient_loading=init, full_state_dict=save16,
                         mixed_precision=data.get("mixed_precision"), linked=linked, provenance=prov,
