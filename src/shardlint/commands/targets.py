@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from shardlint.settings import ConfigError
+    from shardlint.settings.model import ConfigError
     from shardlint.settings.targets import as_json, targets_for
 
     path = Path(args.path)
