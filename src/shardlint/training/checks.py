@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Collection, NamedTuple
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Severity
+from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.document import Document
 from shardlint.engine.versions import Version, target_versions
 from shardlint.options import LintOptions
@@ -24,15 +24,14 @@ def _release(version: Version) -> str:
     return format_version(version)
 
 
-def _diagnostic(doc: Document, code: str, severity: Severity, key: str, message: str,
-                fix: Fix | None = None) -> Diagnostic:
-    return Diagnostic(code, severity, message, doc.range((key,), "key"), key,
-                      fixes=[fix] if fix else [], docs_url=f"{DOCS_BASE}{code}.md")
+def _diagnostic(doc: Document, code: str, key: str, message: str, fix: Fix | None = None) -> Diagnostic:
+    from shardlint.builtins import finding
+
+    return finding(code, message, doc.range((key,), "key"), key, [fix] if fix else [])
 
 
 class KeyProblem(NamedTuple):
-    code: str
-    severity: Severity
+    code: str        # its severity comes from the rule file
     message: str
     rename: str | None = None   # the field to write instead, when the values carry over
     safety: str = "safe"
@@ -54,12 +53,12 @@ def key_problem(key: str, present: Collection[str], transformers: Version, trl: 
                    f"{entry['removed']} (last in {entry['last']}); HfArgumentParser stops with \"Some keys are not "
                    "used by the HfArgumentParser\"")
         if new and "key" in replacement:
-            return KeyProblem("HF131", Severity.ERROR, message + f"; set `{replacement['key']}` inside `{new}` instead")
+            return KeyProblem("HF131", message + f"; set `{replacement['key']}` inside `{new}` instead")
         if new and new in known:
-            return KeyProblem("HF131", Severity.ERROR, message + f"; use `{new}`", _renamable(entry, new, present, known))
-        return KeyProblem("HF131", Severity.ERROR, message)
+            return KeyProblem("HF131", message + f"; use `{new}`", _renamable(entry, new, present, known))
+        return KeyProblem("HF131", message)
     if found.state == "not-yet" and entry is not None:
-        return KeyProblem("HF131", Severity.ERROR, (
+        return KeyProblem("HF131", (
             f"`{key}` is not a TrainingArguments field in {release}: it is not in transformers {entry['absent_in']} "
             f"and was added by {entry['since']}; HfArgumentParser stops with \"Some keys are not used by the "
             "HfArgumentParser\""))
@@ -67,13 +66,13 @@ def key_problem(key: str, present: Collection[str], transformers: Version, trl: 
         replacement = entry.get("replacement") or {}
         new = replacement.get("field")
         if new and new in known and "key" not in replacement:
-            return KeyProblem("HF132", Severity.INFORMATION, (
+            return KeyProblem("HF132", (
                 f"`{key}` is deprecated in {release} (since {entry['deprecated']}); use `{new}`: \"{entry['help']}\""),
                 _renamable(entry, new, present, known))
     if found.state == "unknown":
         near = _misspelling_of(key, transformers, trl)
         if near is not None and near not in present:
-            return KeyProblem("HF130", Severity.WARNING, (
+            return KeyProblem("HF130", (
                 f"`{key}` is not a TrainingArguments or TRL config field in {release}; did you mean `{near}`? "
                 "Unless the training script declares it in a dataclass of its own, HfArgumentParser stops "
                 "with \"Some keys are not used by the HfArgumentParser\""), near, "unsafe")
@@ -105,7 +104,7 @@ def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
         fix = rename_key_fix(doc, (key,), problem.rename) if problem.rename else None
         if fix is not None and problem.safety != fix.safety:
             fix = Fix(fix.title, problem.safety, fix.edits)  # type: ignore[arg-type]
-        out.append(_diagnostic(doc, problem.code, problem.severity, key, problem.message, fix))
+        out.append(_diagnostic(doc, problem.code, key, problem.message, fix))
     out.extend(_ignored_fsdp_config_keys(doc, transformers, f"transformers {_release(transformers)}"))
     return out
 
@@ -118,6 +117,7 @@ FSDP_CONFIG_TRAINER_READS = frozenset({"xla_fsdp_v2"})
 
 
 def _ignored_fsdp_config_keys(doc: Document, transformers: Version, release: str) -> list[Diagnostic]:
+    from shardlint.builtins import finding
     from shardlint.training.schema import fsdp_config_reads
     from shardlint.validation.suggest import closest
 
@@ -135,10 +135,10 @@ def _ignored_fsdp_config_keys(doc: Document, transformers: Version, release: str
             continue
         near = closest(name, sorted(reads))
         hint = f"; did you mean `{near}`?" if near else ""
-        out.append(Diagnostic("HF145", Severity.WARNING, (
+        out.append(finding("HF145", (
             f"fsdp_config.{key} is not read by TrainingArguments in {release} and is silently ignored{hint} "
             f"(it reads {', '.join(sorted(reads))})"),
-            doc.range(("fsdp_config", key), "key"), f"fsdp_config.{key}", docs_url=f"{DOCS_BASE}HF145.md"))
+            doc.range(("fsdp_config", key), "key"), f"fsdp_config.{key}"))
     return out
 
 

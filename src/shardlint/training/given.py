@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, TextEdit
+from shardlint.diagnostics import Diagnostic, Fix, TextEdit
 from shardlint.document import Document, Node, Span
 from shardlint.options import LintOptions
 from shardlint.training.arguments import ScriptArguments, typed
@@ -63,6 +63,7 @@ def check_gathered(launching: Document, args: ScriptArguments, recipe: Document 
     are reported in the recipe); rules over several arguments are reported when the command line
     takes part, i.e. when they do not already hold for the recipe alone.
     """
+    from shardlint.builtins import finding
     from shardlint.engine import evaluate
     from shardlint.engine.versions import target_versions
     from shardlint.training.checks import key_problem
@@ -79,9 +80,8 @@ def check_gathered(launching: Document, args: ScriptArguments, recipe: Document 
         if problem.rename:
             fix = Fix(f"Rename `--{given.name}` to `--{problem.rename}`", problem.safety,  # type: ignore[arg-type]
                       (TextEdit(span, problem.rename),))
-        out.append(Diagnostic(problem.code, problem.severity, problem.message.replace("Some keys are not used",
-                                                                                       "Some specified arguments are not used"),
-                              span, given.name, fixes=[fix] if fix else [], docs_url=f"{DOCS_BASE}{problem.code}.md"))
+        message = problem.message.replace("Some keys are not used", "Some specified arguments are not used")
+        out.append(finding(problem.code, message, span, given.name, [fix] if fix else []))
     if not merged.data:
         return out
     alone: set[str] = set()

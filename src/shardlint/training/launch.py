@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from shardlint.diagnostics import DOCS_BASE, Diagnostic, Severity
+from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
 from shardlint.launch.effective import UNKNOWN, Effective
 from shardlint.launch.launchers import Launch
@@ -117,11 +117,13 @@ def _at(run: TrainingRun, doc: Document, name: str) -> Any:
     return doc.index.range(*run.merged.span((name,)))
 
 
-def _diagnostic(code: str, severity: Severity, message: str, run: TrainingRun, doc: Document, name: str) -> Diagnostic:
+def _diagnostic(code: str, message: str, run: TrainingRun, doc: Document, name: str) -> Diagnostic:
+    from shardlint.builtins import finding
+
     source = run.sources.get(name)
     if source is not None and source.origin == "recipe":
         message += f" ({name} in {source.where})"
-    return Diagnostic(code, severity, message, _at(run, doc, name), name, docs_url=f"{DOCS_BASE}{code}.md")
+    return finding(code, message, _at(run, doc, name), name)
 
 
 def _compiles(given: dict[str, Any]) -> str | None:
@@ -148,13 +150,13 @@ def launch_training_findings(run: TrainingRun, result: Effective | None, doc: Do
         version = _value(result, "fsdp_config.fsdp_version")
         compiled = _compiles(given)
         if compiled and str(version) == "1" and _flag(_value(result, "fsdp_config.fsdp_use_orig_params")) is False:
-            out.append(_diagnostic("HF147", Severity.WARNING, (
+            out.append(_diagnostic("HF147", (
                 f"{compiled} switches torch.compile on, but the Accelerate config runs FSDP1 with "
                 "fsdp_use_orig_params false; FSDP1 needs fsdp_use_orig_params true to work with torch.compile"),
                 run, doc, compiled))
         checkpointing = _checkpoints(given)
         if checkpointing and _flag(_value(result, "fsdp_config.fsdp_activation_checkpointing")):
-            out.append(_diagnostic("HF148", Severity.ERROR, (
+            out.append(_diagnostic("HF148", (
                 f"{checkpointing} is on while the Accelerate config sets fsdp_activation_checkpointing: the Trainer "
                 "stops with \"... can't both be set to True. Use FSDP's activation checkpointing when using FSDP\"; "
                 f"set {checkpointing} to false"), run, doc, checkpointing))
@@ -198,7 +200,7 @@ def _deepspeed_mismatches(run: TrainingRun, result: Effective | None, doc: Docum
     deepspeed, shown = found
     out = []
     for m in mismatches(deepspeed.data, run.merged.data):
-        out.append(_diagnostic("HF149", Severity.ERROR, (
+        out.append(_diagnostic("HF149", (
             f"{shown} sets {m.key} to {_written(m.ds_value)} but the training arguments give "
             f"{' / '.join(m.fields)} = {_written(m.hf_value)}: the Trainer stops when training starts with \"Please correct "
             "the following DeepSpeed config values that mismatch TrainingArguments values\" (values are compared "
@@ -218,6 +220,6 @@ def _precision_override(run: TrainingRun, result: Effective | None, doc: Documen
     launched = str(setting.value).lower() if setting.value is not False else "no"
     if chosen is None or chosen == launched:
         return []
-    return [_diagnostic("HF150", Severity.WARNING, (
+    return [_diagnostic("HF150", (
         f"{chosen} in the training arguments replaces mixed_precision {launched} from {setting.where}: the Trainer "
         f"trains in {chosen} without a message; make them agree"), run, doc, chosen)]
