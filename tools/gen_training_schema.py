@@ -1,4 +1,4 @@
-"""Write ``src/shardlint/training/data/training_arguments.json`` from the ``knowledge/`` snapshots.
+"""Write ``src/shardlint/knowledge/training_arguments.json`` from the ``knowledge/`` snapshots.
 
     python tools/gen_training_schema.py           # write it
     python tools/gen_training_schema.py --check   # exit 1 when the file is out of date
@@ -25,7 +25,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
-OUT = REPO / "src" / "shardlint" / "training" / "data" / "training_arguments.json"
+OUT = REPO / "src" / "shardlint" / "knowledge" / "training_arguments.json"
 
 # how deprecation notices name the field to use instead
 _REPLACEMENT = [

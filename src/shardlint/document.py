@@ -61,6 +61,8 @@ class Document:
         self.load_diagnostics: list[Diagnostic] = []
         # for a launch file: each config file its accelerate launches name, with the options that launch passes
         self.launched_configs: list[tuple[Path, frozenset[str]]] = []
+        # for a launch file: the files its launches name (each found, or every place a missing one was looked for)
+        self.launch_files: list[Path] = []
 
     def __repr__(self) -> str:
         return f"Document({self.display_path!r}, {self.syntax}, kind={self.kind})"

@@ -124,7 +124,7 @@ def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], exp
     if any(token.decode() in text for token in LAUNCHER_TOKENS):
         from shardlint.launch.lint import lint_launch_document, read_launches
 
-        launches, written = read_launches(doc, surface)  # type: ignore[arg-type]
+        launches, written = read_launches(doc, surface, options)  # type: ignore[arg-type]
         if launches:
             doc.kind = "launch"
             diagnostics.extend(lint_launch_document(doc, launches, written, options, _lint_walked))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 TIMEOUT = 10.0
+LANGUAGES = {".json": "json", ".sh": "shellscript", ".md": "markdown"}  # VS Code's language ids
 
 
 class ServerError(AssertionError):
@@ -141,7 +142,7 @@ class LspClient:
 
     def open(self, path: Path, text: str | None = None, version: int = 1) -> str:
         uri = path.resolve().as_uri()
-        language = "json" if path.suffix == ".json" else "yaml"
+        language = LANGUAGES.get(path.suffix, "makefile" if path.name == "Makefile" else "yaml")
         self.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": language, "version": version,
             "text": path.read_text(encoding="utf-8") if text is None else text}})

@@ -17,12 +17,13 @@ EXTENSION = ROOT / "editors" / "vscode"
 MANIFEST = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
 
 
-def test_the_manifest_starts_the_language_server_for_yaml_and_json() -> None:
+def test_the_manifest_starts_the_language_server_for_configs_and_launch_files() -> None:
     source = (EXTENSION / MANIFEST["main"]).read_text(encoding="utf-8")
     assert 'require("vscode-languageclient/node")' in source and 'args: ["lsp"]' in source
     assert "vscode-languageclient" in MANIFEST["dependencies"]
-    assert set(MANIFEST["activationEvents"]) == {"onLanguage:yaml", "onLanguage:json"}
-    assert re.search(r'\["yaml", "json"\]', source)
+    languages = ["yaml", "json", "shellscript", "markdown", "makefile"]
+    assert MANIFEST["activationEvents"] == [f"onLanguage:{language}" for language in languages]
+    assert f"const LANGUAGES = {json.dumps(languages)};" in source
 
 
 def test_every_server_setting_is_declared_with_the_servers_default() -> None:

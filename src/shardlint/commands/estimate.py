@@ -1,4 +1,4 @@
-"""``shardlint estimate CONFIG [--params 7B | --model MODEL] ...``: will it fit?"""
+"""``shardlint estimate CONFIG|SCRIPT[:LINE] [--params 7B | --model MODEL] ...``: will it fit?"""
 
 from __future__ import annotations
 
@@ -39,7 +39,10 @@ def _bytes(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("config", metavar="CONFIG", help="Accelerate config (YAML) or DeepSpeed JSON")
+    parser.add_argument("config", metavar="CONFIG|SCRIPT[:LINE]",
+                        help="Accelerate config (YAML) or DeepSpeed JSON; or a script, Makefile or Markdown "
+                             "file with a launch command (with :LINE the launch on that line), which gives the "
+                             "world size, the config and the training script's arguments")
     model = parser.add_mutually_exclusive_group()
     model.add_argument("--params", type=_count, metavar="N", help="parameter count: 7B, 350M, 1.5e9")
     model.add_argument("--model", metavar="MODEL",
@@ -76,18 +79,25 @@ def run(args: argparse.Namespace) -> int:
     from shardlint.estimate.setup import EstimateError
     from shardlint.settings.model import ConfigError
 
+    from shardlint.estimate.launch import is_launch_file, read_launch
+
     path = Path(args.config)
     try:
-        if args.model is not None:
+        launch = read_launch(args.config, args.num_processes, args.num_machines) if is_launch_file(args.config) \
+            else None
+        if launch is not None:
+            path = launch.config_path
+        from_launch = launch is not None and launch.model_path is not None and not (args.model or args.params)
+        if args.model is not None or from_launch:
             from shardlint.estimate.models import load_model
 
-            model = load_model(args.model)
+            model = load_model(launch.model_path, launch.model) if from_launch else load_model(args.model)
         elif args.params is not None:
             model = ModelSize(args.params)
         else:
             raise UnknownModel("how big is the model? pass --params (e.g. 7B) or --model (a folder or model id)")
         gpu_memory = _gpu_memory(args, path.parent)
-        output = _report(args, path, model, gpu_memory)
+        output = _report(args, path, model, gpu_memory, launch)
     except (UnknownModel, EstimateError, ConfigError) as exc:
         print(f"shardlint estimate: {exc}", file=sys.stderr)
         return 2
@@ -96,19 +106,24 @@ def run(args: argparse.Namespace) -> int:
     return 1 if finding else 0
 
 
-def _report(args: argparse.Namespace, path: Path, model, gpu_memory: int | None) -> tuple[str, bool]:
+def _report(args: argparse.Namespace, path: Path, model, gpu_memory: int | None, launch=None) -> tuple[str, bool]:
     from shardlint.estimate.compare import alternatives
     from shardlint.estimate.compute import Training, estimate
     from shardlint.estimate.fit import check_fit
     from shardlint.estimate.report import Report, Row, as_json, as_text, notes_for
     from shardlint.estimate.setup import load
 
-    loaded = load(path, args.num_processes, args.num_machines)
+    loaded = launch.loaded if launch is not None else load(path, args.num_processes, args.num_machines)
     dtype = args.torch_dtype or _FROM_CONFIG_JSON.get(model.dtype or "")
-    # the config's micro batch and checkpointing apply to every row, so that the rows compare alike
+    # the config's micro batch and checkpointing apply to every row, so that the rows compare alike;
+    # the command line goes first, then the training script's arguments of a launch, then the config
     written = loaded.setup
-    checkpointing = args.checkpointing if args.checkpointing is not None else written.checkpointing
-    training = Training(args.seq_len, args.micro_batch or written.micro_batch, checkpointing, dtype or "bf16")
+    given = launch if launch is not None else None
+    checkpointing = next((c for c in (args.checkpointing, given and given.checkpointing, written.checkpointing)
+                          if c is not None), None)
+    training = Training(args.seq_len or (given and given.seq_len),
+                        args.micro_batch or (given and given.micro_batch) or written.micro_batch,
+                        checkpointing, dtype or "bf16")
     others = alternatives(loaded, path)
     rows = [Row(loaded.setup, estimate(loaded.setup, model, loaded.world, training), "this config")]
     rows += [Row(setup, estimate(setup, model, loaded.world, training), why) for why, setup in others]
@@ -119,5 +134,8 @@ def _report(args: argparse.Namespace, path: Path, model, gpu_memory: int | None)
     if not model.largest_layer:
         notes.append("largest layer unknown with --params: the gathered-layer terms (ZeRO-3, FSDP) are left "
                      "out; pass --model for them")
-    report = Report(str(path), model, loaded.world, training, rows, gpu_memory, finding, notes)
+    if launch is not None:
+        notes = [f"from the launch: {note}" for note in launch.notes] + notes
+    report = Report(launch.title if launch is not None else str(path), model, loaded.world, training, rows,
+                    gpu_memory, finding, notes)
     return (as_json(report) if args.format == "json" else as_text(report)), finding is not None

@@ -46,14 +46,16 @@ def _from_cache(model_id: str) -> Path:
     return Path(found)
 
 
-def load_model(spec: str) -> ModelSize:
-    """``spec`` is a folder holding config.json, a config.json, or a model id in the local cache."""
+def load_model(spec: str, name: str | None = None) -> ModelSize:
+    """``spec`` is a folder holding config.json, a config.json, or a model id in the local cache;
+    ``name`` is how the model is shown (default: ``spec``)."""
+    name = name or spec
     path = Path(spec).expanduser()
     if path.is_dir():
         path = path / CONFIG_NAME
         if not path.is_file():
-            raise UnknownModel(f"{spec}: the folder has no {CONFIG_NAME}")
-        return _read(path, spec)
+            raise UnknownModel(f"{name}: the folder has no {CONFIG_NAME}")
+        return _read(path, name)
     if path.is_file():
-        return _read(path, spec)
-    return _read(_from_cache(spec), spec)
+        return _read(path, name)
+    return _read(_from_cache(spec), name)

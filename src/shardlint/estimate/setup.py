@@ -190,6 +190,12 @@ def load(path: Path, num_processes: int | None = None, num_machines: int | None 
                                 "covers FSDP and DEEPSPEED configs")
     else:
         raise EstimateError(f"{path}: neither an Accelerate config nor a DeepSpeed JSON")
+    return from_data(data, path, num_processes, num_machines)
+
+
+def from_data(data: dict[str, Any], path: Path, num_processes: int | None = None,
+              num_machines: int | None = None) -> Loaded:
+    """An Accelerate config held in ``data``; ``path`` is where its relative paths start."""
     settings, synthetic = settings_of(data, path)
     setup = setup_from_settings(settings, synthetic)
     return Loaded(setup, world_of(data, num_processes, num_machines), settings, data)

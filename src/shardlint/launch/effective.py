@@ -48,6 +48,10 @@ class Effective(NamedTuple):
     def get(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)
 
+    def given(self) -> dict[str, Any]:
+        """What the flags and the config file set, nested as a config file holds it (unknown values left out)."""
+        return _nested({s.key: s for s in self.settings if s.source in ("flag", "yaml")})
+
 
 def _flag_value(option: Option, word: Word | None) -> Any:
     if option.value == "switch":
@@ -139,7 +143,8 @@ def effective(launch: Launch, doc: Document, written: list[Written],
     if paradigm:
         flag = paradigm[-1]
         settings["distributed_type"] = Setting("distributed_type", flag.option.paradigm, "flag", at(flag.word), flag.word)
-    for option in {o.flag: o for o in accelerate_options().values()}.values():
+    table = accelerate_options(launch.parser)
+    for option in {o.flag: o for o in table.values()}.values():
         key = option.config_key
         if key is None or option.precedence == "paradigm" or key in settings:
             continue
@@ -154,7 +159,7 @@ def effective(launch: Launch, doc: Document, written: list[Written],
             settings[key] = Setting(key, option.default, "default",
                                     f"flag default; {hit.where} is not read")
     for key in _yaml_keys(data):
-        if key not in settings and not _ignored_top_level(key) and (hit := from_yaml(key)) is not None:
+        if key not in settings and not _ignored_top_level(key, table) and (hit := from_yaml(key)) is not None:
             settings[key] = hit
     merged = Document(script, display, "", "yaml", data=_nested(settings), kind="accelerate")
     ctx = Context(merged, options)
@@ -193,9 +198,9 @@ def _rank(key: str) -> tuple[int, str]:
     return (TOP_LEVEL.index(key), "") if key in TOP_LEVEL else (len(TOP_LEVEL), key)
 
 
-def _ignored_top_level(key: str) -> bool:
+def _ignored_top_level(key: str, table: dict[str, Option]) -> bool:
     """Top-level keys whose option has a non-None default: the YAML value is never read (LF5)."""
-    option = accelerate_options().get("--" + key)
+    option = table.get("--" + key)
     return option is not None and option.precedence == "yaml-ignored"
 
 

@@ -21,21 +21,50 @@ class Option(NamedTuple):
         return self.value != "switch"
 
 
+def parser_version(target: str | None = None) -> str:
+    """The release whose ``accelerate launch`` parser reads a launch for the targeted Accelerate version:
+    the newest packaged table not newer than the target (the oldest table for an older target)."""
+    from shardlint.engine.versions import LATEST, parse_version
+    from shardlint.knowledge import accelerate_launch_versions
+
+    wanted = parse_version(target or LATEST["accelerate"])
+    tables = sorted(accelerate_launch_versions(), key=parse_version)
+    return next((v for v in reversed(tables) if parse_version(v) <= wanted), tables[0])
+
+
+def accelerate_options(target: str | None = None) -> dict[str, Option]:
+    """Every spelling argparse accepts (``--x_y``, ``--x-y``, short aliases) -> its option, in the parser
+    of the targeted Accelerate version (see ``parser_version``)."""
+    return _accelerate_table(parser_version(target))
+
+
 @cache
-def accelerate_options() -> dict[str, Option]:
-    """Every spelling argparse accepts (``--x_y``, ``--x-y``, short aliases) -> its option."""
+def _accelerate_table(version: str) -> dict[str, Option]:
     from shardlint.knowledge import accelerate_launch_flags
 
     out = {}
-    for record in accelerate_launch_flags()["options"]:
-        choices = record["choice_values"]
+    for record in accelerate_launch_flags(version)["options"]:
+        choices = record["choices"]
         option = Option(record["flag"], record["value"], tuple(choices) if choices else None,
                         record["config_key"], record["precedence"], record["paradigm"],
-                        record["default_value"], record["line"])
+                        record["default"], record["line"])
         for spelling in record["spellings"]:
             out[spelling] = option
-    out["-h"] = out["--help"] = Option("--help", "switch", None, None, "cli-only", None, None, 156)
+    out["-h"] = out["--help"] = Option("--help", "switch", None, None, "cli-only", None, None, 0)
     return out
+
+
+def removed_in(spelling: str, parser: str) -> str | None:
+    """The release whose parser dropped an option that ``parser`` lacks but an older table has."""
+    from shardlint.engine.versions import parse_version
+    from shardlint.knowledge import accelerate_launch_versions
+
+    older = sorted((v for v in accelerate_launch_versions() if parse_version(v) < parse_version(parser)),
+                   key=parse_version)
+    last = next((v for v in reversed(older) if spelling in accelerate_options(v)), None)
+    if last is None:
+        return None
+    return min((v for v in accelerate_launch_versions() if parse_version(v) > parse_version(last)), key=parse_version)
 
 
 @cache

@@ -12,7 +12,8 @@ import re
 from typing import NamedTuple
 
 from shardlint.engine.values import str_to_bool
-from shardlint.launch.flags import Option, abbreviation, accelerate_options, launcher_options
+from shardlint.launch.flags import Option, abbreviation, accelerate_options, launcher_options, parser_version, \
+    removed_in
 from shardlint.launch.shell import SHELLS, Command, Word
 
 # commands that run the rest of their arguments as a command
@@ -51,6 +52,7 @@ class Launch(NamedTuple):
     script_args: tuple[Word, ...]
     problems: list[Problem]
     settled: bool  # False when an unknown word made the rest of the options unreadable
+    parser: str | None = None  # accelerate: the release whose launch parser read the options
 
     def flag(self, *names: str) -> Flag | None:
         """The last occurrence of an option (argparse keeps the last one)."""
@@ -61,7 +63,8 @@ class Launch(NamedTuple):
         return found
 
 
-def find_launch(command: Command) -> Launch | None:
+def find_launch(command: Command, target: str | None = None) -> Launch | None:
+    """The launch ``command`` runs, read with the parser of the targeted Accelerate version."""
     words = command.words
     i = 0
     while i < len(words):
@@ -69,7 +72,7 @@ def find_launch(command: Command) -> Launch | None:
         if value is None:
             # ${HOME}/.local/bin/accelerate: a launcher whose folder is unknown
             pattern = words[i].pattern or ""
-            return _launch_at(command, i) if pattern.rsplit("/", 1)[-1] in HEADS else None
+            return _launch_at(command, i, target) if pattern.rsplit("/", 1)[-1] in HEADS else None
         name = value.rsplit("/", 1)[-1]
         if name in WRAPPERS:
             i = _skip_wrapper_options(words, i + 1)
@@ -80,14 +83,14 @@ def find_launch(command: Command) -> Launch | None:
         if "=" in value and not value.startswith("-") and name not in SHELLS:
             i += 1  # env's NAME=value
             continue
-        found = _launch_at(command, i)
+        found = _launch_at(command, i, target)
         if found is None and "--" in [w.value for w in words[i:]]:
             # a job submitter running a command after "--" (mason.py ... -- setup \&\& accelerate launch ...)
             dash = [w.value for w in words].index("--", i)
             start = dash + 1
             for j in range(start, len(words) + 1):
                 if j == len(words) or words[j].value in SEPARATORS:
-                    found = find_launch(command._replace(words=words[start:j])) if j > start else None
+                    found = find_launch(command._replace(words=words[start:j]), target) if j > start else None
                     if found is not None:
                         return found
                     start = j + 1
@@ -115,15 +118,15 @@ def _looks_like_command(word: Word) -> bool:
             or bool(_PYTHON.match(value)) or name in WRAPPERS)
 
 
-def _launch_at(command: Command, i: int) -> Launch | None:
+def _launch_at(command: Command, i: int, target: str | None) -> Launch | None:
     words = command.words
     head = words[i]
     name = (head.value or head.pattern or "").rsplit("/", 1)[-1]
     rest = words[i + 1:]
     if name == "accelerate" and rest[:1] and rest[0].value == "launch":
-        return _accelerate(command, head, rest[1:])
+        return _accelerate(command, head, rest[1:], target)
     if name == "accelerate-launch":
-        return _accelerate(command, head, rest)
+        return _accelerate(command, head, rest, target)
     if name == "torchrun":
         return _simple("torchrun", command, head, rest)
     if name == "deepspeed":
@@ -137,7 +140,7 @@ def _launch_at(command: Command, i: int) -> Launch | None:
         if j + 1 < len(rest) and rest[j].value == "-m" and rest[j + 1].value in MODULES:
             launcher = MODULES[rest[j + 1].value or ""]
             if launcher == "accelerate":
-                return _accelerate(command, head, rest[j + 2:])
+                return _accelerate(command, head, rest[j + 2:], target)
             return _simple(launcher, command, head, rest[j + 2:])
     return None
 
@@ -194,25 +197,28 @@ def _simple(launcher: str, command: Command, head: Word, args: tuple[Word, ...],
     return Launch(launcher, command, head, flags, script if launcher == "trl" else None, (), problems, True)
 
 
-def _accelerate(command: Command, head: Word, args: tuple[Word, ...]) -> Launch:
-    options = accelerate_options()
+def _accelerate(command: Command, head: Word, args: tuple[Word, ...], target: str | None) -> Launch:
+    parser = parser_version(target)
+    options = accelerate_options(parser)
     flags: list[Flag] = []
     problems: list[Problem] = []
     i = 0
     while i < len(args):
         word = args[i]
         if word.value is None:
-            return Launch("accelerate", command, head, flags, None, (), problems, False)
+            return Launch("accelerate", command, head, flags, None, (), problems, False, parser)
         if not _is_option(word):
-            return Launch("accelerate", command, head, flags, word, args[i + 1:], problems, True)
+            return Launch("accelerate", command, head, flags, word, args[i + 1:], problems, True, parser)
         name, inline = _split_inline(word)
         option = options.get(name)
         if option is None:
             message, suggestion = _unknown_message(name, options)
+            if (dropped := removed_in(name, parser)) is not None:
+                message = f"{message} (Accelerate {dropped} removed it)"
             verbatim = word.end - word.start == len(word.value or "")
             fix = (word.start, word.start + len(name), suggestion) if suggestion and verbatim else None
             problems.append(Problem("LCH100", message, word, fix))
-            return Launch("accelerate", command, head, flags, None, (), problems, False)
+            return Launch("accelerate", command, head, flags, None, (), problems, False, parser)
         if not option.takes_value:
             if inline is not None:
                 problems.append(Problem("LCH101", f"{name} is a switch and takes no value; argparse stops "
@@ -237,7 +243,7 @@ def _accelerate(command: Command, head: Word, args: tuple[Word, ...]) -> Launch:
         bad = _bad_value(option, inline.value)
         if bad:
             problems.append(Problem("LCH103", f"{name} {bad}", inline))
-    return Launch("accelerate", command, head, flags, None, (), problems, True)
+    return Launch("accelerate", command, head, flags, None, (), problems, True, parser)
 
 
 _BOOL_WORDS = frozenset({"true", "false", "yes", "no", "1", "0", "on", "off"})
@@ -277,5 +283,5 @@ def _unknown_message(name: str, options: dict[str, Option]) -> tuple[str, str | 
             close[0] if close else None)
 
 
-def find_launches(commands: list[Command]) -> list[Launch]:
-    return [launch for command in commands if (launch := find_launch(command)) is not None]
+def find_launches(commands: list[Command], target: str | None = None) -> list[Launch]:
+    return [launch for command in commands if (launch := find_launch(command, target)) is not None]

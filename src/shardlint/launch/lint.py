@@ -23,9 +23,12 @@ LAUNCHER_ONLY = frozenset({"--config_file", "--num_processes", "--num_machines",
                            "--multi_gpu", "--deepspeed_config_file", "--same_network", "--rdzv_backend"})
 
 
-def read_launches(doc: Document, surface: Surface) -> tuple[list[Launch], list[Written]]:
+def read_launches(doc: Document, surface: Surface,
+                  options: LintOptions | None = None) -> tuple[list[Launch], list[Written]]:
+    """The file's launch commands (``accelerate launch`` read with the targeted version's parser) and the
+    files the script writes."""
     script = read_script(list(regions(doc.text, surface)))
-    launches = find_launches(script.commands)
+    launches = find_launches(script.commands, options.target.get("accelerate") if options is not None else None)
     return launches, script.written + _produced(script.commands, launches)
 
 
@@ -79,6 +82,7 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
                                    "--local_rank to the script; use torchrun, which sets LOCAL_RANK", launch.head,
                                    _torchrun_fix(doc, launch)))
         for ref in references(launch, doc.path, written):
+            doc.launch_files.extend((ref.path,) if ref.path is not None else ref.tried)
             if ref.missing and ref.role != "training script":
                 out.append(_diagnostic(doc, "LCH106", _missing_message(ref), ref.word))
     return out
@@ -112,7 +116,7 @@ def _after_script(doc: Document, launch: Launch) -> list[Diagnostic]:
 
     if launch.launcher != "accelerate" or launch.script is None:
         return []
-    options = accelerate_options()
+    options = accelerate_options(launch.parser)
     out = []
     for word in launch.script_args:
         name = (word.value or "").split("=", 1)[0]

@@ -31,7 +31,7 @@ from shardlint.options import LintOptions
 from shardlint.textindex import TextIndex
 
 DEBOUNCE_SECONDS = 0.15
-WATCHED = ["**/*.json", "**/pyproject.toml", "**/.shardlint.toml"]
+WATCHED = ["**/*.json", "**/*.yaml", "**/*.yml", "**/pyproject.toml", "**/.shardlint.toml"]
 log = logging.getLogger(__name__)
 
 

@@ -29,7 +29,7 @@ class OpenFile:
     text: str
     version: int | None = None
     result: FileResult | None = None  # the lint of ``text``; None when stale
-    links: tuple[Path, ...] = ()  # the DeepSpeed JSON this Accelerate config uses (or may, once created)
+    links: tuple[Path, ...] = ()  # the files this buffer's lint read (or may, once created): see lsp/links.py
     kind: str | None = None  # the kind found by the last lint that could tell
     data: Any = UNKNOWN  # the last tree that parsed (completion runs on half-typed text)
     fixed: str | None = None  # ``text`` with every safe fix applied; None until asked for

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from shardlint.engine.versions import Version, parse_version
 
-DATA = Path(__file__).resolve().parent / "data" / "training_arguments.json"
+DATA = Path(__file__).resolve().parent.parent / "knowledge" / "training_arguments.json"
 
 
 @lru_cache(maxsize=1)
