@@ -15,7 +15,7 @@ from shardlint.diagnostics import Diagnostic, Range
 from shardlint.textindex import TextIndex
 
 KeyPath = tuple[Union[str, int], ...]
-Kind = Literal["accelerate", "deepspeed", "launch"]
+Kind = Literal["accelerate", "deepspeed", "launch", "recipe"]
 Syntax = Literal["yaml", "json", "shell", "markdown", "makefile"]  # the last three hold launch commands
 
 

@@ -27,7 +27,7 @@ BUILTIN_FAMILIES = (
     Family("dsa", "DeepSpeed in an Accelerate config, and the YAML/JSON pair (DSA)", r"DSA[1-9][0-9]{2}",
            "DSA100-DSA999"),
     Family("ds", "DeepSpeed JSON (DS)", r"DS[1-9][0-9]{2}", "DS100-DS999"),
-    Family("hf", "\"auto\" values and Trainer/Accelerate filling (HF)", r"HF[1-9][0-9]{2}", "HF100-HF999"),
+    Family("hf", "The Trainer: \"auto\" values, training arguments and recipes (HF)", r"HF[1-9][0-9]{2}", "HF100-HF999"),
     Family("yaml", "YAML scalar traps (YAML)", r"YAML[1-9][0-9]{2}", "YAML100-YAML999"),
     Family("launch", "Launch commands: accelerate launch, torchrun, deepspeed (LCH)", r"LCH[1-9][0-9]{2}",
            "LCH100-LCH999"),

@@ -25,13 +25,18 @@ def detect_kind(doc: Document, named: bool = False) -> Kind | None:
     if not isinstance(data, dict):
         return None
     keys = data.keys()
-    if ACCELERATE_MARKERS & keys or (doc.syntax == "yaml" and ACCELERATE_SECTIONS & keys):
+    if ACCELERATE_MARKERS & keys:
         return "accelerate"
-    if doc.syntax != "json":
-        return "accelerate" if named and _accelerate_keys_only(data) else None
-    if DEEPSPEED_MARKERS & keys or any(isinstance(data[k], dict) for k in DEEPSPEED_SECTIONS & keys):
+    if doc.syntax == "json" and (DEEPSPEED_MARKERS & keys
+                                 or any(isinstance(data[k], dict) for k in DEEPSPEED_SECTIONS & keys)):
         return "deepspeed"
-    return None
+    from shardlint.training.recipes import looks_like_recipe  # a recipe may hold fsdp_config too
+
+    if looks_like_recipe(data):
+        return "recipe"
+    if doc.syntax == "yaml" and ACCELERATE_SECTIONS & keys:
+        return "accelerate"
+    return "accelerate" if named and doc.syntax != "json" and _accelerate_keys_only(data) else None
 
 
 def _accelerate_keys_only(data: dict[Any, Any]) -> bool:

@@ -9,6 +9,10 @@ from shardlint.options import LintOptions
 
 def run_checks(doc: Document, options: LintOptions) -> list[Diagnostic]:
     """Everything beyond loading: schema validation, then the rule engine."""
+    if doc.kind == "recipe":
+        from shardlint.training.checks import check_recipe
+
+        return check_recipe(doc, options) + run_rules(doc, options, [])
     from shardlint.builtins.fsdp190 import check_fsdp1
     from shardlint.validation import validate_document
 

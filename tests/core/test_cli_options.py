@@ -148,7 +148,7 @@ def test_verbose_says_what_was_read_skipped_and_configured(project: Path) -> Non
     log = done.stderr
     config = str(project / ".shardlint.toml")
     assert f"shardlint: checked configs/bad.yaml (accelerate; configuration: {config} and command-line flags; " \
-           "targets: accelerate 1.6, deepspeed latest, transformers latest)" in log
+           "targets: accelerate 1.6, deepspeed latest, transformers latest, trl latest)" in log
     assert "shardlint: skipped configs/notes.yaml: not an Accelerate or DeepSpeed config" in log
     assert "shardlint: skipped configs/legacy/old.yaml: exclude 'legacy' (command line)" in log
     assert "shardlint: skipped configs/.hidden.yaml: hidden file" in log

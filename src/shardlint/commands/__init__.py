@@ -11,6 +11,7 @@ COMMANDS = {
     "lsp": "Run the language server over stdio (needs the 'lsp' extra: pip install 'shardlint[lsp]').",
     "convert": "Convert an Accelerate config between FSDP, FSDP2 and DeepSpeed, keeping comments.",
     "estimate": "Estimate the per-GPU and per-node memory a config needs for a model, FSDP and DeepSpeed side by side.",
+    "targets": "Show the library versions files are judged by and where each was read (--target, requirement files).",
     "effective": "Show the settings each launch command in a script really runs with, and where each comes from.",
     "schema": "Print the JSON Schema of Accelerate or DeepSpeed configs, for editors.",
 }

@@ -165,6 +165,18 @@ def _write(text: str | Iterator[str], args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_targets(report: Report, options: LintOptions) -> None:
+    """Where the targeted versions come from: one line per distinct set, with the files it applies to."""
+    from shardlint.settings.targets import summary_line, targets_for
+
+    lines: dict[str, list[str]] = {}
+    for result in report.files:
+        lines.setdefault(summary_line(targets_for(result.document.path, options)), []).append(result.path)
+    for line, files in lines.items():
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        sys.stderr.write(f"shardlint: {shown}: judged by {line}\n")
+
+
 def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> int:
     """One run: lint, report, fix if asked; the exit code."""
     from shardlint.reporters import renderer
@@ -176,6 +188,7 @@ def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> i
         from shardlint.reporters.verbose import describe_run
 
         sys.stderr.write(describe_run(report, options))
+        _print_targets(report, options)
     if args.show_files:
         return _show_files(report)
     color = args.output_file is None and _use_color(args.color)

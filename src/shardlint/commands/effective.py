@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         where = f"{path}:{line}" if line is not None else str(path)
         sys.stderr.write(f"shardlint: error: no launch command found in {where}\n")
         return 2
-    results = [effective(launch, doc, written, options) for launch in launches]
+    results = [_with_training_arguments(effective(launch, doc, written, options), doc, written) for launch in launches]
     if args.format == "json":
         out = [{"line": line_span(doc, e.launch)[0], "launcher": e.launch.launcher, "config": e.config_note,
                 "parser": _parser(e.launch),
@@ -64,6 +64,19 @@ def run(args: argparse.Namespace) -> int:
     for result in results:
         sys.stdout.write(_table(doc.display_path, result, line_span(doc, result.launch)[0]))
     return 0
+
+
+def _with_training_arguments(result: Any, doc: Any, written: Any) -> Any:
+    """The launch's settings and, for a Trainer run, its training arguments with where each was given."""
+    from shardlint.launch.effective import Setting
+    from shardlint.training.launch import training_run
+
+    run = training_run(result.launch, doc, written) if result.launch.settled else None
+    if run is None:
+        return result
+    rows = [Setting(f"training_arguments.{name}", value, run.sources[name].origin, run.sources[name].where)
+            for name, value in run.merged.data.items()]
+    return result._replace(settings=result.settings + rows)
 
 
 def _parser(launch: Any) -> str | None:

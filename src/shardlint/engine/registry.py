@@ -53,7 +53,7 @@ class RuleSet:
         self.by_kind: dict[str, list[Rule]] = {}
         for rule in rules:
             if not rule.builtin:
-                for kind in ("accelerate", "deepspeed"):
+                for kind in ("accelerate", "deepspeed", "recipe"):
                     if kind in rule.applies_to or "any" in rule.applies_to:
                         self.by_kind.setdefault(kind, []).append(rule)
 

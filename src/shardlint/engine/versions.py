@@ -11,9 +11,10 @@ import re
 from functools import lru_cache
 
 # the newest releases snapshotted in knowledge/ (tests/knowledge/test_default_target.py keeps them equal)
-LATEST = {"accelerate": "1.16.0", "deepspeed": "0.19.8", "transformers": "5.25.0"}
+LATEST = {"accelerate": "1.16.0", "deepspeed": "0.19.8", "transformers": "5.25.0", "trl": "1.16.0"}
 
 Version = tuple[int, ...]
+ANY = 999  # a part a project leaves open: "4.x" (the newest 4 release, from a pin such as "<5") is 4.999.999
 _CLAUSE = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*([0-9][0-9.]*)\s*\Z")
 
 
@@ -23,11 +24,21 @@ class VersionError(ValueError):
 
 def parse_version(text: str) -> Version:
     parts = str(text).strip().lstrip("v").split(".")
+    open_from = parts.index("x") if "x" in parts[1:] and parts[-1] == "x" and parts.count("x") == 1 else len(parts)
     try:
-        numbers = tuple(int(p) for p in parts)
+        numbers = tuple(int(p) for p in parts[:open_from])
     except ValueError:
         raise VersionError(f"bad version {text!r} (use numbers such as 1.6 or 0.15.4)") from None
+    if open_from < len(parts):
+        return numbers + (ANY,) * max(1, 3 - len(numbers))
     return (numbers + (0, 0, 0))[:max(3, len(numbers))]
+
+
+def format_version(version: Version) -> str:
+    """``(4, 46, 0)`` -> ``4.46.0``; a part left open shows as x: ``(4, 999, 999)`` -> ``4.x``."""
+    if ANY in version:
+        return ".".join(map(str, version[:version.index(ANY)])) + ".x"
+    return ".".join(map(str, version))
 
 
 @lru_cache(maxsize=512)

@@ -64,6 +64,12 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
                 out.append(_diagnostic(doc, finding.code, finding.message, finding.word, fix))
             if launch.launcher == "accelerate":
                 out.extend(config_rule_findings(result, doc, options))
+            if launch.script_args or launch.launcher == "trl":
+                from shardlint.training.launch import launch_training_findings, training_run
+
+                run = training_run(launch, doc, written)
+                if run is not None:
+                    out.extend(launch_training_findings(run, result, doc, options))
         for problem in launch.problems:
             fix = None
             if problem.replacement is not None:

@@ -37,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
                        help="rule codes or prefixes to turn off")
     group.add_argument("--target", metavar="LIB=VERSION,...",
                        help="library versions the rules apply to, e.g. accelerate=1.6,deepspeed=0.15,"
-                            "transformers=4.40 (default: the latest releases)")
+                            "transformers=4.40 (default: what the project pins in its requirement files, "
+                            "else the latest releases)")
     group.add_argument("--deepspeed-runner", choices=DEEPSPEED_RUNNERS,
                        help="who runs DeepSpeed JSON configs and fills their \"auto\" values "
                             "(default: trainer, the transformers Trainer)")

@@ -18,7 +18,7 @@ from shardlint.settings.globs import check_pattern
 from shardlint.settings.model import PROJECT_FILE, ConfigError, Settings
 from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
 
-TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers")
+TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers", "trl")
 DEEPSPEED_RUNNERS = ("trainer", "accelerate", "deepspeed")
 _VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){0,2}")  # bounded, so that int() takes every part
 

@@ -52,6 +52,7 @@ class FileSettings(NamedTuple):
     """The settings that apply to one file: its configuration, then the command line over it."""
 
     layers: tuple[Settings, ...] = ()
+    folder: Path | None = None  # where the file is: the project's pins are read from there (None: not read)
 
     def _last(self, name: str) -> object:
         for layer in reversed(self.layers):

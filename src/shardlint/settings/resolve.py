@@ -73,17 +73,29 @@ def settings_in(folder: Path, options: LintOptions) -> FileSettings:
             layers.append(found)
     if options.overrides is not None:
         layers.append(options.overrides)
-    return FileSettings(tuple(layers))
+    return FileSettings(tuple(layers), None if options.isolated else Path(os.path.abspath(folder)))
 
 
 def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
-    """``options`` with the configuration's target, DeepSpeed runner and rule paths where the run left the defaults."""
+    """``options`` with the configuration's target, DeepSpeed runner and rule paths where the run left the defaults.
+
+    Libraries the target does not name take the versions the project pins where the file is
+    (not under ``--isolated``).
+    """
     from shardlint.options import LintOptions
 
     defaults = LintOptions()
     changes = {}
+    explicit = options.target if options.target != defaults.target else settings.target
     if settings.target is not None and options.target == defaults.target:
         changes["target"] = settings.target
+    if settings.folder is not None:
+        from shardlint.settings.targets import choose_targets
+
+        choices = choose_targets(explicit, settings, settings.folder)
+        pinned = {library: choice.version for library, choice in choices.items() if choice.pin is not None}
+        if pinned:
+            changes["target"] = {**pinned, **(explicit or {})}
     if settings.deepspeed_runner is not None and options.deepspeed_runner == defaults.deepspeed_runner:
         changes["deepspeed_runner"] = settings.deepspeed_runner
     if settings.rule_paths is not None and not options.rule_paths:

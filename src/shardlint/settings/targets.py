@@ -1,0 +1,89 @@
+"""The versions a file is judged by, and where each one comes from.
+
+``--target`` (or ``target`` in the configuration) names versions explicitly and wins for the
+libraries it names; the others come from the project's pins (:mod:`shardlint.settings.pins`),
+else the newest release shardlint knows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from shardlint.settings.model import FileSettings
+from shardlint.settings.pins import Pin, project_pins
+
+if TYPE_CHECKING:
+    from shardlint.options import LintOptions
+
+
+class TargetChoice(NamedTuple):
+    library: str
+    version: str
+    origin: str                # "--target", a configuration file, a requirement file:line, or "newest known"
+    pin: Pin | None = None     # the requirement that decided it
+    losing_pins: tuple[Pin, ...] = ()  # other requirements of the library that did not decide
+
+    def describe(self) -> str:
+        """``accelerate 1.15.0 (requirements.txt:3)``."""
+        if self.pin is not None:
+            return self.pin.describe()
+        return f"{self.library} {self.version} ({self.origin})"
+
+
+def _explicit_origin(settings: FileSettings) -> str:
+    for layer in reversed(settings.layers):
+        if layer.target is not None:
+            return "--target" if layer.source == "command line" else f"target in {layer.source}"
+    return "--target"
+
+
+def choose_targets(explicit: dict[str, str] | None, settings: FileSettings, folder: Path | None) -> dict[str, TargetChoice]:
+    """Every library's version and origin; ``folder`` is where pins are looked for (``None``: nowhere)."""
+    from shardlint.engine.versions import LATEST
+
+    pins = project_pins(folder, LATEST) if folder is not None else None
+    origin = _explicit_origin(settings)
+    out = {}
+    for library, newest in LATEST.items():
+        if explicit and library in explicit:
+            out[library] = TargetChoice(library, explicit[library], origin)
+        elif pins is not None and library in pins.chosen:
+            pin = pins.chosen[library]
+            out[library] = TargetChoice(library, pin.version, pin.where, pin, tuple(pins.others[library]))
+        else:
+            out[library] = TargetChoice(library, newest, "newest known")
+    return out
+
+
+def targets_for(path: Path, options: LintOptions) -> dict[str, TargetChoice]:
+    """The choices that apply to a file at ``path`` under the run's ``options``."""
+    from shardlint.settings.resolve import settings_for
+
+    settings = settings_for(path, options)
+    return choose_targets(options.target or settings.target, settings, settings.folder)
+
+
+def summary_line(choices: dict[str, TargetChoice]) -> str:
+    """``accelerate 1.15.0 (requirements.txt:3), deepspeed 0.19.8 (newest known), ...``; a pin that
+    won over others says which it beat."""
+    parts = []
+    for choice in choices.values():
+        text = choice.describe()
+        beaten = [p for p in choice.losing_pins if p.version != choice.version]
+        if beaten:
+            text += " over " + ", ".join(f"{p.version} ({p.where})" for p in beaten)
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def as_json(choices: dict[str, TargetChoice]) -> dict[str, dict[str, object]]:
+    from shardlint.settings.pins import STRENGTH_NAMES
+
+    def pin(p: Pin) -> dict[str, object]:
+        return {"version": p.version, "spec": p.spec, "file": p.file, "line": p.line,
+                "kind": STRENGTH_NAMES[p.strength]}
+
+    return {c.library: {"version": c.version, "origin": c.origin,
+                        "pin": pin(c.pin) if c.pin else None, "other_pins": [pin(p) for p in c.losing_pins]}
+            for c in choices.values()}
