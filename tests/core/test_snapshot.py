@@ -23,7 +23,10 @@ def _checked(cwd: Path, *paths: str) -> str:
     proc = run_shardlint("check", "--format", "json", *paths, cwd=cwd, timeout=300)
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr
-    return proc.stdout.replace(cwd.as_uri(), "file://ROOT").replace(str(cwd), "ROOT")
+    out = proc.stdout
+    for folder in {cwd, cwd.resolve()}:  # URIs name the resolved folder (../shared may be a link)
+        out = out.replace(folder.as_uri(), "file://ROOT").replace(str(folder), "ROOT")
+    return out
 
 
 def _compare(name: str, output: str) -> None:
