@@ -50,11 +50,17 @@ def lint_buffer(path: Path, text: str, options: LintOptions) -> FileResult:
     return FileResult(doc, lint_document(doc, options, explicit=False) or [])
 
 
+_frozen = False
+
+
 def _freeze_warm_objects() -> None:
     """Leave what the first lint built (compiled schemas and rules, lsprotocol's converters) out of
     the cyclic collector: they live as long as the server, and a full collection that walks them
-    all (about 60,000 objects) paused a re-lint for 20-60 ms every few hundred edits."""
-    if not gc.get_freeze_count():
+    all (about 60,000 objects) paused a re-lint for 20-60 ms every few hundred edits.  Once per
+    process (``gc.get_freeze_count`` walks the frozen objects, so it is no cheap test)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
         gc.collect()
         gc.freeze()
 
