@@ -56,7 +56,7 @@ _frozen = False
 def _freeze_warm_objects() -> None:
     """Leave what the first lint built (compiled schemas and rules, lsprotocol's converters) out of
     the cyclic collector: they live as long as the server, and a full collection that walks them
-    all (about 60,000 objects) paused a re-lint for 20-60 ms every few hundred edits.  Once per
+    all (about 60,000 objects) paused a re-lint for 18-57 ms every few hundred edits.  Once per
     process (``gc.get_freeze_count`` walks the frozen objects, so it is no cheap test)."""
     global _frozen
     if not _frozen:
