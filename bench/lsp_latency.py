@@ -7,6 +7,11 @@ stdio transfer is left out.  Each edit changes one digit of a value, so every
 run lints new text (nothing is served from a cache).
 
     python bench/lsp_latency.py [--edits 300] [FILE ...]   (default: examples/)
+
+With ``--repeat N`` each repetition runs in a fresh process; ``--baseline SRC``
+(the ``src`` folder of another shardlint checkout) runs that version in turn
+with this one, so the machine's drift moves both alike, and prints the medians
+over the repetitions of each run's median and 95th percentile.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import os
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -76,21 +84,68 @@ def measure(path: Path, edits: int) -> dict[str, list[float]]:
     return {"lint": lint_ms, "total": total_ms, "diagnostics": [float(len(diagnostics))]}
 
 
+def summary(path: Path, result: dict[str, list[float]]) -> dict[str, float]:
+    lint, total = result["lint"], result["total"]
+    return {"lines": path.read_text(encoding="utf-8").count("\n"), "diagnostics": result["diagnostics"][0],
+            "lint_median": statistics.median(lint), "lint_p95": percentile(lint, 0.95),
+            "median": statistics.median(total), "p95": percentile(total, 0.95), "max": max(total)}
+
+
+def run_once(files: list[Path], edits: int, src: Path | None) -> list[dict[str, float]]:
+    """One repetition in a fresh process: this checkout's shardlint, or the one in ``src``."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
+    out = subprocess.run([sys.executable, __file__, "--json", "--edits", str(edits), *map(str, files)],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def paired(files: list[Path], edits: int, repeat: int, baseline: Path | None) -> None:
+    sides = {"shardlint": None} | ({"baseline": baseline} if baseline else {})
+    runs: dict[str, list[list[dict[str, float]]]] = {side: [] for side in sides}
+    for _ in range(repeat):
+        for side, src in sides.items():
+            runs[side].append(run_once(files, edits, src))
+    print(f"edit -> payload, ms: medians over {repeat} runs of each run's median and p95 ({edits} edits per run)")
+    header = f"{'file':34} {'side':9} {'median':>7} {'p95':>7} {'max p95':>8}"
+    print(header + ("   vs baseline (median, p95)" if baseline else ""))
+    for i, path in enumerate(files):
+        figures = {}
+        for side in sides:
+            medians = [run[i]["median"] for run in runs[side]]
+            p95s = [run[i]["p95"] for run in runs[side]]
+            figures[side] = (statistics.median(medians), statistics.median(p95s), max(p95s))
+        for side, (median, p95, worst) in figures.items():
+            line = f"{path.name[:34]:34} {side:9} {median:7.2f} {p95:7.2f} {worst:8.2f}"
+            if baseline and side == "shardlint":
+                ratios = [run[i]["median"] / b[i]["median"] for run, b in zip(runs["shardlint"], runs["baseline"])]
+                p95_ratios = [run[i]["p95"] / b[i]["p95"] for run, b in zip(runs["shardlint"], runs["baseline"])]
+                line += f"   {statistics.median(ratios):.2f}x {statistics.median(p95_ratios):.2f}x"
+            print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--edits", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=1, help="runs, each in a fresh process")
+    parser.add_argument("--baseline", type=Path, help="the src folder of another shardlint, run in turn")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, for --repeat
     args = parser.parse_args()
     files = args.files or [ROOT / "examples" / name for name in DEFAULT_FILES]
+    if args.json:
+        print(json.dumps([summary(path, measure(path, args.edits)) for path in files]))
+        return
+    if args.repeat > 1 or args.baseline:
+        paired(files, args.edits, args.repeat, args.baseline)
+        return
     print(f"{'file':28} {'lines':>5} {'diags':>5} {'lint median':>12} {'lint p95':>9} "
           f"{'edit->payload median':>21} {'p95':>6} {'max':>6}   (ms, {args.edits} edits)")
     for path in files:
-        result = measure(path, args.edits)
-        lint, total = result["lint"], result["total"]
-        lines = path.read_text(encoding="utf-8").count("\n")
-        print(f"{path.name:28} {lines:5} {int(result['diagnostics'][0]):5} {statistics.median(lint):12.2f} "
-              f"{percentile(lint, 0.95):9.2f} {statistics.median(total):21.2f} {percentile(total, 0.95):6.2f} "
-              f"{max(total):6.2f}")
+        row = summary(path, measure(path, args.edits))
+        print(f"{path.name:28} {row['lines']:5} {int(row['diagnostics']):5} {row['lint_median']:12.2f} "
+              f"{row['lint_p95']:9.2f} {row['median']:21.2f} {row['p95']:6.2f} {row['max']:6.2f}")
 
 
 if __name__ == "__main__":

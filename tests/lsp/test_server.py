@@ -45,10 +45,27 @@ def test_initialize_declares_what_the_server_does(client: LspClient) -> None:
 
 def test_diagnostics_match_the_json_report(client: LspClient, workspace: Path) -> None:
     path = write(workspace, "json_report/accelerate.yaml", BAD_FSDP)
-    published = client.diagnostics(client.open(path))
+    uri = client.open(path)
+    published = client.diagnostics(uri)
     report = json.loads(run_shardlint("check", "--format", "json", str(path)).stdout)
     assert {"FSDP100", "YAML120"} <= set(codes(published))
-    assert published == report["files"][0]["diagnostics"]
+    expected = report["files"][0]["diagnostics"]
+    # the published fixes carry titles only; their edits are the quick fixes' edits
+    without_edits = [{**d, "data": {**d["data"], "fixes": [{k: v for k, v in f.items() if k != "edits"}
+                                                          for f in d["data"]["fixes"]]}} for d in expected]
+    assert published == without_edits
+    assert any(d["data"]["fixes"] for d in expected)
+    for diag in expected:
+        if not diag["data"]["fixes"]:
+            continue
+        actions = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": diag["range"],
+            "context": {"diagnostics": [], "only": ["quickfix"]}})
+        offered = {a["title"]: workspace_edits(a["edit"], uri) for a in actions
+                   if a["diagnostics"][0]["code"] == diag["code"] and a["diagnostics"][0]["range"] == diag["range"]}
+        for fix in diag["data"]["fixes"]:
+            title = fix["title"] if fix["safety"] == "safe" else f"{fix['title']} (unsafe)"
+            assert offered[title] == fix["edits"]
 
 
 def test_quick_fix_applied_clears_the_diagnostic(client: LspClient, workspace: Path) -> None:

@@ -10,13 +10,13 @@ from shardlint.textindex import TextIndex
 
 
 def to_lsp_diagnostic(diag: Diagnostic, index: TextIndex, encoder: PositionEncoder) -> types.Diagnostic:
-    """The same diagnostic ``--format json`` prints, ranges in the client's units.
+    """The diagnostic ``--format json`` prints, ranges in the client's units.
 
-    ``data`` keeps the key path and the fixes (their edits in UTF-16, exactly as
-    in the JSON report); code actions are computed from the server's own fresh
-    results, so they never depend on the client echoing ``data`` back.
+    ``data`` keeps the key path and each fix's title and safety, but not its edits:
+    working those out (a line diff per fix of several steps) would cost every
+    re-lint, and code actions compute them from the server's own result for the
+    same text when asked, so they never depend on the client echoing ``data`` back.
     """
-    plain = diag.to_lsp()
     return types.Diagnostic(
         range=encoder.range(index, diag.range),
         severity=types.DiagnosticSeverity(int(diag.severity)),
@@ -24,7 +24,7 @@ def to_lsp_diagnostic(diag: Diagnostic, index: TextIndex, encoder: PositionEncod
         code_description=types.CodeDescription(href=diag.docs_url) if diag.docs_url else None,
         source="shardlint",
         message=diag.message,
-        data=plain["data"],
+        data={"path": diag.path, "fixes": [{"title": f.title, "safety": f.safety} for f in diag.fixes]},
     )
 
 
