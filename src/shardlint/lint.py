@@ -155,10 +155,10 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
             (report.failures if failed else report.files).append(result)
         if progress is not None:
             progress(done, len(candidates))
-    if any(result.document.launched_configs for result in report.files):
+    if any(result.document.launched_configs or result.document.launched_runners for result in report.files):
         from shardlint.launch.settle import settle
 
-        settle(report.files)
+        settle(report.files, options)
     return report
 
 

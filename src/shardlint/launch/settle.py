@@ -3,6 +3,13 @@
 ACC120 (no num_processes) is a warning on a config file alone because the command line may pass
 ``--num_processes``.  In a run that also reads the launches naming the file, the file's finding is
 dropped when every one of them passes the option; a config no launch of the run names keeps it.
+
+A DeepSpeed JSON (or an Accelerate config running DeepSpeed) is checked for the runner
+``--deepspeed-runner`` names (default the Trainer). When launches of the run name the file, their
+runners decide instead (:mod:`shardlint.launch.runner`): the file is checked again for each, and
+keeps only the findings every one of them gives, so a JSON the Trainer runs in one launch and
+Accelerate in another is reported only for what fails under both.
+A launch whose script does not show its runner counts as the default runner.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from shardlint.diagnostics import Diagnostic
     from shardlint.document import Document
+    from shardlint.options import LintOptions
+    from shardlint.settings.model import FileSettings
 
 
 class FileResult(Protocol):
@@ -25,15 +34,48 @@ class FileResult(Protocol):
 SETTLED_BY = {"ACC120": "--num_processes"}
 
 
-def settle(results: list[FileResult]) -> None:
+def settle(results: list[FileResult], options: LintOptions) -> None:
     uses: dict[Path, list[frozenset[str]]] = {}
+    runners: dict[Path, list[str | None]] = {}
     for result in results:
-        for config, options in result.document.launched_configs:
-            uses.setdefault(config, []).append(options)
-    if not uses:
-        return
+        for config, passed in result.document.launched_configs:
+            uses.setdefault(config, []).append(passed)
+        for config, runner in result.document.launched_runners:
+            runners.setdefault(config, []).append(runner)
     for result in results:
-        launches = uses.get(result.document.path.resolve())
+        path = result.document.path.resolve()
+        if path in runners and result.document.kind in ("deepspeed", "accelerate"):
+            result.diagnostics = _by_runners(result, runners[path], options)
+        launches = uses.get(path)
         if launches:
             result.diagnostics = [d for d in result.diagnostics
                                   if d.code not in SETTLED_BY or not all(SETTLED_BY[d.code] in o for o in launches)]
+
+
+def _by_runners(result: FileResult, named: list[str | None], options: LintOptions) -> list[Diagnostic]:
+    """The JSON's findings for the runners of the launches naming it: those all of them give."""
+    from shardlint.settings.resolve import options_for, settings_for
+
+    doc = result.document
+    settings = settings_for(doc.path, options)
+    own = options_for(options, settings)
+    chosen = sorted({runner or own.deepspeed_runner for runner in named})
+    if any(runner is not None for runner in named):
+        doc.runners = tuple(chosen)
+    if chosen == [own.deepspeed_runner]:
+        return result.diagnostics
+    found = [_check_as(doc, own.replace(deepspeed_runner=runner), settings) for runner in chosen]
+    common = set.intersection(*({_key(d) for d in diagnostics} for diagnostics in found))
+    return [d for d in found[0] if _key(d) in common]
+
+
+def _check_as(doc: Document, options: LintOptions, settings: FileSettings) -> list[Diagnostic]:
+    from shardlint.pipeline import run_checks
+    from shardlint.settings.finish import finish
+
+    return finish(doc, list(doc.load_diagnostics) + run_checks(doc, options), settings, checked=True)
+
+
+def _key(diagnostic: Diagnostic) -> tuple[str, object]:
+    """A finding apart from its wording (HF100 names the runner)."""
+    return diagnostic.code, diagnostic.range
