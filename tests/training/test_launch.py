@@ -111,3 +111,26 @@ def test_trl_commands_read_their_config_and_leave_the_launcher_options_alone(tmp
     run = training_run(launches[0], doc, written)
     assert run is not None and run.recipe is not None and run.args.recipe_how == "--config"
     assert [g.name for g in run.args.given] == ["evaluation_strategy"]
+
+
+def _replaced_file_project(tmp_path: Path, launch: str, recipe: str = "output_dir: out\n") -> list[tuple[int, int, str]]:
+    (tmp_path / ".git").mkdir(parents=True)
+    write(tmp_path, "train.py", TRAIN_PY)
+    write(tmp_path, "ds.yaml", "distributed_type: DEEPSPEED\nnum_processes: 2\n"
+                               "deepspeed_config:\n  deepspeed_config_file: zero2.json\n")
+    write(tmp_path, "zero2.json", '{"zero_optimization": {"stage": 2}}\n')
+    write(tmp_path, "zero3.json", '{"zero_optimization": {"stage": 3}}\n')
+    write(tmp_path, "recipe.yaml", recipe)
+    write(tmp_path, "run.sh", launch)
+    return findings(tmp_path)
+
+
+def test_training_deepspeed_replaces_the_launch_json(tmp_path):
+    assert _replaced_file_project(tmp_path / "a", "accelerate launch --config_file ds.yaml train.py "
+                                  "--output_dir out --deepspeed zero3.json\n") == [(1, 69, "HF151")]
+    assert _replaced_file_project(tmp_path / "b", "accelerate launch --config_file ds.yaml train.py recipe.yaml\n",
+                                  "output_dir: out\ndeepspeed: zero3.json\n") == [(1, 50, "HF151")]
+    assert _replaced_file_project(tmp_path / "c", "accelerate launch --config_file ds.yaml --deepspeed_config_file "
+                                  "zero2.json train.py --output_dir out --deepspeed zero3.json\n") == [(1, 104, "HF151")]
+    assert _replaced_file_project(tmp_path / "d", "accelerate launch --config_file ds.yaml train.py "
+                                  "--output_dir out --deepspeed zero2.json\n") == []
