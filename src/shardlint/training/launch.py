@@ -239,6 +239,18 @@ def _deepspeed_mismatches(run: TrainingRun, result: Effective | None, doc: Docum
             f"{' / '.join(m.fields)} = {_written(m.hf_value)}: the Trainer stops when training starts with \"Please correct "
             "the following DeepSpeed config values that mismatch TrainingArguments values\" (values are compared "
             "as written: \"8\" is not 8); write \"auto\" in the JSON"), run, doc, m.at))
+    from shardlint.launch.effective import world_size
+    from shardlint.training.deepspeed_match import batch_mismatch
+
+    size = world_size(result) if result is not None else None
+    batch = batch_mismatch(deepspeed.data, run.merged.data, size[0]) if size is not None else None
+    if batch is not None and size is not None:
+        terms = " x ".join(f"{name} {value}" for name, value in batch.factors)
+        out.append(_diagnostic("HF149", (
+            f"{shown} sets train_batch_size to {batch.ds_value} but the Trainer computes {terms} = {batch.expected} "
+            f"(world size from {size[1]}) and stops when training starts with \"Please correct the following "
+            "DeepSpeed config values that mismatch TrainingArguments values\"; write \"auto\" in the JSON"),
+            run, doc, batch.at))
     return out
 
 
