@@ -167,3 +167,20 @@ def test_train_batch_size_message_shows_the_product(tmp_path):
     assert len(messages) == 1
     assert ("train_batch_size to 64 but the Trainer computes world size 2 x per_device_train_batch_size 8 x "
             "gradient_accumulation_steps 2 = 32 (world size from --num_gpus 2 x --num_nodes 1)") in messages[0]
+
+
+def test_recipe_deepspeed_beside_deepspeed_fields_of_the_accelerate_config(tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "train.py", TRAIN_PY)
+    write(tmp_path, "ds.yaml", "distributed_type: DEEPSPEED\nnum_processes: 2\ndeepspeed_config:\n  zero_stage: 3\n")
+    write(tmp_path, "zero3.json", '{"zero_optimization": {"stage": 3}}\n')
+    write(tmp_path, "recipe.yaml", "output_dir: out\ndeepspeed: zero3.json\n")
+    write(tmp_path, "run.sh", "accelerate launch --config_file ds.yaml train.py recipe.yaml\n")
+    report = lint_paths([str(tmp_path / "run.sh")], LintOptions(isolated=True))
+    found = [d for f in report.files for d in f.diagnostics if d.code == "LCH117"]
+    assert len(found) == 1
+    assert "ds.yaml sets zero_stage beside the recipe's deepspeed zero3.json" in found[0].message
+    assert found[0].message.endswith("recipe.yaml:2)")
+    write(tmp_path, "ds.yaml", "distributed_type: DEEPSPEED\nnum_processes: 2\ndeepspeed_config:\n  zero3_init_flag: true\n")
+    report = lint_paths([str(tmp_path / "run.sh")], LintOptions(isolated=True))
+    assert not [d for f in report.files for d in f.diagnostics if d.code == "LCH117"]

@@ -165,7 +165,22 @@ def launch_training_findings(run: TrainingRun, result: Effective | None, doc: Do
     out.extend(_deepspeed_mismatches(run, result, doc))
     out.extend(_precision_override(run, result, doc))
     out.extend(_replaced_deepspeed_file(run, result, doc))
+    out.extend(_yaml_fields_beside_recipe_deepspeed(run, result, doc))
     return out
+
+
+def _yaml_fields_beside_recipe_deepspeed(run: TrainingRun, result: Effective | None, doc: Document) -> list[Diagnostic]:
+    """The config's DeepSpeed fields beside a ``deepspeed`` JSON a recipe names (the command line's is
+    checked with the launch)."""
+    from shardlint.launch.checks import fields_beside_recipe_json
+
+    source = run.sources.get("deepspeed")
+    if run.deepspeed is None or source is None or source.origin != "recipe" or result is None \
+            or _value(result, "distributed_type") != "DEEPSPEED" \
+            or result.get("deepspeed_config.deepspeed_config_file") is not None:
+        return []
+    found = fields_beside_recipe_json(result, run.deepspeed.word.value or "", run.deepspeed.word)
+    return [_diagnostic(found.code, found.message, run, doc, "deepspeed")] if found is not None else []
 
 
 def _launch_deepspeed_file(result: Effective, setting: Setting, doc: Document) -> Path | None:
