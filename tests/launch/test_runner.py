@@ -91,3 +91,13 @@ def test_verbose_names_the_runners(tmp_path: Path) -> None:
     out = run_shardlint("check", "--isolated", "--verbose", str(tmp_path))
     assert "ds.json (deepspeed; " in out.stderr
     assert "DeepSpeed runner deepspeed (from the launches naming it)" in out.stderr
+
+
+def test_a_finding_the_launch_decided_names_it(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "configs/ds.json", DS_JSON)
+    write(tmp_path, "train_ds.py", SCRIPTS["train_ds.py"])
+    write(tmp_path, "run.sh", "# train\ndeepspeed train_ds.py --deepspeed_config configs/ds.json\n")
+    out = run_shardlint("check", "--isolated", "--format", "json", str(tmp_path))
+    messages = [d["message"] for f in json.loads(out.stdout)["files"] for d in f["diagnostics"] if d["code"] == "HF101"]
+    assert messages and all(" (run by DeepSpeed in " in m and m.endswith("run.sh:2)") for m in messages)

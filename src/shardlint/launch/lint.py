@@ -86,7 +86,8 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
                                    _torchrun_fix(doc, launch)))
         refs = references(launch, doc.path, written)
         runner = launch_runner(launch, doc.path, written, run is not None)
-        doc.launched_runners.extend((path, runner) for path in runner_files(result, refs))
+        where = f"{doc.display_path}:{doc.index.range(launch.head.start, launch.head.end).start.line + 1}"
+        doc.launched_runners.extend((path, runner, where) for path in runner_files(result, refs))
         for ref in refs:
             doc.launch_files.extend((ref.path,) if ref.path is not None else ref.tried)
             if ref.missing and ref.role != "training script":

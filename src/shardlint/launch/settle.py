@@ -30,18 +30,20 @@ class FileResult(Protocol):
     document: Document
     diagnostics: list[Diagnostic]
 
+RUNNER_NAMES = {"trainer": "the Trainer", "accelerate": "Accelerate", "deepspeed": "DeepSpeed"}
+
 # config finding -> the accelerate launch option that settles it
 SETTLED_BY = {"ACC120": "--num_processes"}
 
 
 def settle(results: list[FileResult], options: LintOptions) -> None:
     uses: dict[Path, list[frozenset[str]]] = {}
-    runners: dict[Path, list[str | None]] = {}
+    runners: dict[Path, list[tuple[str | None, str]]] = {}
     for result in results:
         for config, passed in result.document.launched_configs:
             uses.setdefault(config, []).append(passed)
-        for config, runner in result.document.launched_runners:
-            runners.setdefault(config, []).append(runner)
+        for config, runner, where in result.document.launched_runners:
+            runners.setdefault(config, []).append((runner, where))
     for result in results:
         path = result.document.path.resolve()
         if path in runners and result.document.kind in ("deepspeed", "accelerate"):
@@ -52,21 +54,25 @@ def settle(results: list[FileResult], options: LintOptions) -> None:
                                   if d.code not in SETTLED_BY or not all(SETTLED_BY[d.code] in o for o in launches)]
 
 
-def _by_runners(result: FileResult, named: list[str | None], options: LintOptions) -> list[Diagnostic]:
-    """The JSON's findings for the runners of the launches naming it: those all of them give."""
+def _by_runners(result: FileResult, named: list[tuple[str | None, str]], options: LintOptions) -> list[Diagnostic]:
+    """The file's findings for the runners of the launches naming it: those all of them give. A finding
+    the default runner does not give says which launches decided it."""
     from shardlint.settings.resolve import options_for, settings_for
 
     doc = result.document
     settings = settings_for(doc.path, options)
     own = options_for(options, settings)
-    chosen = sorted({runner or own.deepspeed_runner for runner in named})
-    if any(runner is not None for runner in named):
+    chosen = sorted({runner or own.deepspeed_runner for runner, _ in named})
+    if any(runner is not None for runner, _ in named):
         doc.runners = tuple(chosen)
     if chosen == [own.deepspeed_runner]:
         return result.diagnostics
     found = [_check_as(doc, own.replace(deepspeed_runner=runner), settings) for runner in chosen]
     common = set.intersection(*({_key(d) for d in diagnostics} for diagnostics in found))
-    return [d for d in found[0] if _key(d) in common]
+    before = {_key(d) for d in result.diagnostics}
+    launches = ", ".join(dict.fromkeys(where for _, where in named))
+    note = f" (run by {' and '.join(RUNNER_NAMES.get(r, r) for r in chosen)} in {launches})"
+    return [d if _key(d) in before else d.replace(message=d.message + note) for d in found[0] if _key(d) in common]
 
 
 def _check_as(doc: Document, options: LintOptions, settings: FileSettings) -> list[Diagnostic]:
