@@ -61,6 +61,11 @@ class Document:
         self.load_diagnostics: list[Diagnostic] = []
         # for a launch file: each config file its accelerate launches name, with the options that launch passes
         self.launched_configs: list[tuple[Path, frozenset[str]]] = []
+        # for a launch file: each DeepSpeed JSON its launches name, with the launch's runner (None: not shown)
+        # and where the launch is (file:line)
+        self.launched_runners: list[tuple[Path, str | None, str]] = []
+        # for a config launches name: the runners its "auto" values were checked for (empty: --deepspeed-runner)
+        self.runners: tuple[str, ...] = ()
         # for a launch file: the files its launches name (each found, or every place a missing one was looked for)
         self.launch_files: list[Path] = []
 

@@ -65,12 +65,13 @@ class Report:
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.all_files for d in f.diagnostics if d.severity == severity)
 
-    def finish(self) -> None:
-        """Once every file is in: drop the config findings the run's launches settle."""
-        if any(result.document.launched_configs for result in self.files):
+    def finish(self, options: LintOptions) -> None:
+        """Once every file is in: decide the findings of files the run's launches name (their
+        runners, and the config findings the launches settle)."""
+        if any(r.document.launched_configs or r.document.launched_runners for r in self.files):
             from shardlint.launch.settle import settle
 
-            settle(self.files)
+            settle(self.files, options)
 
     def worst(self) -> Severity | None:
         """The most severe finding in a file that could be read."""
@@ -182,7 +183,7 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
             report.add(result, failed)
         if progress is not None:
             progress(done, len(candidates))
-    report.finish()
+    report.finish(options)
     return report
 
 

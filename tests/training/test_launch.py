@@ -111,3 +111,76 @@ def test_trl_commands_read_their_config_and_leave_the_launcher_options_alone(tmp
     run = training_run(launches[0], doc, written)
     assert run is not None and run.recipe is not None and run.args.recipe_how == "--config"
     assert [g.name for g in run.args.given] == ["evaluation_strategy"]
+
+
+def _replaced_file_project(tmp_path: Path, launch: str, recipe: str = "output_dir: out\n") -> list[tuple[int, int, str]]:
+    (tmp_path / ".git").mkdir(parents=True)
+    write(tmp_path, "train.py", TRAIN_PY)
+    write(tmp_path, "ds.yaml", "distributed_type: DEEPSPEED\nnum_processes: 2\n"
+                               "deepspeed_config:\n  deepspeed_config_file: zero2.json\n")
+    write(tmp_path, "zero2.json", '{"zero_optimization": {"stage": 2}}\n')
+    write(tmp_path, "zero3.json", '{"zero_optimization": {"stage": 3}}\n')
+    write(tmp_path, "recipe.yaml", recipe)
+    write(tmp_path, "run.sh", launch)
+    return findings(tmp_path)
+
+
+def test_training_deepspeed_replaces_the_launch_json(tmp_path):
+    assert _replaced_file_project(tmp_path / "a", "accelerate launch --config_file ds.yaml train.py "
+                                  "--output_dir out --deepspeed zero3.json\n") == [(1, 69, "HF151")]
+    assert _replaced_file_project(tmp_path / "b", "accelerate launch --config_file ds.yaml train.py recipe.yaml\n",
+                                  "output_dir: out\ndeepspeed: zero3.json\n") == [(1, 50, "HF151")]
+    assert _replaced_file_project(tmp_path / "c", "accelerate launch --config_file ds.yaml --deepspeed_config_file "
+                                  "zero2.json train.py --output_dir out --deepspeed zero3.json\n") == [(1, 104, "HF151")]
+    assert _replaced_file_project(tmp_path / "d", "accelerate launch --config_file ds.yaml train.py "
+                                  "--output_dir out --deepspeed zero2.json\n") == []
+
+
+def _batch_findings(tmp_path: Path, launch: str, ds: str) -> list[tuple[int, int, str]]:
+    (tmp_path / ".git").mkdir(parents=True)
+    write(tmp_path, "train.py", TRAIN_PY)
+    write(tmp_path, "ds.json", ds)
+    write(tmp_path, "run.sh", launch)
+    return findings(tmp_path)
+
+
+def test_train_batch_size_against_the_world_size_and_the_arguments(tmp_path):
+    fixed = '{"train_batch_size": 64, "train_micro_batch_size_per_gpu": "auto", "zero_optimization": {"stage": 2}}\n'
+    run = "torchrun --nproc_per_node 4 train.py --output_dir out --deepspeed ds.json --per_device_train_batch_size 8"
+    assert _batch_findings(tmp_path / "a", run + "\n", fixed) == [(1, 77, "HF149")]  # 4 x 8 x 1 = 32
+    assert _batch_findings(tmp_path / "b", run + " --gradient_accumulation_steps 2\n", fixed) == []
+    assert _batch_findings(tmp_path / "c", run + " --auto_find_batch_size\n", fixed) == []
+    auto = fixed.replace('"train_batch_size": 64', '"train_batch_size": "auto"')
+    assert _batch_findings(tmp_path / "d", run + "\n", auto) == []
+    unknown = run.replace("--nproc_per_node 4", "--nproc_per_node gpu")
+    assert _batch_findings(tmp_path / "e", unknown + "\n", fixed) == []
+
+
+def test_train_batch_size_message_shows_the_product(tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "train.py", TRAIN_PY)
+    write(tmp_path, "ds.json", '{"train_batch_size": 64, "zero_optimization": {"stage": 2}}\n')
+    write(tmp_path, "run.sh", "deepspeed --num_gpus 2 --num_nodes 1 train.py --output_dir o --deepspeed ds.json "
+                              "--gradient_accumulation_steps 2\n")
+    report = lint_paths([str(tmp_path / "run.sh")], LintOptions(isolated=True))
+    messages = [d.message for f in report.files for d in f.diagnostics if d.code == "HF149"]
+    assert len(messages) == 1
+    assert ("train_batch_size to 64 but the Trainer computes world size 2 x per_device_train_batch_size 8 x "
+            "gradient_accumulation_steps 2 = 32 (world size from --num_gpus 2 x --num_nodes 1)") in messages[0]
+
+
+def test_recipe_deepspeed_beside_deepspeed_fields_of_the_accelerate_config(tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "train.py", TRAIN_PY)
+    write(tmp_path, "ds.yaml", "distributed_type: DEEPSPEED\nnum_processes: 2\ndeepspeed_config:\n  zero_stage: 3\n")
+    write(tmp_path, "zero3.json", '{"zero_optimization": {"stage": 3}}\n')
+    write(tmp_path, "recipe.yaml", "output_dir: out\ndeepspeed: zero3.json\n")
+    write(tmp_path, "run.sh", "accelerate launch --config_file ds.yaml train.py recipe.yaml\n")
+    report = lint_paths([str(tmp_path / "run.sh")], LintOptions(isolated=True))
+    found = [d for f in report.files for d in f.diagnostics if d.code == "LCH117"]
+    assert len(found) == 1
+    assert "ds.yaml sets zero_stage beside the recipe's deepspeed zero3.json" in found[0].message
+    assert found[0].message.endswith("recipe.yaml:2)")
+    write(tmp_path, "ds.yaml", "distributed_type: DEEPSPEED\nnum_processes: 2\ndeepspeed_config:\n  zero3_init_flag: true\n")
+    report = lint_paths([str(tmp_path / "run.sh")], LintOptions(isolated=True))
+    assert not [d for f in report.files for d in f.diagnostics if d.code == "LCH117"]

@@ -124,7 +124,7 @@ def _lint(args: argparse.Namespace, options: LintOptions, report: Report | None 
             report.skipped.append(outcome)
         else:
             report.add(outcome)
-        report.finish()
+        report.finish(options)
         return report
     from shardlint.reporters.progress import progress_on_terminal
 

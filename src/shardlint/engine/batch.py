@@ -35,7 +35,8 @@ def _factor(config: dict[str, Any], key: str, absent: int | None) -> Factor | No
     return Factor(key, number) if number is not None else None
 
 
-def _train_batch_size(config: Any) -> int | None:
+def train_batch_size(config: Any) -> int | None:
+    """The config's train_batch_size when it is a count and elasticity does not compute it."""
     if not isinstance(config, dict):
         return None
     elasticity = config.get("elasticity")
@@ -63,7 +64,7 @@ def _describe(train_batch: int, factors: list[Factor]) -> str | None:
 
 def unsatisfiable(config: Any) -> str | None:
     """For a DeepSpeed config on its own (any world size): why no world size fits, or None."""
-    train_batch = _train_batch_size(config)
+    train_batch = train_batch_size(config)
     if train_batch is None:
         return None
     micro, accumulation = _factor(config, MICRO, None), _factor(config, ACCUMULATION, None)
@@ -75,7 +76,7 @@ def unsatisfiable(config: Any) -> str | None:
 def mismatch(config: Any, world_size: int) -> str | None:
     """For a DeepSpeed config launched on ``world_size`` data-parallel processes through Accelerate,
     which sets a missing gradient_accumulation_steps to 1: why the equation fails, or None."""
-    train_batch = _train_batch_size(config)
+    train_batch = train_batch_size(config)
     if train_batch is None:
         return None
     micro, accumulation = _factor(config, MICRO, None), _factor(config, ACCUMULATION, 1)

@@ -90,6 +90,31 @@ REFUSED_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "zero
                        "zero3_save_16bit_model")
 
 
+def refused_beside_file(result: Effective) -> list[str]:
+    """The config file's fields DeepSpeedPlugin._deepspeed_config_checks refuses beside a DeepSpeed JSON
+    (its deepspeed_config keys, and mixed_precision when the config sets it: ACCELERATE_CONFIG_DS_FIELDS)."""
+    if result.config is None or not isinstance(result.config.data, dict):
+        return []
+    section = result.config.data.get("deepspeed_config")
+    fields = [k for k in REFUSED_BESIDE_FILE if isinstance(section, dict) and k in section]
+    mixed = result.get("mixed_precision")
+    if mixed is not None and mixed.source == "yaml" and result.config.data.get("mixed_precision") is not None:
+        fields.append("mixed_precision")
+    return fields
+
+
+def fields_beside_recipe_json(result: Effective, json_name: str, anchor: Word) -> Finding | None:
+    """LCH117 for a DeepSpeed JSON a training recipe's ``deepspeed:`` names (TrainingArguments builds the
+    plugin from it) beside the config file's refused fields."""
+    fields = refused_beside_file(result)
+    if not fields or result.config is None:
+        return None
+    return Finding("LCH117", f"{result.config.display_path} sets {', '.join(fields)} beside the recipe's "
+                   f"deepspeed {json_name} (TrainingArguments builds the plugin from it): Accelerate stops with "
+                   "'When using `deepspeed_config_file`, the following accelerate config variables will be "
+                   "ignored'; set them in the DeepSpeed JSON (a --mixed_precision flag is allowed)", anchor)
+
+
 def _yaml_fields_beside_flag_file(result: Effective) -> Iterator[Finding]:
     """A DeepSpeed JSON from the command line (``--deepspeed_config_file``, or the Trainer's ``--deepspeed``
     after the script) with DeepSpeed fields (or mixed_precision) in the config file: both reach
@@ -107,11 +132,7 @@ def _yaml_fields_beside_flag_file(result: Effective) -> Iterator[Finding]:
         if not given or file_setting is not None:
             return
         anchor, how = given[-1], "the training script's --deepspeed (TrainingArguments builds the plugin from it)"
-    section = result.config.data.get("deepspeed_config")
-    fields = [k for k in REFUSED_BESIDE_FILE if isinstance(section, dict) and k in section]
-    mixed = result.get("mixed_precision")
-    if mixed is not None and mixed.source == "yaml" and result.config.data.get("mixed_precision") is not None:
-        fields.append("mixed_precision")
+    fields = refused_beside_file(result)
     if fields and anchor is not None:
         yield Finding("LCH117", f"{result.config.display_path} sets {', '.join(fields)} beside {how}: "
                       "Accelerate stops with 'When using `deepspeed_config_file`, the following accelerate "

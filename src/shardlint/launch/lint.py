@@ -47,9 +47,12 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
     from shardlint.launch.checks import launch_findings
     from shardlint.launch.config_rules import config_rule_findings
     from shardlint.launch.effective import effective
+    from shardlint.launch.runner import launch_runner, runner_files
 
     out: list[Diagnostic] = _heredoc_configs(doc, written, options, lint_config)
     for launch in launches:
+        result = None
+        run = None
         if launch.settled:
             result = effective(launch, doc, written, options)
             if result.config is not None:
@@ -81,7 +84,11 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
             out.append(_diagnostic(doc, "LCH105", "python -m torch.distributed.launch is deprecated: it passes "
                                    "--local_rank to the script; use torchrun, which sets LOCAL_RANK", launch.head,
                                    _torchrun_fix(doc, launch)))
-        for ref in references(launch, doc.path, written):
+        refs = references(launch, doc.path, written)
+        runner = launch_runner(launch, doc.path, written, run is not None)
+        where = f"{doc.display_path}:{doc.index.range(launch.head.start, launch.head.end).start.line + 1}"
+        doc.launched_runners.extend((path, runner, where) for path in runner_files(result, refs))
+        for ref in refs:
             doc.launch_files.extend((ref.path,) if ref.path is not None else ref.tried)
             if ref.missing and ref.role != "training script":
                 out.append(_diagnostic(doc, "LCH106", _missing_message(ref), ref.word))

@@ -7,12 +7,12 @@ with the walk.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator, Protocol
 
 from shardlint.diagnostics import Severity
-from shardlint.launch.settle import SETTLED_BY, settle_with
+from shardlint.launch.settle import SETTLED_BY, Runners, Uses, runner_may_matter, settle_with
 from shardlint.lint import FileResult, Report
+from shardlint.options import LintOptions
 from shardlint.reporters import View
 from shardlint.reporters.fix_list import available
 
@@ -44,7 +44,8 @@ class StreamedReport(Report):
     """Files go to ``output`` as they are added; unreadable paths (with no text) are kept as in any report.
 
     A config whose findings a launch of the run may settle (ACC120 when every launch naming the
-    file passes ``--num_processes``) keeps its place and is added once the run is over.
+    file passes ``--num_processes``), or whose findings a launch's runner may change (a DeepSpeed
+    JSON, an Accelerate config running DeepSpeed), keeps its place and is added once the run is over.
     """
 
     def __init__(self, output: Output, view: View, list_fixes: bool = False) -> None:
@@ -56,18 +57,21 @@ class StreamedReport(Report):
         self._fixes: list[list[tuple[str, str, str]]] = []  # per file, in report order
         self._failed_fixes: list[tuple[str, str, str]] = []
         self._held: list[tuple[int, int, FileResult]] = []  # output slot, fixes slot, result
-        self._uses: dict[Path, list[frozenset[str]]] = {}
+        self._uses: Uses = {}
+        self._runners: Runners = {}
 
     def add(self, result: FileResult, failed: bool = False) -> None:
-        for config, options in result.document.launched_configs:
-            self._uses.setdefault(config, []).append(options)
+        for config, passed in result.document.launched_configs:
+            self._uses.setdefault(config, []).append(passed)
+        for config, runner, where in result.document.launched_runners:
+            self._runners.setdefault(config, []).append((runner, where))
         if failed:
             self.failures.append(result)
             self.output.add(result, failed=True)
             if self.list_fixes:
                 self._failed_fixes.extend(available(result, self.view))
             return
-        if any(d.code in SETTLED_BY for d in result.diagnostics):
+        if any(d.code in SETTLED_BY for d in result.diagnostics) or runner_may_matter(result.document):
             self._held.append((self.output.reserve(), len(self._fixes), result))
             self._fixes.append([])
             return
@@ -85,9 +89,9 @@ class StreamedReport(Report):
         if worst is not None and (self._worst is None or worst < self._worst):
             self._worst = worst
 
-    def finish(self) -> None:
+    def finish(self, options: LintOptions) -> None:
         held = [result for _, _, result in self._held]
-        settle_with(held, self._uses)
+        settle_with(held, self._uses, self._runners, options)
         for slot, fixes_slot, result in self._held:
             self._take(result, slot, fixes_slot)
         self._held = []

@@ -21,6 +21,8 @@ def describe_run(report: Report, options: LintOptions) -> str:
         applied = options_for(options, settings)
         kind = result.document.kind or "no known kind"
         runner = f"; DeepSpeed runner {applied.deepspeed_runner}" if kind == "deepspeed" else ""
+        if result.document.runners:
+            runner = f"; DeepSpeed runner {' and '.join(result.document.runners)} (from the launches naming it)"
         files = [source for source in settings.sources() if source != COMMAND_LINE] or ["no configuration file"]
         flags = " and command-line flags" if COMMAND_LINE in settings.sources() else ""
         lines.append(f"checked {result.path} ({kind}; configuration: {files[0]}{flags}; "

@@ -72,3 +72,36 @@ def mismatches(deepspeed: dict[str, Any], given: dict[str, Any]) -> list[Mismatc
         if known and at is not None and ds_value != hf_value:
             out.append(Mismatch(key, ds_value, tuple(spec["fields"]), hf_value, at))
     return out
+
+
+# the factors the Trainer multiplies into train_batch_size (trainer_config_process, 5.24.0 line 143)
+BATCH_FACTORS = ("per_device_train_batch_size", "gradient_accumulation_steps")
+
+
+class BatchMismatch(NamedTuple):
+    ds_value: int
+    factors: tuple[tuple[str, int], ...]  # (name, value), the world size first
+    expected: int
+    at: str
+
+
+def batch_mismatch(deepspeed: dict[str, Any], given: dict[str, Any], world: int) -> BatchMismatch | None:
+    """``train_batch_size`` against world size x per_device_train_batch_size x gradient_accumulation_steps,
+    the value ``trainer_config_process`` fills or requires (must_match off with auto_find_batch_size).
+    An argument the run does not give takes the TrainingArguments default when no TRL config changes it;
+    at least one of them must be given, to point at it."""
+    from shardlint.engine.batch import positive_int, train_batch_size
+    from shardlint.engine.values import NORMALISERS
+
+    written = train_batch_size(deepspeed)
+    if written is None or NORMALISERS["bool"](given.get("auto_find_batch_size", False)) is not False:
+        return None
+    values = [positive_int(given[name] if name in given else _plain_default(name)) for name in BATCH_FACTORS]
+    at = next((name for name in BATCH_FACTORS if name in given), None)
+    if at is None or None in values:
+        return None
+    micro, steps = values
+    expected = world * micro * steps  # type: ignore[operator]
+    if written == expected:
+        return None
+    return BatchMismatch(written, (("world size", world), *zip(BATCH_FACTORS, values)), expected, at)  # type: ignore[arg-type]

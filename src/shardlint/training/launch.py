@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
-from shardlint.launch.effective import UNKNOWN, Effective
+from shardlint.launch.effective import UNKNOWN, Effective, Setting
 from shardlint.launch.launchers import Launch
 from shardlint.launch.references import Reference, resolve
 from shardlint.launch.shell import Word, Written
@@ -95,9 +95,11 @@ def training_run(launch: Launch, doc: Document, written: list[Written]) -> Train
     merged, sources = gather(doc, args, recipe)
     deepspeed = None
     given = next((g for g in args.given if g.name == "deepspeed" and g.value_span is not None), None)
+    named = merged.data.get("deepspeed")
     if given is not None and isinstance(given.value, str) and given.value.lower().endswith(".json"):
-        word = Word(given.value, *given.value_span)
-        deepspeed = resolve("DeepSpeed config", word, doc.path, written)
+        deepspeed = resolve("DeepSpeed config", Word(given.value, *given.value_span), doc.path, written)
+    elif isinstance(named, str) and named.lower().endswith(".json"):  # a recipe's, read from the launch's folder
+        deepspeed = resolve("DeepSpeed config", Word(named, *merged.span(("deepspeed",))), doc.path, written)
     return TrainingRun(args, recipe, merged, sources, deepspeed)
 
 
@@ -162,7 +164,54 @@ def launch_training_findings(run: TrainingRun, result: Effective | None, doc: Do
                 f"set {checkpointing} to false"), run, doc, checkpointing))
     out.extend(_deepspeed_mismatches(run, result, doc))
     out.extend(_precision_override(run, result, doc))
+    out.extend(_replaced_deepspeed_file(run, result, doc))
+    out.extend(_yaml_fields_beside_recipe_deepspeed(run, result, doc))
     return out
+
+
+def _yaml_fields_beside_recipe_deepspeed(run: TrainingRun, result: Effective | None, doc: Document) -> list[Diagnostic]:
+    """The config's DeepSpeed fields beside a ``deepspeed`` JSON a recipe names (the command line's is
+    checked with the launch)."""
+    from shardlint.launch.checks import fields_beside_recipe_json
+
+    source = run.sources.get("deepspeed")
+    if run.deepspeed is None or source is None or source.origin != "recipe" or result is None \
+            or _value(result, "distributed_type") != "DEEPSPEED" \
+            or result.get("deepspeed_config.deepspeed_config_file") is not None:
+        return []
+    found = fields_beside_recipe_json(result, run.deepspeed.word.value or "", run.deepspeed.word)
+    return [_diagnostic(found.code, found.message, run, doc, "deepspeed")] if found is not None else []
+
+
+def _launch_deepspeed_file(result: Effective, setting: Setting, doc: Document) -> Path | None:
+    """The DeepSpeed JSON the launch itself names: ``--deepspeed_config_file``, else the Accelerate config's."""
+    if setting.value is UNKNOWN:
+        return None
+    if setting.source == "flag" and setting.word is not None:
+        return resolve("DeepSpeed config file", setting.word, doc.path, []).path
+    if setting.source == "yaml" and result.config is not None:
+        from shardlint.engine.link import resolve as resolve_linked
+
+        linked = resolve_linked(result.config, {}).document
+        return linked.path if linked is not None else None
+    return None
+
+
+def _replaced_deepspeed_file(run: TrainingRun, result: Effective | None, doc: Document) -> list[Diagnostic]:
+    """TrainingArguments ``deepspeed`` builds ``DeepSpeedPlugin(hf_ds_config=...)`` (training_args.py 5.24.0
+    lines 1710-1715); the plugin reads ACCELERATE_DEEPSPEED_CONFIG_FILE only when no hf_ds_config is given
+    (accelerate utils/dataclasses.py 1.15.0 lines 1264-1265), so the launch's own JSON is not used."""
+    if run.deepspeed is None or run.deepspeed.path is None or result is None \
+            or _value(result, "distributed_type") != "DEEPSPEED":
+        return []
+    setting = result.get("deepspeed_config.deepspeed_config_file")
+    launched = _launch_deepspeed_file(result, setting, doc) if setting is not None else None
+    if setting is None or launched is None or launched.resolve() == run.deepspeed.path.resolve():
+        return []
+    return [_diagnostic("HF151", (
+        f"deepspeed {run.deepspeed.word.value} in the training arguments replaces deepspeed_config_file "
+        f"{setting.value} ({setting.where}): the Trainer hands its own JSON to Accelerate's DeepSpeedPlugin, "
+        "which then ignores the launch's file without a message; name one DeepSpeed JSON"), run, doc, "deepspeed")]
 
 
 def _deepspeed_json(run: TrainingRun, result: Effective | None, doc: Document) -> tuple[Document, str] | None:
@@ -205,6 +254,18 @@ def _deepspeed_mismatches(run: TrainingRun, result: Effective | None, doc: Docum
             f"{' / '.join(m.fields)} = {_written(m.hf_value)}: the Trainer stops when training starts with \"Please correct "
             "the following DeepSpeed config values that mismatch TrainingArguments values\" (values are compared "
             "as written: \"8\" is not 8); write \"auto\" in the JSON"), run, doc, m.at))
+    from shardlint.launch.effective import world_size
+    from shardlint.training.deepspeed_match import batch_mismatch
+
+    size = world_size(result) if result is not None else None
+    batch = batch_mismatch(deepspeed.data, run.merged.data, size[0]) if size is not None else None
+    if batch is not None and size is not None:
+        terms = " x ".join(f"{name} {value}" for name, value in batch.factors)
+        out.append(_diagnostic("HF149", (
+            f"{shown} sets train_batch_size to {batch.ds_value} but the Trainer computes {terms} = {batch.expected} "
+            f"(world size from {size[1]}) and stops when training starts with \"Please correct the following "
+            "DeepSpeed config values that mismatch TrainingArguments values\"; write \"auto\" in the JSON"),
+            run, doc, batch.at))
     return out
 
 

@@ -10,18 +10,28 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 _PARSES = re.compile(r"\b(?:HfArgumentParser|TrlParser|H4ArgumentParser|(?:Seq2Seq)?TrainingArguments|"
                      r"(?:SFT|DPO|GRPO|KTO|ORPO|CPO|Reward|RLOO|PPO|GKD|BCO|PRM|OnlineDPO|Distillation)Config)\b")
+# the script drives DeepSpeed itself, or Accelerate without the Trainer (the launch's runner)
+_INITIALIZES = re.compile(r"\bdeepspeed\.initialize\s*\(")
+_ACCELERATOR = re.compile(r"\bAccelerator\s*\(")
 MAX_SCRIPT_BYTES = 2_000_000
 MIN_FIELDS = 3  # a command line of training-argument fields only, and at least this many of them
 
 
-_seen: dict[Path, tuple[tuple[int, int], bool]] = {}
+class ScriptFacts(NamedTuple):
+    parses_training_arguments: bool
+    initializes_deepspeed: bool  # calls deepspeed.initialize
+    builds_accelerator: bool     # builds an Accelerator
 
 
-def script_parses_training_arguments(path: Path) -> bool | None:
-    """True or False from the script's source; None when it cannot be read."""
+_seen: dict[Path, tuple[tuple[int, int], ScriptFacts]] = {}
+
+
+def script_facts(path: Path) -> ScriptFacts | None:
+    """What the script's source shows; None when it cannot be read."""
     try:
         st = path.stat()
         if not path.is_file() or st.st_size > MAX_SCRIPT_BYTES:
@@ -33,8 +43,16 @@ def script_parses_training_arguments(path: Path) -> bool | None:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    _seen[path] = (stamp, _PARSES.search(text) is not None)
-    return _seen[path][1]
+    facts = ScriptFacts(_PARSES.search(text) is not None, _INITIALIZES.search(text) is not None,
+                        _ACCELERATOR.search(text) is not None)
+    _seen[path] = (stamp, facts)
+    return facts
+
+
+def script_parses_training_arguments(path: Path) -> bool | None:
+    """True or False from the script's source; None when it cannot be read."""
+    facts = script_facts(path)
+    return facts.parses_training_arguments if facts is not None else None
 
 
 def arguments_look_like_training_arguments(names: list[str]) -> bool:
