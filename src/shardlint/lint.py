@@ -53,6 +53,8 @@ class Report:
         self.files: list[FileResult] = []
         self.failures: list[FileResult] = []  # paths that could not be read at all
         self.skipped: list[Skipped] = []
+        # whether a file of the run may hold launch commands (which decide other files' findings)
+        self.launches_possible = True
 
     def add(self, result: FileResult, failed: bool = False) -> None:
         """One file's result (``failed``: the path could not be read at all), as the run reaches it."""
@@ -175,6 +177,7 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
             candidates.append(candidate)
         else:
             report.add(_failure(*candidate), failed=True)
+    report.launches_possible = any(_may_hold_launches(c.path) for c in candidates)
     for done, outcome in enumerate(_lint_all(candidates, options), 1):
         if isinstance(outcome, Skipped):
             report.skipped.append(outcome)
@@ -209,6 +212,13 @@ def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
         return Skipped(candidate.display, "not an Accelerate or DeepSpeed config" if doc.loaded
                        else "does not parse, and its suffix is not .yaml, .yml or .json")
     return False, FileResult(doc, diagnostics)
+
+
+def _may_hold_launches(path: Path) -> bool:
+    """A launch surface by name; a file without a suffix may be a script."""
+    from shardlint.launch.sniff import surface_of
+
+    return not path.suffix or surface_of(path) is not None
 
 
 def _may_launch(path: Path) -> bool:

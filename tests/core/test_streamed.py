@@ -50,3 +50,20 @@ def _compare(tmp_path: Path, options: LintOptions, whole: Report, view: View) ->
         assert _documents_alive() == before
         assert report.output.render() == expected
         assert report.exit_code(view.fail_level) == whole.exit_code(view.fail_level)
+
+
+def test_without_launch_files_deepspeed_configs_are_not_held(tmp_path: Path) -> None:
+    """A launch's runner can change a DeepSpeed file's findings, so such files wait for the run's end,
+    but only in a run that has files which may hold launch commands."""
+    for n in range(5):
+        (tmp_path / f"ds{n}.json").write_text('{"train_micro_batch_size_per_gpu": 4, "gradient_clipping": "auto"}\n')
+    options = LintOptions(isolated=True)
+    report = StreamedReport(output_for("json", color=False, view=View()), View())
+    before = _documents_alive()
+    lint_paths([str(tmp_path)], options, report=report)
+    assert report._held == [] and _documents_alive() == before
+    (tmp_path / "run.sh").write_text("deepspeed train.py --deepspeed ds0.json\n")
+    report = StreamedReport(output_for("json", color=False, view=View()), View())
+    lint_paths([str(tmp_path)], options, report=report)
+    assert report._held == []  # released at the end of the run
+    assert report.launches_possible

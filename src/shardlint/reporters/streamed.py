@@ -71,7 +71,8 @@ class StreamedReport(Report):
             if self.list_fixes:
                 self._failed_fixes.extend(available(result, self.view))
             return
-        if any(d.code in SETTLED_BY for d in result.diagnostics) or runner_may_matter(result.document):
+        if self.launches_possible and (any(d.code in SETTLED_BY for d in result.diagnostics)
+                                       or runner_may_matter(result.document)):
             self._held.append((self.output.reserve(), len(self._fixes), result))
             self._fixes.append([])
             return
