@@ -9,8 +9,9 @@ from lsprotocol import types
 
 from shardlint.lsp.cursor import Cursor, cursor_at
 from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.recipe_info import RecipeIndex, index_for
 from shardlint.lsp.render import code, scalar
-from shardlint.validation.schema_index import UNKNOWN, KeyInfo, SchemaIndex, schema_index
+from shardlint.validation.schema_index import UNKNOWN, KeyInfo, SchemaIndex
 from shardlint.textindex import TextIndex
 
 TRIGGER_CHARACTERS = [":", '"']
@@ -42,7 +43,7 @@ def _key_text(key: str, info: KeyInfo, cursor: Cursor, syntax: str) -> str:
     return f"{key}: "
 
 
-def key_items(index: SchemaIndex, cursor: Cursor, syntax: str, data: Any,
+def key_items(index: SchemaIndex | RecipeIndex, cursor: Cursor, syntax: str, data: Any,
               replace: types.Range) -> list[types.CompletionItem]:
     items = []
     for key, info in index.properties(cursor.path, data).items():
@@ -62,7 +63,7 @@ def key_items(index: SchemaIndex, cursor: Cursor, syntax: str, data: Any,
     return items
 
 
-def value_items(index: SchemaIndex, cursor: Cursor, syntax: str, data: Any,
+def value_items(index: SchemaIndex | RecipeIndex, cursor: Cursor, syntax: str, data: Any,
                 replace: types.Range) -> list[types.CompletionItem]:
     info = index.info(cursor.path, data)
     items = []
@@ -87,13 +88,14 @@ def value_items(index: SchemaIndex, cursor: Cursor, syntax: str, data: Any,
 
 
 def complete(text: str, syntax: str, kind: str, offset: int, encoder: PositionEncoder,
-             data: Any = UNKNOWN) -> types.CompletionList:
+             data: Any = UNKNOWN, versions: dict[str, str] | None = None) -> types.CompletionList:
     """Keys or values for the cursor at ``offset`` in ``text``, a config of ``kind``.
 
     ``data`` is the last parse of the buffer, used to decide the schema's
-    conditionals (the buffer being typed in rarely parses itself).
+    conditionals (the buffer being typed in rarely parses itself); ``versions`` (the target) picks the
+    releases whose TrainingArguments a recipe is completed from.
     """
-    index = schema_index(kind)
+    index = index_for(kind, versions)
     cursor = cursor_at(text, offset, syntax)
     if index is None or cursor is None:
         return types.CompletionList(is_incomplete=False, items=[])

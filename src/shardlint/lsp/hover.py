@@ -11,9 +11,10 @@ from shardlint.document import Document, KeyPath, format_path
 from shardlint.lint import FileResult
 from shardlint.lsp.cursor import Role, cursor_at, key_at
 from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.recipe_info import index_for
 from shardlint.lsp.render import code
 from shardlint.lsp.rule_docs import rule_doc
-from shardlint.validation.schema_index import UNKNOWN, KeyInfo, schema_index
+from shardlint.validation.schema_index import UNKNOWN, KeyInfo
 
 
 def schema_kind(doc: Document, known: str | None = None) -> str:
@@ -73,7 +74,7 @@ def _points_at(diag: Diagnostic, pos: Position) -> bool:
 
 
 def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str | None = None,
-          markdown: bool = True) -> types.Hover | None:
+          markdown: bool = True, versions: dict[str, str] | None = None) -> types.Hover | None:
     doc = result.document
     target = target_at(doc, offset)
     pos = doc.index.position(offset)
@@ -84,7 +85,7 @@ def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str |
     else:
         path, role, start, end = target
         dotted = format_path(path)
-        index = schema_index(schema_kind(doc, kind))
+        index = index_for(schema_kind(doc, kind), versions)
         data = doc.data if doc.loaded else UNKNOWN
         info = index.info(path, data) if index is not None else KeyInfo(path)
         if info.known:

@@ -127,6 +127,16 @@ class ShardlintServer(LanguageServer):
             self.warn(f"shardlint: {exc}")
             return None
 
+    def request_target(self, uri: str) -> dict[str, str] | None:
+        """The buffer's targeted versions for a recipe's hover or completion; None (the latest
+        releases) when the project's configuration is invalid (the lint says so)."""
+        from shardlint.settings.model import ConfigError
+
+        try:
+            return self.session.target(uri)
+        except ConfigError:
+            return None
+
     def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
         handle = self.pending.pop(uri, None)
         if handle is not None:
@@ -280,7 +290,7 @@ def on_hover(ls: ShardlintServer, params: types.HoverParams) -> types.Hover | No
     caps = ls.client_capabilities.text_document
     formats = caps.hover.content_format if caps and caps.hover else None
     markdown = not formats or types.MarkupKind.Markdown in formats
-    return hover(result, offset, ls.session.encoder, ls.session.files[uri].kind, markdown)
+    return hover(result, offset, ls.session.encoder, ls.session.files[uri].kind, markdown, ls.request_target(uri))
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
@@ -292,7 +302,7 @@ def on_completion(ls: ShardlintServer, params: types.CompletionParams) -> types.
     # a half-typed buffer rarely parses: the kind its last good lint found is the best guess
     kind = file.kind or ("deepspeed" if syntax == "json" else "accelerate")
     offset = ls.session.encoder.offset(TextIndex(file.text), params.position)
-    return complete(file.text, syntax, kind, offset, ls.session.encoder, file.data)
+    return complete(file.text, syntax, kind, offset, ls.session.encoder, file.data, ls.request_target(file.uri))
 
 
 @server.feature(types.SHUTDOWN)

@@ -111,6 +111,13 @@ class Session:
             _freeze_warm_objects()
         return file.result
 
+    def target(self, uri: str) -> dict[str, str]:
+        """The library versions the buffer's lint targets (its project's configuration, then the settings)."""
+        from shardlint.settings.resolve import options_for, settings_for
+
+        options = self.options()
+        return options_for(options, settings_for(self.files[uri].path, options)).target
+
     def fixed_text(self, uri: str) -> str:
         """The buffer with every safe fix applied (cached: editors ask on every cursor move)."""
         file = self.files[uri]
