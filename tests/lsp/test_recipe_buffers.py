@@ -56,3 +56,17 @@ def test_completion_in_a_recipe_offers_fields_of_the_target_release(client: LspC
     values = client.request("textDocument/completion", {"textDocument": {"uri": uri},
                                                         "position": {"line": 4, "character": 13}})
     assert [i["label"] for i in values["items"]][:3] == ["nccl", "gloo", "mpi"]
+
+
+def test_a_recipe_is_read_against_the_projects_target(client: LspClient, workspace: Path) -> None:
+    folder = workspace / "recipe_old"
+    write(folder, ".shardlint.toml", 'target = {transformers = "4.45"}\n')
+    uri = client.open(write(folder, "recipe.yaml", RECIPE))
+    assert "HF131" not in [d["code"] for d in client.diagnostics(uri)]
+    text = _hover(client, uri, 4, 5)
+    assert "**evaluation_strategy**" in text and "No longer read" not in text and "**Deprecated.**" not in text
+
+    client.change(uri, RECIPE.replace("evaluation_strategy: steps\n", "") + "eval", 2)
+    keys = client.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                                      "position": {"line": 4, "character": 4}})
+    assert "evaluation_strategy" in [item["label"] for item in keys["items"]]
