@@ -162,6 +162,8 @@ def launch_training_findings(run: TrainingRun, result: Effective | None, doc: Do
                 f"{checkpointing} is on while the Accelerate config sets fsdp_activation_checkpointing: the Trainer "
                 "stops with \"... can't both be set to True. Use FSDP's activation checkpointing when using FSDP\"; "
                 f"set {checkpointing} to false"), run, doc, checkpointing))
+    if accelerate_fsdp and trainer_fsdp:
+        out.extend(_fsdp_settings_replaced(run, result, doc, options))
     out.extend(_deepspeed_mismatches(run, result, doc))
     out.extend(_precision_override(run, result, doc))
     out.extend(_replaced_deepspeed_file(run, result, doc))
@@ -284,3 +286,29 @@ def _precision_override(run: TrainingRun, result: Effective | None, doc: Documen
     return [_diagnostic("HF150", (
         f"{chosen} in the training arguments replaces mixed_precision {launched} from {setting.where}: the Trainer "
         f"trains in {chosen} without a message; make them agree"), run, doc, chosen)]
+
+
+# fsdp_config keys whose plugin arguments the Trainer always passes when ``fsdp`` is set
+# (training_args.py 5.24.0 lines 2826-2871: version, auto_wrap_policy, state_dict_type, reshard_after_forward)
+TRAINER_FILLS = ("fsdp_version", "fsdp_auto_wrap_policy", "fsdp_state_dict_type", "fsdp_reshard_after_forward",
+                 "fsdp_sharding_strategy")
+PLUGIN_FROM_ARGUMENTS = "5.10.1"  # the release whose TrainingArguments build the plugin arguments this way
+
+
+def _fsdp_settings_replaced(run: TrainingRun, result: Effective | None, doc: Document,
+                            options: LintOptions) -> list[Diagnostic]:
+    """HF152: the Trainer's own FSDP plugin replaces what the launch's FSDP config sets."""
+    from shardlint.engine.versions import parse_version, target_versions
+
+    if result is None or target_versions(options.target)["transformers"] < parse_version(PLUGIN_FROM_ARGUMENTS):
+        return []
+    lost = [f"{key} ({setting.where})" for key in TRAINER_FILLS
+            if (setting := result.get(f"fsdp_config.{key}")) is not None and setting.source in ("yaml", "flag")]
+    if not lost:
+        return []
+    return [_diagnostic("HF152", (
+        "fsdp in the training arguments makes the Trainer build its own FSDP plugin from fsdp_config "
+        "(version 2, TRANSFORMER_BASED_WRAP, FULL_STATE_DICT and resharding unless fsdp_config says otherwise), "
+        f"which Accelerate uses instead of the launch's: {', '.join(lost)} silently never take effect; "
+        "drop fsdp from the training arguments and keep the Accelerate config, or move these settings into fsdp_config"),
+        run, doc, "fsdp")]
