@@ -7,8 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from shardlint.builtins.input import (BROKEN, empty_file, no_launch_command, not_a_config, not_a_mapping,
-                                      problem_finding, unreadable)
+from shardlint.builtins.input import BROKEN, empty_file, no_launch_command, not_a_config, not_a_mapping, unreadable
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.discovery import CONFIG_SUFFIXES, WALK_SUFFIXES, Candidate, discover
 from shardlint.document import Document
@@ -269,22 +268,14 @@ def lint_stdin(raw: bytes, path: Path, display: str, options: LintOptions) -> Fi
     """Lint standard input's bytes as the file at ``path`` (``--stdin-filename``): its name decides
     the syntax, the configuration and where linked files are looked up."""
     from shardlint.loading.limits import MAX_FILE_BYTES
-    from shardlint.loading.problems import Problem
-    from shardlint.loading.reader import choose_syntax, decode, parse
+    from shardlint.loading.reader import document_from_bytes
 
     settings = settings_for(path, options)
     excluded = settings.excluded_by(path, explicit=True)
     if excluded:
         return Skipped(display, excluded)
-    text, problem = decode(raw)
-    if len(raw) > MAX_FILE_BYTES:
-        text, problem = "", Problem(
-            "over-a-limit", f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)
-    doc = Document(path, display, text or "", choose_syntax(path, text or ""))
-    if problem is not None:
-        doc.load_diagnostics.append(problem_finding(doc, problem))
-    else:
-        parse(doc)
+    doc = document_from_bytes(path, display, raw,
+                              f"input is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not checked")
     return FileResult(doc, lint_document(doc, options, explicit=True, settings=settings) or [])
 
 

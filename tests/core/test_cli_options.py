@@ -44,6 +44,13 @@ def test_stdin_is_linted_as_the_named_file_with_its_configuration(project: Path)
     assert "FSDP190" in {d["code"] for d in json.loads(isolated.stdout)["files"][0]["diagnostics"]}
 
 
+def test_stdin_named_as_a_script_is_read_as_launch_commands(tmp_path: Path) -> None:
+    done = run_shardlint("check", "-", "--stdin-filename", "run.sh", "--format", "json", cwd=tmp_path,
+                         input="accelerate launch --num_processes 2 --mixed_precison bf16 train.py\n")
+    [result] = json.loads(done.stdout)["files"]
+    assert result["kind"] == "launch" and [d["code"] for d in result["diagnostics"]] == ["LCH100"]
+
+
 def test_stdin_follows_linked_files_from_the_named_folder(tmp_path: Path) -> None:
     write(tmp_path, "configs/ds.json", '{"zero_optimization": {"stage": 3}, "train_micro_batch_size_per_gpu": 1}')
     found = run_shardlint("check", "-", "--stdin-filename", "configs/acc.yaml", "--format", "json",

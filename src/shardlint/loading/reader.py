@@ -61,26 +61,37 @@ def read_document(path: Path, display_path: str, text: str | None = None) -> Doc
 
     Raises :class:`Unreadable` when the file cannot be opened or read.
     """
-    problem = None
+    if text is not None:
+        return _document(path, display_path, text, None)
+    try:
+        raw = read_regular(path)
+    except IsADirectoryError as exc:
+        raise Unreadable("is a directory") from exc
+    except NotARegularFile as exc:
+        raise Unreadable(str(exc)) from exc
+    except OSError as exc:
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from exc
+    return document_from_bytes(path, display_path, raw,
+                               f"file is over the {MAX_FILE_BYTES:,}-byte limit; not checked")
+
+
+def document_from_bytes(path: Path, display_path: str, raw: bytes, over_limit: str) -> Document:
+    """Load ``raw`` (a file's bytes, or standard input's) as ``path``; ``over_limit`` is the message
+    for bytes over the size limit."""
+    if len(raw) > MAX_FILE_BYTES:
+        doc = Document(path, display_path, "", "yaml")
+        doc.load_diagnostics.append(problem_finding(doc, Problem("over-a-limit", over_limit, 0, 0)))
+        return doc
+    text, problem = decode(raw)
     if text is None:
-        try:
-            raw = read_regular(path)
-        except IsADirectoryError as exc:
-            raise Unreadable("is a directory") from exc
-        except NotARegularFile as exc:
-            raise Unreadable(str(exc)) from exc
-        except OSError as exc:
-            raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from exc
-        if len(raw) > MAX_FILE_BYTES:
-            doc = Document(path, display_path, "", "yaml")
-            doc.load_diagnostics.append(problem_finding(doc, Problem(
-                "over-a-limit", f"file is over the {MAX_FILE_BYTES:,}-byte limit; not checked", 0, 0)))
-            return doc
-        text, problem = decode(raw)
-        if text is None:
-            doc = Document(path, display_path, "", "yaml")
-            doc.load_diagnostics.append(problem_finding(doc, problem))  # type: ignore[arg-type]
-            return doc
+        doc = Document(path, display_path, "", "yaml")
+        doc.load_diagnostics.append(problem_finding(doc, problem))  # type: ignore[arg-type]
+        return doc
+    return _document(path, display_path, text, problem)
+
+
+def _document(path: Path, display_path: str, text: str, problem: Problem | None) -> Document:
+    """The document of decoded ``text``: a launch surface, or YAML/JSON parsed unless ``problem``."""
     from shardlint.launch.sniff import surface_of
 
     surface = surface_of(path, text[:256].encode("utf-8", "replace"))
