@@ -91,7 +91,7 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
         for ref in refs:
             doc.launch_files.extend((ref.path,) if ref.path is not None else ref.tried)
             if ref.missing and ref.role != "training script":
-                out.append(_diagnostic(doc, "LCH106", _missing_message(ref), ref.word))
+                out.append(_diagnostic(doc, "LCH106", _missing_message(doc, ref), ref.word))
     return out
 
 
@@ -135,8 +135,11 @@ def _after_script(doc: Document, launch: Launch) -> list[Diagnostic]:
     return out
 
 
-def _missing_message(ref: Reference) -> str:
-    where = " or ".join(str(p) for p in ref.tried[:2]) + (" or above" if len(ref.tried) > 2 else "")
+def _missing_message(doc: Document, ref: Reference) -> str:
+    """Name the places looked in as the user sees the script, not as this machine stores it."""
+    from shardlint.launch.effective import shown_beside
+
+    where = " or ".join(shown_beside(doc.display_path, doc.path, p) for p in ref.tried[:2]) + (" or above" if len(ref.tried) > 2 else "")
     suggestion = suggest(ref)
     hint = f"; did you mean {suggestion}?" if suggestion else ""
     return f"{ref.role} {ref.word.value} does not exist (looked in {where}){hint}"
