@@ -34,7 +34,7 @@ def detect_kind(doc: Document, named: bool = False) -> Kind | None:
 
     if looks_like_recipe(data):
         return "recipe"
-    if doc.syntax == "yaml" and ACCELERATE_SECTIONS & keys:
+    if doc.syntax == "yaml" and ACCELERATE_SECTIONS & keys and _mostly_accelerate_keys(data):
         return "accelerate"
     return "accelerate" if named and doc.syntax != "json" and _accelerate_keys_only(data) else None
 
@@ -48,6 +48,13 @@ def _accelerate_keys_only(data: dict[Any, Any]) -> bool:
     if not data or not all(isinstance(key, str) for key in data):
         return False
     return any(key in known for key in data) and all(key in known or closest(key, known) for key in data)
+
+
+def _mostly_accelerate_keys(data: dict[Any, Any]) -> bool:
+    """At least half the top-level keys are Accelerate's: other tools' configs (axolotl's, for one)
+    also have an ``fsdp_config`` section, among dozens of keys Accelerate does not know."""
+    known = _accelerate_top_level_keys()
+    return 2 * sum(key in known for key in data) >= len(data)
 
 
 def _accelerate_top_level_keys() -> frozenset[str]:

@@ -21,6 +21,9 @@ def _doc(tmp_path: Path, text: str, name: str = "config.yaml"):
 @pytest.mark.parametrize(("text", "named", "expected"), [
     ("distributed_type: FSDP\n", False, "accelerate"),
     ("fsdp_config: {}\n", False, "accelerate"),
+    ("fsdp_config: {}\nmixed_precision: bf16\nbase_model: gpt2\n", False, "accelerate"),
+    # another tool's config with an fsdp_config section (axolotl's): not Accelerate's
+    ("base_model: gpt2\ndatasets: []\nmicro_batch_size: 2\nfsdp_config: {}\n", False, None),
     # Accelerate's keys alone: an Accelerate config without distributed_type, when named
     ("mixed_precision: bf16\nnum_processes: 2\n", True, "accelerate"),
     ("mixed_precision: bf16\nnum_processes: 2\n", False, None),
