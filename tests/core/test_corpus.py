@@ -38,3 +38,29 @@ def _is_json(path) -> bool:
     except (ValueError, UnicodeDecodeError):
         return False
     return True
+
+
+def test_launch_corpus_kinds_match_the_manifest(shared_dir):
+    """Accelerate and DeepSpeed configs are recognised; a recipe (training arguments, or another
+    tool's config such as axolotl's, which may hold an ``fsdp_config`` section) is never read as one."""
+    corpus = shared_dir / "corpus-launch"
+    proc = run_shardlint("check", "--format", "json", ".", cwd=corpus, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    kinds = {entry["path"]: entry["kind"] for entry in json.loads(proc.stdout)["files"]}
+    with open(corpus / "MANIFEST.tsv", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    mismatches = []
+    for row in rows:
+        kind = kinds.get(row["file"])
+        if row["kind"] == "accelerate-config":
+            wrong = kind != "accelerate"
+        elif row["kind"] == "deepspeed-config" and _is_json(corpus / row["file"]):
+            wrong = kind != "deepspeed"
+        elif row["kind"] == "recipe":
+            wrong = kind in ("accelerate", "deepspeed")
+        else:
+            continue
+        if wrong:
+            mismatches.append((row["file"], row["kind"], kind))
+    assert mismatches == []
+    assert sum(1 for row in rows if row["kind"] == "recipe") >= 40
