@@ -83,6 +83,19 @@ def test_unreadable_script_counts_as_the_default_runner(tmp_path: Path) -> None:
     assert not {"HF100", "HF101"} & set(codes.get("ds.json", []))
 
 
+def test_deepspeeds_own_arguments_make_a_deepspeed_run_when_the_script_is_absent(tmp_path: Path) -> None:
+    """``--deepspeed`` as a switch with ``--deepspeed_config`` is deepspeed.add_config_arguments'
+    pair; HfArgumentParser would stop on it."""
+    codes = _codes(tmp_path, "torchrun --nproc_per_node 2 elsewhere/missing.py --deepspeed "
+                   "--deepspeed_config configs/ds.json --fp16\n")
+    assert "HF101" in codes["ds.json"]
+    assert "HF100" not in codes["ds.json"]
+    # without the switch (a script's own --deepspeed_config may feed the Trainer): the default runner
+    codes = _codes(tmp_path / "b", "torchrun --nproc_per_node 2 elsewhere/missing.py "
+                   "--deepspeed_config configs/ds.json\n")
+    assert not {"HF100", "HF101"} & set(codes.get("ds.json", []))
+
+
 def test_verbose_names_the_runners(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     write(tmp_path, "configs/ds.json", DS_JSON)

@@ -32,7 +32,7 @@ def launch_runner(launch: Launch, script: Path, written: list[Written], trainer:
     found = resolve("training script", launch.script, script, written)
     facts = script_facts(found.path) if found.path is not None else None
     if facts is None:
-        return None
+        return "deepspeed" if _deepspeed_arguments(launch) else None
     if facts.parses_training_arguments:
         return "trainer"
     if facts.initializes_deepspeed and not facts.builds_accelerator:
@@ -40,6 +40,17 @@ def launch_runner(launch: Launch, script: Path, written: list[Written], trainer:
     if facts.builds_accelerator and not facts.initializes_deepspeed:
         return "accelerate"
     return None
+
+
+def _deepspeed_arguments(launch: Launch) -> bool:
+    """The script takes DeepSpeed's own arguments (``deepspeed.add_config_arguments``): ``--deepspeed`` as a
+    switch and ``--deepspeed_config FILE``. TrainingArguments' ``--deepspeed`` needs a value and it has no
+    ``--deepspeed_config``, so HfArgumentParser would stop on these: the script hands the file to
+    ``deepspeed.initialize`` itself."""
+    words = [word.value for word in launch.script_args]
+    switch = any(word == "--deepspeed" and (following is None or following.startswith("-"))
+                 for word, following in zip(words, [*words[1:], None]))
+    return switch and any(word is not None and word.split("=", 1)[0] == "--deepspeed_config" for word in words)
 
 
 def runner_files(result: Effective | None, refs: list[Reference]) -> list[Path]:
