@@ -86,14 +86,17 @@ def test_hover_default_is_the_models_for_every_key(version, tmp_path: Path):
 
 
 def test_the_default_follows_the_target_and_the_model_not_the_schema(tmp_path: Path):
-    text = "distributed_type: FSDP\nfsdp_config:\n  fsdp_backward_prefetch: BACKWARD_PRE\ndynamo_config:\n  dynamo_use_dynamic: true\n"
+    text = ("distributed_type: FSDP\nfsdp_config:\n  fsdp_backward_prefetch: BACKWARD_PRE\n"
+            "dynamo_config:\n  dynamo_use_dynamic: true\n")
     doc = read_document(tmp_path / "accelerate.yaml", "accelerate.yaml", text=text)
 
     def shown(key: str, version: str) -> str:
-        found = hover(FileResult(doc, []), text.index(key) + 1, PositionEncoder(), "accelerate", True, {"accelerate": version})
+        found = hover(FileResult(doc, []), text.index(key) + 1, PositionEncoder(), "accelerate", True,
+                      {"accelerate": version})
         return found.contents.value
 
-    assert "**Default:** `NO_PREFETCH`" in shown("fsdp_backward_prefetch", "1.16.0")  # the schema says null (the plugin's)
+    # the schema says null (the plugin's own default); through accelerate launch it is NO_PREFETCH
+    assert "**Default:** `NO_PREFETCH`" in shown("fsdp_backward_prefetch", "1.16.0")
     assert "**Default:** `false`" in shown("dynamo_use_dynamic", "1.15.0")
     assert "**Default:**" not in shown("dynamo_use_dynamic", "1.16.0")  # left to torch.compile from 1.16.0
     prefetch = shown("fsdp_backward_prefetch", "1.16.0")

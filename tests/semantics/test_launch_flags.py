@@ -66,7 +66,8 @@ def test_a_flag_reaches_its_setting_normalised_as_the_plugin_reads_it():
     joined = flag_setting("--fsdp-sharding-strategy", "1.16.0")
     assert joined.setting.path == ("fsdp_config", "fsdp_sharding_strategy")
     assert joined.normaliser == "sharding-strategy"
-    assert [(e.function, e.name) for e in joined.option.exports] == [("prepare_multi_gpu_env", "FSDP_SHARDING_STRATEGY")]
+    assert [(e.function, e.name) for e in joined.option.exports] == [
+        ("prepare_multi_gpu_env", "FSDP_SHARDING_STRATEGY")]
     stage = flag_setting("--zero_stage", "1.15.0")
     assert stage.setting.path == ("deepspeed_config", "zero_stage") and stage.normaliser == "int"
     assert stage.option.value == "int" and stage.option.takes_value

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shardlint.document import Document, KeyPath
 from shardlint.engine.versions import Version, format_version
 from shardlint.validation.schema_index import UNKNOWN, KeyInfo, SchemaIndex
+
+if TYPE_CHECKING:
+    from shardlint.semantics.launch_flags import Option
 
 
 class AccelerateIndex:
@@ -71,7 +74,7 @@ class AccelerateIndex:
         return fact
 
 
-def _flag_text(option: Any) -> str:
+def _flag_text(option: Option) -> str:
     """``--fsdp_offload_params`` (exported as ``FSDP_OFFLOAD_PARAMS``)."""
     names = list(dict.fromkeys(e.name for e in option.exports if not e.name.startswith("<")))
     exported = f" (exported as {', '.join(f'`{n}`' for n in names)})" if names else ""

@@ -67,7 +67,8 @@ _DS_ENV = "utils/launch.py:prepare_deepspeed_cmd_env"
 
 SETTINGS: dict[tuple[str, ...], Setting] = _settings(
     Setting(("compute_environment",), None, (("0.0", "LOCAL_MACHINE"),), f"{_CONFIG_ARGS}:BaseConfig"),
-    Setting(("mixed_precision",), "mixed-precision", (("0.0", "no"),), f"{_VALIDATE} ('no' when neither flag nor config sets it)"),
+    Setting(("mixed_precision",), "mixed-precision", (("0.0", "no"),),
+            f"{_VALIDATE} ('no' when neither flag nor config sets it)"),
     Setting(("num_processes",), "int", (("0.0", ByFact("distributed-type", {"NO": 1}, -1)),),
             f"{_VALIDATE} (the device count without a config; 1 for NO)"),
     Setting(("num_machines",), "int", (("0.0", 1),), _VALIDATE),
