@@ -3,7 +3,9 @@
 One table per snapshotted Accelerate release (``knowledge/accelerate/<version>.json``, written by
 ``tools/extract_knowledge.py``) goes to ``src/shardlint/knowledge/accelerate_launch/<version>.json``:
 for every option of ``launch_command_parser`` its spellings, whether it takes a value, the value's
-type and choices, its default, the config key it sets and how the flag and the YAML combine.
+type and choices, its default, the config key it sets, how the flag and the YAML combine, and
+the environment variables the launcher exports its value in (``prepare_*_env`` and
+``setup_fp8_env`` of ``src/accelerate/utils/launch.py``, with the expression that writes each).
 After snapshotting a new release, this one command adds its table:
 
     python tools/gen_launch_flags.py
@@ -80,9 +82,24 @@ def _spellings(names: list[str]) -> list[str]:
     return sorted(spellings, key=lambda n: (len(n), n))
 
 
+def _exports(dest: str, exports: dict[str, list[dict[str, Any]]]) -> list[dict[str, str]]:
+    """The variables the launcher exports an option's value in: (function, variable, the expression
+    written). An export for every argument of a prefix (``fp8_*``, named ``ACCELERATE_{ARG}``) covers
+    the options that function exports under no name of their own."""
+    out = []
+    for function, records in sorted(exports.items()):
+        own = [r for r in records if dest in r["args"]]
+        covered = [r for r in records if any(a.endswith("*") and dest.startswith(a[:-1]) for a in r["args"])]
+        for record in own or covered:
+            name = record["env"].replace("{ARG}", dest.upper())
+            out.append({"function": function, "name": name, "value": record["value"]})
+    return out
+
+
 def build(snapshot: dict[str, Any]) -> dict[str, Any]:
     """The option table of one release, in the shape ``shardlint.launch.flags`` reads."""
     top_level = _top_level_keys(snapshot)
+    exports = snapshot["launcher_exports"]
     options = []
     for record in snapshot["launch_flags"]:
         if record["positional"] or record["action"] == "'help'":
@@ -92,7 +109,7 @@ def build(snapshot: dict[str, Any]) -> dict[str, Any]:
         options.append({"flag": primary, "spellings": _spellings(record["names"]), "value": _value_type(record),
                         "choices": record.get("choices_value"), "default": record.get("default_value"),
                         "config_key": key, "precedence": precedence, "paradigm": PARADIGM.get(primary),
-                        "line": record["line"]})
+                        "env": _exports(record["dest_name"], exports), "line": record["line"]})
     return {"library": "accelerate", "version": snapshot["version"],
             "source": "src/accelerate/commands/launch.py:launch_command_parser", "options": options}
 

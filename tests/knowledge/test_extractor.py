@@ -179,6 +179,36 @@ ACCELERATE_FILES = {
 }
 
 
+def test_launcher_exports_name_the_arguments_each_variable_comes_from():
+    from libsurface.accelerate_surface import _exports, _local_args
+
+    function = _function('''
+        def prepare_multi_gpu_env(args):
+            current_env = {}
+            mixed_precision = args.mixed_precision.lower()
+            current_env["ACCELERATE_MIXED_PRECISION"] = str(mixed_precision)
+            if args.use_fsdp:
+                current_env["ACCELERATE_USE_FSDP"] = "true"
+                current_env["FSDP_OFFLOAD_PARAMS"] = str(args.fsdp_offload_params).lower()
+            prefix = "ACCELERATE_"
+            for arg in vars(args):
+                if arg.startswith("fp8_"):
+                    value = getattr(args, arg)
+                    if arg == "fp8_override_linear_precision":
+                        current_env[prefix + "FP8_OVERRIDE_FPROP"] = str(value[0])
+                    else:
+                        current_env[f"{prefix}{arg.upper()}"] = str(getattr(args, arg))
+            return current_env
+    ''')
+    found = {r["env"]: r for r in _exports(function, local_strings(function, {}), _local_args(function))}
+    assert found["ACCELERATE_MIXED_PRECISION"]["args"] == ["mixed_precision"]  # through the local name
+    assert found["ACCELERATE_USE_FSDP"]["args"] == ["use_fsdp"]  # a constant: the enclosing test
+    assert found["FSDP_OFFLOAD_PARAMS"] == {"env": "FSDP_OFFLOAD_PARAMS", "args": ["fsdp_offload_params"],
+                                            "value": "str(args.fsdp_offload_params).lower()"}
+    assert found["ACCELERATE_FP8_OVERRIDE_FPROP"]["args"] == ["fp8_override_linear_precision"]
+    assert found["ACCELERATE_{ARG}"]["args"] == ["fp8_*"]
+
+
 def _sdist(folder: Path) -> Path:
     archive = folder / "accelerate-9.9.9.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
@@ -202,6 +232,8 @@ def test_snapshot_of_an_sdist_is_complete_and_deterministic(tmp_path):
     assert data["config_classes"]["ClusterConfig"]["bases"] == ["BaseConfig"]
     assert [f["dest_name"] for f in data["launch_flags"]] == ["fsdp_version"]
     assert data["launcher_env"] == {"prepare_multi_gpu_env": ["FSDP_IGNORED_MODULES", "FSDP_VERSION"]}
+    assert [(r["env"], r["args"]) for r in data["launcher_exports"]["prepare_multi_gpu_env"]] == [
+        ("FSDP_IGNORED_MODULES", ["fsdp_ignored_modules"]), ("FSDP_VERSION", ["fsdp_version"])]
     assert "fsdp_ignored_modules" in data["launch_args_read"]
     assert data["plugins"]["FullyShardedDataParallelPlugin"]["env"] == ["FSDP_VERSION"]
     assert data["enums"]["DistributedType"] == {"NO": "NO", "FSDP": "FSDP"}

@@ -21,6 +21,15 @@ def test_every_normaliser_named_by_the_model_exists():
         assert setting.normaliser is None or setting.normaliser in NORMALISERS, setting.path
 
 
+def test_every_normaliser_is_described_in_words():
+    from shardlint.semantics.accelerate import read_as
+
+    assert all(read_as(name) for name in NORMALISERS)
+    assert read_as("sharding-strategy") == ("a name in any case, or 1-5 for FULL_SHARD, SHARD_GRAD_OP, NO_SHARD, "
+                                            "HYBRID_SHARD, HYBRID_SHARD_ZERO2")
+    assert read_as(None) is None
+
+
 def test_the_engine_normalises_as_the_model_says():
     assert normaliser_for("accelerate", ("fsdp_config", "fsdp_offload_params")) is NORMALISERS["bool"]
     assert normaliser_for("accelerate", ("deepspeed_config", "deepspeed_multinode_launcher")) is None

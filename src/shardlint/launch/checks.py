@@ -10,21 +10,12 @@ from shardlint.launch.effective import UNKNOWN, Effective, flag_count, world_siz
 from shardlint.launch.launchers import Flag, Launch
 from shardlint.launch.references import resolve
 from shardlint.launch.shell import Word, Written
+from shardlint.semantics.accelerate import deepspeed_plugin_fills
+from shardlint.semantics.launch_flags import flags_of
 
 # _validate_launch_command: "You can only use one of `--cpu`, `--multi_gpu`, `--tpu`, `--use_deepspeed`,
 # `--use_fsdp` at a time." (--use_megatron_lm is not counted)
 EXCLUSIVE = ("--cpu", "--multi_gpu", "--tpu", "--use_deepspeed", "--use_fsdp")
-# DeepSpeedPlugin.__post_init__ plugin_to_config_mapping: filled into the JSON only where it says "auto"
-JSON_KEY_OF = {
-    "--gradient_accumulation_steps": ("gradient_accumulation_steps",),
-    "--gradient_clipping": ("gradient_clipping",),
-    "--zero_stage": ("zero_optimization", "stage"),
-    "--offload_optimizer_device": ("zero_optimization", "offload_optimizer", "device"),
-    "--offload_param_device": ("zero_optimization", "offload_param", "device"),
-    "--offload_param_nvme_path": ("zero_optimization", "offload_param", "nvme_path"),
-    "--offload_optimizer_nvme_path": ("zero_optimization", "offload_optimizer", "nvme_path"),
-    "--zero3_save_16bit_model": ("zero_optimization", "stage3_gather_16bit_weights_on_model_save"),
-}
 # utils/launch.py:prepare_deepspeed_cmd_env exports these; the DDP and FSDP paths never read them
 DEEPSPEED_ONLY = ("--gradient_accumulation_steps", "--gradient_clipping")
 
@@ -84,19 +75,14 @@ def _paradigm_against_yaml(result: Effective) -> Iterator[Finding]:
                   f"{result.config.display_path}{tail}", setting.word)
 
 
-# DeepSpeedPlugin._deepspeed_config_checks: config-file fields refused beside a deepspeed_config_file
-REFUSED_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "zero_stage", "offload_optimizer_device",
-                       "offload_param_device", "offload_param_nvme_path", "offload_optimizer_nvme_path",
-                       "zero3_save_16bit_model")
-
-
 def refused_beside_file(result: Effective) -> list[str]:
     """The config file's fields DeepSpeedPlugin._deepspeed_config_checks refuses beside a DeepSpeed JSON
     (its deepspeed_config keys, and mixed_precision when the config sets it: ACCELERATE_CONFIG_DS_FIELDS)."""
     if result.config is None or not isinstance(result.config.data, dict):
         return []
     section = result.config.data.get("deepspeed_config")
-    fields = [k for k in REFUSED_BESIDE_FILE if isinstance(section, dict) and k in section]
+    # DeepSpeedPlugin._deepspeed_config_checks refuses the fields the plugin fills into the JSON
+    fields = [path[-1] for path in deepspeed_plugin_fills() if isinstance(section, dict) and path[-1] in section]
     mixed = result.get("mixed_precision")
     if mixed is not None and mixed.source == "yaml" and result.config.data.get("mixed_precision") is not None:
         fields.append("mixed_precision")
@@ -158,7 +144,10 @@ def _ignored_deepspeed_flags(result: Effective, flags: dict[str, Flag], script: 
     json_doc = _load_json(result, file_setting, script, written)
     if json_doc is None:
         return
-    for name, key in JSON_KEY_OF.items():
+    # DeepSpeedPlugin.__post_init__ fills the JSON from these settings only where it says "auto"
+    given = [(joined.option.flag, key) for path, key in deepspeed_plugin_fills().items()
+             for joined in flags_of(path, result.launch.parser)]
+    for name, key in given:
         flag = flags.get(name)
         if flag is None:
             continue

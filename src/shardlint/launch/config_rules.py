@@ -15,9 +15,9 @@ from typing import Any
 
 from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
-from shardlint.engine import paths
 from shardlint.launch.effective import UNKNOWN, Effective
 from shardlint.options import LintOptions
+from shardlint.semantics.launch_flags import key_path
 
 # rule families whose rules judge values, wherever they were set; the others judge how a file is
 # written (keys the launcher ignores in YAML, links, schema), which a flag cannot do
@@ -28,8 +28,8 @@ FILE_ONLY = frozenset({"DSA100", "DSA101", "DSA102"})
 
 
 def _canonical(key: str) -> str:
-    section, _, name = key.partition(".")
-    return f"{section}.{paths.canonical_key(section, name)}" if name else key
+    """A dotted key as the launcher reads it (``fp8_config.backend`` is ``fp8_config.fp8_backend``)."""
+    return ".".join(key_path(key))
 
 
 def _first_flag_in(section: str, chosen: dict[str, Any]) -> Any:

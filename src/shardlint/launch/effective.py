@@ -19,11 +19,11 @@ from typing import Any, NamedTuple
 
 from shardlint.document import Document
 from shardlint.engine import paths
-from shardlint.launch.flags import Option, accelerate_options
 from shardlint.launch.launchers import Flag, Launch
 from shardlint.launch.references import resolve
 from shardlint.launch.shell import Word, Written
 from shardlint.options import LintOptions
+from shardlint.semantics.launch_flags import Option, flag_settings, flags_of, key_path
 
 TOP_LEVEL = ("distributed_type", "num_processes", "num_machines", "machine_rank", "mixed_precision", "gpu_ids",
              "main_process_ip", "main_process_port", "same_network", "rdzv_backend", "use_cpu")
@@ -143,10 +143,9 @@ def effective(launch: Launch, doc: Document, written: list[Written],
     if paradigm:
         flag = paradigm[-1]
         settings["distributed_type"] = Setting("distributed_type", flag.option.paradigm, "flag", at(flag.word), flag.word)
-    table = accelerate_options(launch.parser)
-    for option in {o.flag: o for o in table.values()}.values():
-        key = option.config_key
-        if key is None or option.precedence == "paradigm" or key in settings:
+    for joined in flag_settings(launch.parser):
+        option, key = joined.option, joined.option.config_key
+        if option.precedence == "paradigm" or key in settings:
             continue
         flag = flags.get(option.flag)
         if flag is not None:
@@ -159,7 +158,7 @@ def effective(launch: Launch, doc: Document, written: list[Written],
             settings[key] = Setting(key, option.default, "default",
                                     f"flag default; {hit.where} is not read")
     for key in _yaml_keys(data):
-        if key not in settings and not _ignored_top_level(key, table) and (hit := from_yaml(key)) is not None:
+        if key not in settings and not _ignored_top_level(key, launch.parser) and (hit := from_yaml(key)) is not None:
             settings[key] = hit
     merged = Document(script, display, "", "yaml", data=_nested(settings), kind="accelerate")
     ctx = Context(merged, options)
@@ -167,11 +166,11 @@ def effective(launch: Launch, doc: Document, written: list[Written],
     active = SECTION_OF.get(str(settings["distributed_type"].value) if "distributed_type" in settings else "")
     from shardlint.engine.defaults import ACCELERATE
 
-    for key_path in ACCELERATE:
-        key = ".".join(key_path)
-        if key in settings or (len(key_path) > 1 and key_path[0] not in (active, "dynamo_config")):
+    for defaulted in ACCELERATE:
+        key = ".".join(defaulted)
+        if key in settings or (len(defaulted) > 1 and defaulted[0] not in (active, "dynamo_config")):
             continue
-        found, value = ctx.effective(key_path)
+        found, value = ctx.effective(defaulted)
         if found:
             settings[key] = Setting(key, value, "default", f"launch default (Accelerate {version})")
     running = settings["distributed_type"].value if "distributed_type" in settings else None
@@ -198,10 +197,9 @@ def _rank(key: str) -> tuple[int, str]:
     return (TOP_LEVEL.index(key), "") if key in TOP_LEVEL else (len(TOP_LEVEL), key)
 
 
-def _ignored_top_level(key: str, table: dict[str, Option]) -> bool:
+def _ignored_top_level(key: str, parser: str) -> bool:
     """Top-level keys whose option has a non-None default: the YAML value is never read (LF5)."""
-    option = table.get("--" + key)
-    return option is not None and option.precedence == "yaml-ignored"
+    return any(f.option.precedence == "yaml-ignored" for f in flags_of(key_path(key), parser))
 
 
 def _yaml_keys(data: dict[str, Any]) -> list[str]:

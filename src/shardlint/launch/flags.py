@@ -1,57 +1,13 @@
-"""The ``accelerate launch`` option table, looked up by any accepted spelling."""
+"""The launchers' option tables, looked up by any accepted spelling (``accelerate launch``'s: the setting model's)."""
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, NamedTuple
 
+# the accelerate launch table is read by the setting model, which joins each option to its setting
+from shardlint.semantics.launch_flags import Option, accelerate_options, parser_version
 
-class Option(NamedTuple):
-    flag: str  # the primary spelling, e.g. --num_processes
-    value: str  # switch | str | int | float | bool | str_to_bool | bool-list
-    choices: tuple[str, ...] | None
-    config_key: str | None
-    precedence: str  # paradigm | flag-over-yaml | flag-if-none | yaml-ignored | cli-only
-    paradigm: str | None
-    default: Any
-    line: int  # in src/accelerate/commands/launch.py
-
-    @property
-    def takes_value(self) -> bool:
-        return self.value != "switch"
-
-
-def parser_version(target: str | None = None) -> str:
-    """The release whose ``accelerate launch`` parser reads a launch for the targeted Accelerate version:
-    the newest packaged table not newer than the target (the oldest table for an older target)."""
-    from shardlint.engine.versions import LATEST, parse_version
-    from shardlint.knowledge import accelerate_launch_versions
-
-    wanted = parse_version(target or LATEST["accelerate"])
-    tables = sorted(accelerate_launch_versions(), key=parse_version)
-    return next((v for v in reversed(tables) if parse_version(v) <= wanted), tables[0])
-
-
-def accelerate_options(target: str | None = None) -> dict[str, Option]:
-    """Every spelling argparse accepts (``--x_y``, ``--x-y``, short aliases) -> its option, in the parser
-    of the targeted Accelerate version (see ``parser_version``)."""
-    return _accelerate_table(parser_version(target))
-
-
-@cache
-def _accelerate_table(version: str) -> dict[str, Option]:
-    from shardlint.knowledge import accelerate_launch_flags
-
-    out = {}
-    for record in accelerate_launch_flags(version)["options"]:
-        choices = record["choices"]
-        option = Option(record["flag"], record["value"], tuple(choices) if choices else None,
-                        record["config_key"], record["precedence"], record["paradigm"],
-                        record["default"], record["line"])
-        for spelling in record["spellings"]:
-            out[spelling] = option
-    out["-h"] = out["--help"] = Option("--help", "switch", None, None, "cli-only", None, None, 0)
-    return out
+__all__ = ["Option", "abbreviation", "accelerate_options", "launcher_options", "parser_version", "removed_in"]
 
 
 def removed_in(spelling: str, parser: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Completion of keys and enum values from the schemas, at the cursor's key path."""
+"""Completion of keys and enum values from the schemas (an Accelerate key's default from the setting model), at the cursor's key path."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from shardlint.lsp.cursor import Cursor, cursor_at
 from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.accelerate_info import AccelerateIndex
 from shardlint.lsp.recipe_info import RecipeIndex, index_for
 from shardlint.lsp.render import code, scalar
 from shardlint.validation.schema_index import UNKNOWN, KeyInfo, SchemaIndex
@@ -43,7 +44,7 @@ def _key_text(key: str, info: KeyInfo, cursor: Cursor, syntax: str) -> str:
     return f"{key}: "
 
 
-def key_items(index: SchemaIndex | RecipeIndex, cursor: Cursor, syntax: str, data: Any,
+def key_items(index: SchemaIndex | RecipeIndex | AccelerateIndex, cursor: Cursor, syntax: str, data: Any,
               replace: types.Range) -> list[types.CompletionItem]:
     items = []
     for key, info in index.properties(cursor.path, data).items():
@@ -63,7 +64,7 @@ def key_items(index: SchemaIndex | RecipeIndex, cursor: Cursor, syntax: str, dat
     return items
 
 
-def value_items(index: SchemaIndex | RecipeIndex, cursor: Cursor, syntax: str, data: Any,
+def value_items(index: SchemaIndex | RecipeIndex | AccelerateIndex, cursor: Cursor, syntax: str, data: Any,
                 replace: types.Range) -> list[types.CompletionItem]:
     info = index.info(cursor.path, data)
     items = []

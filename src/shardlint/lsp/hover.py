@@ -85,7 +85,7 @@ def hover(result: FileResult, offset: int, encoder: PositionEncoder, kind: str |
     else:
         path, role, start, end = target
         dotted = format_path(path)
-        index = index_for(schema_kind(doc, kind), versions)
+        index = index_for(schema_kind(doc, kind), versions, doc)
         data = doc.data if doc.loaded else UNKNOWN
         info = index.info(path, data) if index is not None else KeyInfo(path)
         if info.known:

@@ -7,11 +7,14 @@ with the same :class:`KeyInfo` the JSON-schema index gives, so hover and complet
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shardlint.engine.versions import Version, format_version, parse_version, target_versions
-from shardlint.document import KeyPath
+from shardlint.document import Document, KeyPath
 from shardlint.validation.schema_index import UNKNOWN, KeyInfo, SchemaIndex, schema_index
+
+if TYPE_CHECKING:
+    from shardlint.lsp.accelerate_info import AccelerateIndex
 
 
 class RecipeIndex:
@@ -64,9 +67,16 @@ class RecipeIndex:
         return {name: self.info((name,)) for name in sorted(known_names(self.transformers, self.trl))}
 
 
-def index_for(kind: str, target: dict[str, str] | None = None) -> SchemaIndex | RecipeIndex | None:
-    """What hover and completion consult for a buffer of ``kind``; ``target`` picks a recipe's releases."""
+def index_for(kind: str, target: dict[str, str] | None = None,
+              document: Document | None = None) -> SchemaIndex | RecipeIndex | AccelerateIndex | None:
+    """What hover and completion consult for a buffer of ``kind``; ``target`` picks the releases a recipe's
+    fields and an Accelerate config's defaults come from (``document``: the buffer, when there is one)."""
     if kind == "recipe":
         versions = target_versions(target)
         return RecipeIndex(versions["transformers"], versions["trl"])
+    if kind == "accelerate":
+        from shardlint.lsp.accelerate_info import AccelerateIndex
+
+        index = schema_index(kind)
+        return AccelerateIndex(index, target_versions(target)["accelerate"], document) if index is not None else None
     return schema_index(kind)
