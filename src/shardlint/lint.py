@@ -94,14 +94,17 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
 
     ``settings`` are the file's, when the caller has already looked them up.
     """
-    file = file_options(options, settings if settings is not None else settings_for(doc.path, options))
+    if settings is None:
+        settings = settings_for(doc.path, options)
+    file = file_options(options, settings)
     surface = _launch_surface(doc)
     if surface is not None:
-        return _lint_launch(doc, surface, explicit, file, lambda config: lint_document(config, options, explicit=False))
+        return _lint_launch(doc, surface, explicit, settings, file,
+                            lambda config: lint_document(config, options, explicit=False))
     found = _check_config(doc, file, explicit)
     if found is None:
         return None
-    return finish(doc, found, file.settings, checked=doc.kind is not None)
+    return finish(doc, found, settings, checked=doc.kind is not None)
 
 
 def _check_config(doc: Document, file: FileOptions, explicit: bool) -> list[Diagnostic] | None:
@@ -133,7 +136,7 @@ def _launch_surface(doc: Document) -> str | None:
     return None
 
 
-def _lint_launch(doc: Document, surface: str, explicit: bool, file: FileOptions,
+def _lint_launch(doc: Document, surface: str, explicit: bool, settings: FileSettings, file: FileOptions,
                  lint_config: LintConfig) -> list[Diagnostic] | None:
     """A file that may hold launch commands; ``lint_config`` checks a config a script writes."""
     from shardlint.launch.sniff import LAUNCHER_TOKENS
@@ -146,10 +149,10 @@ def _lint_launch(doc: Document, surface: str, explicit: bool, file: FileOptions,
         if launches:
             doc.kind = "launch"
             found = lint_launch_document(doc, launches, written, file, lint_config)
-            return finish(doc, [*doc.load_diagnostics, *found], file.settings, checked=True)
+            return finish(doc, [*doc.load_diagnostics, *found], settings, checked=True)
     if not explicit:
         return None
-    return finish(doc, [*doc.load_diagnostics, no_launch_command(doc)], file.settings, checked=False)
+    return finish(doc, [*doc.load_diagnostics, no_launch_command(doc)], settings, checked=False)
 
 
 # below this many files, starting worker processes costs more than it saves

@@ -8,9 +8,10 @@ project's pins over the defaults resolve into a file's :class:`FileOptions`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
-from shardlint.settings.model import IN_CODE, FileSettings, Settings
+if TYPE_CHECKING:
+    from shardlint.settings.model import Settings
 
 DEFAULT_DEEPSPEED_RUNNER = "trainer"  # the transformers Trainer
 
@@ -33,6 +34,8 @@ class LintOptions:
         in_code = {name: value for name, value in (("target", target), ("deepspeed_runner", deepspeed_runner),
                                                    ("rule_paths", rule_paths)) if value is not None}
         if in_code:
+            from shardlint.settings.model import IN_CODE, Settings
+
             given = (given or Settings(source=IN_CODE))._replace(**in_code)
         self.given = given  # the invocation's settings layer, over each file's configuration; None: nothing given
         self.config_file = config_file  # --config: this configuration for every file
@@ -50,9 +53,8 @@ class LintOptions:
 
 
 class FileOptions(NamedTuple):
-    """Everything one file is checked with, resolved; the defaults when nothing applies."""
+    """What the checks of one file read, resolved; the defaults when nothing applies."""
 
-    settings: FileSettings = FileSettings()  # the layers that apply: selection, severity, exclusion
     target: Mapping[str, str] = {}  # library -> version; a library not named: its latest release
     deepspeed_runner: str = DEFAULT_DEEPSPEED_RUNNER  # who runs a DeepSpeed JSON: trainer | accelerate | deepspeed
     rule_paths: tuple[Path, ...] = ()  # the project's own rule folders

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from shardlint.diagnostics import Diagnostic
     from shardlint.document import Document
     from shardlint.options import FileOptions, LintOptions
+    from shardlint.settings.model import FileSettings
 
 
 class FileResult(Protocol):
@@ -85,13 +86,14 @@ def _by_runners(result: FileResult, named: list[tuple[str | None, str]], options
     from shardlint.settings.resolve import file_options, settings_for
 
     doc = result.document
-    own = file_options(options, settings_for(doc.path, options))
+    settings = settings_for(doc.path, options)
+    own = file_options(options, settings)
     chosen = sorted({runner or own.deepspeed_runner for runner, _ in named})
     if any(runner is not None for runner, _ in named):
         doc.runners = tuple(chosen)
     if chosen == [own.deepspeed_runner]:
         return result.diagnostics
-    found = [_check_as(doc, own._replace(deepspeed_runner=runner)) for runner in chosen]
+    found = [_check_as(doc, own._replace(deepspeed_runner=runner), settings) for runner in chosen]
     common = set.intersection(*({_key(d) for d in diagnostics} for diagnostics in found))
     before = {_key(d) for d in result.diagnostics}
     launches = ", ".join(dict.fromkeys(where for _, where in named))
@@ -99,11 +101,11 @@ def _by_runners(result: FileResult, named: list[tuple[str | None, str]], options
     return [d if _key(d) in before else d.replace(message=d.message + note) for d in found[0] if _key(d) in common]
 
 
-def _check_as(doc: Document, file: FileOptions) -> list[Diagnostic]:
+def _check_as(doc: Document, file: FileOptions, settings: FileSettings) -> list[Diagnostic]:
     from shardlint.pipeline import run_checks
     from shardlint.settings.finish import finish
 
-    return finish(doc, [*doc.load_diagnostics, *run_checks(doc, file)], file.settings, checked=True)
+    return finish(doc, [*doc.load_diagnostics, *run_checks(doc, file)], settings, checked=True)
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, object]:

@@ -17,8 +17,8 @@ def describe_run(report: Report, options: LintOptions) -> str:
     """One ``shardlint: ...`` line per file checked, unreadable or passed over."""
     lines = []
     for result in report.files:
-        applied = file_options(options, settings_for(result.document.path, options))
-        settings = applied.settings
+        settings = settings_for(result.document.path, options)
+        applied = file_options(options, settings)
         kind = result.document.kind or "no known kind"
         runner = f"; DeepSpeed runner {applied.deepspeed_runner}" if kind == "deepspeed" else ""
         if result.document.runners:

@@ -123,8 +123,8 @@ def options_from_args(args: argparse.Namespace) -> LintOptions:
 
 
 def report_levels(options: LintOptions) -> tuple[Severity, Severity]:
-    """The run's fail level and display level: the invocation's, else the configuration of the
-    working folder's, else the defaults."""
+    """The run's fail level and display level: the invocation's, else those of the working folder's
+    configuration, else the defaults."""
     here = settings_in(Path.cwd(), options)
     return here.fail_level or DEFAULT_FAIL_LEVEL, here.show or DEFAULT_SHOW
 

@@ -87,7 +87,7 @@ def file_options(options: LintOptions, settings: FileSettings) -> FileOptions:
         pinned = {library: choice.version for library, choice in choose_targets(settings).items()
                   if choice.pin is not None}
         target = {**pinned, **target}
-    return FileOptions(settings, target, settings.deepspeed_runner or DEFAULT_DEEPSPEED_RUNNER,
+    return FileOptions(target, settings.deepspeed_runner or DEFAULT_DEEPSPEED_RUNNER,
                        settings.rule_paths or (), options.buffers)
 
 
