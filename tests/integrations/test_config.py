@@ -199,7 +199,8 @@ def test_runner_and_target_flags_beat_the_file_even_at_their_defaults(tmp_path: 
     add_arguments(parser)
     args = parser.parse_args(["--config", str(tmp_path / "pyproject.toml"),
                               "--deepspeed-runner", "trainer", "--target", "accelerate=1.10"])
-    assert _resolved(tmp_path / "a.yaml", options_from_args(args)) == ({"accelerate": "1.10"}, "trainer")
+    options, _, _ = options_from_args(args)
+    assert _resolved(tmp_path / "a.yaml", options) == ({"accelerate": "1.10"}, "trainer")
 
 
 @pytest.mark.parametrize(("flags", "expected"), [

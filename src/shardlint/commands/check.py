@@ -97,8 +97,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"shardlint: error: {problem}\n")
         return 2
     try:
-        options = settings_cli.options_from_args(args)
-        fail_level, show = settings_cli.report_levels(options)
+        options, fail_level, show = settings_cli.options_from_args(args)
         view = View(show=show, fail_level=fail_level, quiet=args.quiet)
         if args.watch:
             from shardlint.watching import watch

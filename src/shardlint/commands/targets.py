@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.path)
     probe = path / "_" if path.is_dir() else path  # a folder's files share its pins and configuration
     try:
-        choices = choose_targets(settings_for(probe, settings_cli.options_from_args(args)))
+        options, _, _ = settings_cli.options_from_args(args)
+        choices = choose_targets(settings_for(probe, options))
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")
         return 2

@@ -108,8 +108,10 @@ def display_flag(args: argparse.Namespace) -> Severity | None:
     return Severity.parse(level) if level else None
 
 
-def options_from_args(args: argparse.Namespace) -> LintOptions:
-    """The invocation the flags make; each file's configuration decides what they leave unset.
+def options_from_args(args: argparse.Namespace) -> tuple[LintOptions, Severity, Severity]:
+    """The invocation the flags make (each file's configuration decides what they leave unset), and
+    the run's fail level and display level: the flags', else the working folder's configuration's,
+    else the defaults.
 
     Selection flags may name the families of the working folder's own rules (``rule-paths``).
     Raises :class:`ConfigError` for a bad flag value or an invalid configuration.
@@ -118,15 +120,11 @@ def options_from_args(args: argparse.Namespace) -> LintOptions:
         problem = "not a file" if args.config.exists() else "no such file"
         raise ConfigError(f"--config: {args.config}: {problem}")
     files = LintOptions(config_file=None if args.isolated else args.config, isolated=args.isolated)
-    families = FAMILIES + settings_in(Path.cwd(), files).rule_families
-    return files.replace(given=_given(args, families))
-
-
-def report_levels(options: LintOptions) -> tuple[Severity, Severity]:
-    """The run's fail level and display level: the invocation's, else those of the working folder's
-    configuration, else the defaults."""
-    here = settings_in(Path.cwd(), options)
-    return here.fail_level or DEFAULT_FAIL_LEVEL, here.show or DEFAULT_SHOW
+    here = settings_in(Path.cwd(), files)
+    given = _given(args, FAMILIES + here.rule_families)
+    fail_level = (given and given.fail_level) or here.fail_level or DEFAULT_FAIL_LEVEL
+    show = (given and given.show) or here.show or DEFAULT_SHOW
+    return files.replace(given=given), fail_level, show
 
 
 def write_report(text: str | Iterable[str], output_file: Path | None) -> None:
