@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from shardlint.builtins.input import BROKEN, empty_file, no_launch_command, not_a_config, not_a_mapping, unreadable
 from shardlint.diagnostics import Diagnostic, Severity
@@ -14,10 +14,13 @@ from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.files import read_regular
 from shardlint.loading.reader import Unreadable, read_document
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions, LintOptions
 from shardlint.settings.finish import finish
 from shardlint.settings.model import FileSettings
-from shardlint.settings.resolve import options_for, settings_for
+from shardlint.settings.resolve import file_options, settings_for
+
+if TYPE_CHECKING:
+    from shardlint.launch.lint import LintConfig
 
 
 class FileResult:
@@ -91,35 +94,35 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
 
     ``settings`` are the file's, when the caller has already looked them up.
     """
-    from shardlint.pipeline import run_checks
-
     if settings is None:
         settings = settings_for(doc.path, options)
-    options = options_for(options, settings)
-    diagnostics = list(doc.load_diagnostics)
+    file = file_options(options, settings)
     surface = _launch_surface(doc)
     if surface is not None:
-        return _lint_launch(doc, surface, diagnostics, explicit, settings, options)
+        return _lint_launch(doc, surface, explicit, settings, file,
+                            lambda config: lint_document(config, options, explicit=False))
+    found = _check_config(doc, file, explicit)
+    if found is None:
+        return None
+    return finish(doc, found, settings, checked=doc.kind is not None)
+
+
+def _check_config(doc: Document, file: FileOptions, explicit: bool) -> list[Diagnostic] | None:
+    """The findings of loading and checking a file that holds no launch commands, before suppressions
+    and settings; ``None`` when a walk should pass it over."""
+    from shardlint.pipeline import run_checks
+
     if doc.loaded:
         doc.kind = detect_kind(doc, named=explicit)
         if doc.kind is not None:
-            diagnostics.extend(run_checks(doc, options))
-        elif not explicit:
+            return [*doc.load_diagnostics, *run_checks(doc, file)]
+        if not explicit:
             return None
-        elif not isinstance(doc.data, dict):
-            diagnostics.append(not_a_mapping(doc))
-        else:
-            diagnostics.append(not_a_config(doc))
-    elif not explicit and not (doc.path.suffix.lower() in CONFIG_SUFFIXES
-                               and any(d.code in BROKEN for d in diagnostics)):
+        return [*doc.load_diagnostics, not_a_config(doc) if isinstance(doc.data, dict) else not_a_mapping(doc)]
+    if not explicit and not (doc.path.suffix.lower() in CONFIG_SUFFIXES
+                             and any(d.code in BROKEN for d in doc.load_diagnostics)):
         return None
-    elif not diagnostics:
-        diagnostics.append(empty_file(doc))
-    return finish(doc, diagnostics, settings, checked=doc.kind is not None)
-
-
-def _lint_walked(doc: Document, options: LintOptions) -> list[Diagnostic] | None:
-    return lint_document(doc, options, explicit=False)
+    return list(doc.load_diagnostics) or [empty_file(doc)]
 
 
 def _launch_surface(doc: Document) -> str | None:
@@ -133,23 +136,23 @@ def _launch_surface(doc: Document) -> str | None:
     return None
 
 
-def _lint_launch(doc: Document, surface: str, diagnostics: list[Diagnostic], explicit: bool,
-                 settings: FileSettings, options: LintOptions) -> list[Diagnostic] | None:
+def _lint_launch(doc: Document, surface: str, explicit: bool, settings: FileSettings, file: FileOptions,
+                 lint_config: LintConfig) -> list[Diagnostic] | None:
+    """A file that may hold launch commands; ``lint_config`` checks a config a script writes."""
     from shardlint.launch.sniff import LAUNCHER_TOKENS
 
     text = doc.text
     if any(token.decode() in text for token in LAUNCHER_TOKENS):
         from shardlint.launch.lint import lint_launch_document, read_launches
 
-        launches, written = read_launches(doc, surface, options)  # type: ignore[arg-type]
+        launches, written = read_launches(doc, surface, file)  # type: ignore[arg-type]
         if launches:
             doc.kind = "launch"
-            diagnostics.extend(lint_launch_document(doc, launches, written, options, _lint_walked))
-            return finish(doc, diagnostics, settings, checked=True)
+            found = lint_launch_document(doc, launches, written, file, lint_config)
+            return finish(doc, [*doc.load_diagnostics, *found], settings, checked=True)
     if not explicit:
         return None
-    diagnostics.append(no_launch_command(doc))
-    return finish(doc, diagnostics, settings, checked=False)
+    return finish(doc, [*doc.load_diagnostics, no_launch_command(doc)], settings, checked=False)
 
 
 # below this many files, starting worker processes costs more than it saves

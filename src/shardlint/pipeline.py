@@ -1,31 +1,33 @@
-"""The pipeline of checks that run on a loaded document of a known kind, in order."""
+"""The checks of a loaded document of a known kind, stage by stage; each stage returns new findings.
+
+load (:mod:`shardlint.loading`) -> classify (:func:`shardlint.kinds.detect_kind`) -> validate ->
+evaluate -> supersede (here) -> suppress -> finish (:mod:`shardlint.settings.finish`).
+"""
 
 from __future__ import annotations
 
 from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 
-def run_checks(doc: Document, options: LintOptions) -> list[Diagnostic]:
-    """Everything beyond loading: schema validation, then the rule engine."""
+def run_checks(doc: Document, file: FileOptions) -> list[Diagnostic]:
+    """Everything beyond loading: validation, then the rule engine, whose findings replace the
+    validation findings they supersede."""
+    from shardlint.engine import drop_superseded, evaluate
+
     if doc.kind == "recipe":
         from shardlint.training.checks import check_recipe
 
-        return check_recipe(doc, options) + run_rules(doc, options, [])
+        return check_recipe(doc, file) + evaluate(doc, file).diagnostics
+    validated = validate(doc, file)
+    rules = evaluate(doc, file)
+    return drop_superseded(validated, rules.superseded) + rules.diagnostics
+
+
+def validate(doc: Document, file: FileOptions) -> list[Diagnostic]:
+    """Schema findings and the built-in checks that stand beside them."""
     from shardlint.builtins.fsdp190 import check_fsdp1
     from shardlint.validation import validate_document
 
-    diagnostics: list[Diagnostic] = validate_document(doc)
-    diagnostics.extend(check_fsdp1(doc, options))
-    rule_findings = run_rules(doc, options, diagnostics)
-    return diagnostics + rule_findings
-
-
-def run_rules(doc: Document, options: LintOptions, schema_findings: list[Diagnostic]) -> list[Diagnostic]:
-    """The rule engine's findings; schema findings a firing rule supersedes are removed in place."""
-    from shardlint.engine import drop_superseded, evaluate
-
-    findings = evaluate(doc, options)
-    schema_findings[:] = drop_superseded(schema_findings, findings.superseded)
-    return findings.diagnostics
+    return validate_document(doc) + check_fsdp1(doc, file)

@@ -120,6 +120,7 @@ def test_unreadable_file_exits_2(tmp_path):
 
 def test_unreadable_file_in_process(tmp_path, monkeypatch):
     from shardlint.lint import lint_paths
+    from shardlint.diagnostics import Severity
     from shardlint.options import LintOptions
 
     path = tmp_path / "secret.yaml"
@@ -130,7 +131,7 @@ def test_unreadable_file_in_process(tmp_path, monkeypatch):
 
     monkeypatch.setattr("shardlint.loading.reader.read_regular", deny)
     report = lint_paths([str(path)], LintOptions())
-    assert report.exit_code(LintOptions().fail_level) == 2
+    assert report.exit_code(Severity.WARNING) == 2
     [failure] = report.failures
     assert failure.diagnostics[0].code == "SL008" and "Permission denied" in failure.diagnostics[0].message
 

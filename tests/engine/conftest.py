@@ -12,6 +12,7 @@ from shardlint.engine.context import Context
 from shardlint.kinds import detect_kind
 from shardlint.loading.reader import read_document
 from shardlint.options import LintOptions
+from shardlint.settings.resolve import file_options, settings_for
 
 
 @pytest.fixture
@@ -35,6 +36,8 @@ def load(tmp_path: Path) -> Callable[..., Document]:
 @pytest.fixture
 def context(load: Callable[..., Document]) -> Callable[..., Context]:
     def make(text: str, name: str = "config.yaml", files: dict[str, str] | None = None, **options: object) -> Context:
-        return Context(load(text, name, files), LintOptions(isolated=True, **options))  # type: ignore[arg-type]
+        doc = load(text, name, files)
+        invocation = LintOptions(isolated=True, **options)  # type: ignore[arg-type]
+        return Context(doc, file_options(invocation, settings_for(doc.path, invocation)))
 
     return make

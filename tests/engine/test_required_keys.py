@@ -8,7 +8,7 @@ from shardlint.document import Document
 from shardlint.engine.context import Context
 from shardlint.engine.predicates import required_keys
 from shardlint.engine.registry import load_ruleset
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 
 def test_required_keys_of_atoms_and_combinations() -> None:
@@ -31,4 +31,4 @@ def test_a_predicate_is_false_without_its_required_keys() -> None:
             kind = "deepspeed" if "deepspeed" in rule.applies_to else "accelerate"
             doc = Document(Path("x.yaml"), "x.yaml", "", "yaml", kind=kind)
             doc.data = {key: {} for key in rule.requires if key != missing}
-            assert rule.when is not None and not rule.when(Context(doc, LintOptions(isolated=True)), ()), rule.id
+            assert rule.when is not None and not rule.when(Context(doc, FileOptions()), ()), rule.id

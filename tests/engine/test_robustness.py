@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from shardlint.engine import evaluate
 from shardlint.kinds import detect_kind
 from shardlint.loading.reader import read_document
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 10), st.floats(allow_nan=False, width=32),
                     st.sampled_from(["auto", "no", "NO", "nvme", "cpu", "none", "FULL_SHARD", "1", "true", "bf16",
@@ -38,14 +38,14 @@ DEEPSPEED = st.fixed_dictionaries(
                          "stage3_gather_16bit_weights_on_model_save"]), VALUES, max_size=4))},
     optional={"fp16": VALUES, "bf16": VALUES, "optimizer": VALUES, "scheduler": VALUES,
               "train_batch_size": SCALARS, "gradient_accumulation_steps": SCALARS, "gradient_clipping": SCALARS})
-OPTIONS = st.builds(lambda runner, target: LintOptions(isolated=True, deepspeed_runner=runner, target=target),
+OPTIONS = st.builds(lambda runner, target: FileOptions(target=target, deepspeed_runner=runner),
                     st.sampled_from(["trainer", "accelerate", "deepspeed"]),
                     st.sampled_from([{}, {"accelerate": "0.20"}, {"accelerate": "1.6", "deepspeed": "0.14"}]))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(ACCELERATE, DEEPSPEED), options=OPTIONS)
-def test_rules_never_raise(tmp_path: Path, data: dict, options: LintOptions) -> None:
+def test_rules_never_raise(tmp_path: Path, data: dict, options: FileOptions) -> None:
     is_yaml = "distributed_type" in data
     path = tmp_path / ("config.yaml" if is_yaml else "ds.json")
     path.write_text(yaml.safe_dump(data) if is_yaml else json.dumps(data), encoding="utf-8")

@@ -101,9 +101,9 @@ def test_strategy_name_reads_like_accelerate():
 
 
 def test_quiet_when_targeting_an_accelerate_without_fsdp2(tmp_path):
-    from shardlint.options import LintOptions
+    from shardlint.options import FileOptions
 
     doc, found = migrate(tmp_path, "distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: 1\n")
     assert [d.code for d in found] == [CODE]
-    assert check_fsdp1(doc, LintOptions(target={"accelerate": "1.5.2"})) == []
-    assert [d.code for d in check_fsdp1(doc, LintOptions(target={"accelerate": "1.6"}))] == [CODE]
+    assert check_fsdp1(doc, FileOptions(target={"accelerate": "1.5.2"})) == []
+    assert [d.code for d in check_fsdp1(doc, FileOptions(target={"accelerate": "1.6"}))] == [CODE]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from shardlint.diagnostics import Severity
 from shardlint.fixes.atomic import remove_stale_temporaries, write_atomic
 from shardlint.fixes.fix_mode import fix_report
 from shardlint.lint import lint_paths
@@ -70,7 +71,8 @@ def _swap_after_lint(tmp_path: Path, swap) -> tuple[Path, list[str]]:
     config.write_text(FIXABLE, encoding="utf-8")
     report = lint_paths([str(config)], LintOptions(isolated=True))
     swap(config)
-    summary = fix_report(report, LintOptions(isolated=True), unsafe=False, write=True)
+    summary = fix_report(report, LintOptions(isolated=True), fail_level=Severity.WARNING, unsafe=False,
+                         write=True)
     assert summary.write_failed and not summary.fixed
     return config, summary.notes
 

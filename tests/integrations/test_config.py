@@ -9,7 +9,7 @@ import pytest
 
 from shardlint.diagnostics import Severity
 from shardlint.options import LintOptions
-from shardlint.settings.resolve import options_for, settings_for
+from shardlint.settings.resolve import file_options, settings_for
 from shardlint.settings.globs import matches
 from shardlint.settings.selectors import SelectionLayer, is_enabled
 from tests.conftest import run_shardlint, write
@@ -150,14 +150,40 @@ def test_fail_level_from_configuration_and_flag(tmp_path: Path) -> None:
     assert run_shardlint("check", "--isolated", "--select", "SL", "accelerate.yaml", cwd=tmp_path).returncode == 1
 
 
-def test_target_and_deepspeed_runner_reach_the_lint_options(tmp_path: Path) -> None:
+def _resolved(path: Path, options: LintOptions) -> tuple[dict[str, str], str]:
+    file = file_options(options, settings_for(path, options))
+    return dict(file.target), file.deepspeed_runner
+
+
+def test_target_and_deepspeed_runner_reach_the_file_options(tmp_path: Path) -> None:
     _pyproject(tmp_path, 'target = "accelerate=1.6, deepspeed=0.15"\ndeepspeed-runner = "deepspeed"')
     path = tmp_path / "ds_config.json"
-    options = options_for(LintOptions(), settings_for(path, LintOptions()))
-    assert options.target == {"accelerate": "1.6", "deepspeed": "0.15"}
-    assert options.deepspeed_runner == "deepspeed"
+    assert _resolved(path, LintOptions()) == ({"accelerate": "1.6", "deepspeed": "0.15"}, "deepspeed")
     given = LintOptions(target={"accelerate": "1.10"}, deepspeed_runner="accelerate")
-    assert options_for(given, settings_for(path, given)) == given  # the command line wins
+    assert _resolved(path, given) == ({"accelerate": "1.10"}, "accelerate")  # the caller's options win
+
+
+def test_options_set_in_code_beat_the_configuration_even_at_their_defaults(tmp_path: Path) -> None:
+    write(tmp_path, ".shardlint.toml", 'target = {accelerate = "1.6"}\ndeepspeed-runner = "deepspeed"\n')
+    write(tmp_path, "requirements.txt", "deepspeed==0.15.0\n")
+    path = tmp_path / "ds_config.json"
+    assert _resolved(path, LintOptions()) == ({"accelerate": "1.6", "deepspeed": "0.15.0"}, "deepspeed")
+    # "trainer" and {} are the defaults, given all the same: the configuration does not replace them
+    assert _resolved(path, LintOptions(deepspeed_runner="trainer")) == (
+        {"accelerate": "1.6", "deepspeed": "0.15.0"}, "trainer")
+    assert _resolved(path, LintOptions(target={})) == ({"deepspeed": "0.15.0"}, "deepspeed")  # pins still fill in
+    assert _resolved(path, LintOptions(target={}, isolated=True)) == ({}, "trainer")
+
+
+def test_a_runner_given_in_code_at_its_default_decides_the_findings(tmp_path: Path) -> None:
+    from shardlint.lint import lint_paths
+
+    write(tmp_path, ".shardlint.toml", 'deepspeed-runner = "accelerate"\n')
+    path = write(tmp_path, "ds_config.json", '{"zero_optimization": {"stage": 2},\n'
+                 ' "optimizer": {"type": "AdamW", "params": {"lr": "auto", "betas": "auto"}}}\n')
+    found = lambda options: {d.code for f in lint_paths([str(path)], options).files for d in f.diagnostics}
+    assert "HF100" in found(LintOptions())  # the configuration's runner: Accelerate leaves the betas "auto"
+    assert "HF100" not in found(LintOptions(deepspeed_runner="trainer"))  # the Trainer fills them
 
 
 # --- the command line over the configuration ---------------------------------------------------
@@ -173,9 +199,8 @@ def test_runner_and_target_flags_beat_the_file_even_at_their_defaults(tmp_path: 
     add_arguments(parser)
     args = parser.parse_args(["--config", str(tmp_path / "pyproject.toml"),
                               "--deepspeed-runner", "trainer", "--target", "accelerate=1.10"])
-    options, _ = options_from_args(args)
-    resolved = options_for(options, settings_for(tmp_path / "a.yaml", options))
-    assert (resolved.deepspeed_runner, resolved.target) == ("trainer", {"accelerate": "1.10"})
+    options, _, _ = options_from_args(args)
+    assert _resolved(tmp_path / "a.yaml", options) == ({"accelerate": "1.10"}, "trainer")
 
 
 @pytest.mark.parametrize(("flags", "expected"), [

@@ -41,7 +41,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _render(fmt: str, path: str = "configs") -> str:
     """What ``check --isolated --select SL,SUP --format FMT`` prints, rendered in this process."""
     only = Settings(selection=SelectionLayer(select=("SL", "SUP")))
-    return renderer(fmt)(lint_paths([path], LintOptions(isolated=True, overrides=only)))
+    return renderer(fmt)(lint_paths([path], LintOptions(given=only, isolated=True)))
 
 
 def test_sarif_is_valid_and_complete(project: Path) -> None:

@@ -70,9 +70,9 @@ def test_settings_accept_flat_or_nested_and_report_bad_entries() -> None:
 
 def test_settings_become_lint_options() -> None:
     options = parse_settings({"ignore": ["FSDP100"], "isolated": True}).lint_options()
-    assert options.isolated and options.overrides is not None
-    assert options.overrides.selection is not None and options.overrides.selection.ignore == ("FSDP100",)
-    assert parse_settings({}).lint_options().overrides is None
+    assert options.isolated and options.given is not None
+    assert options.given.selection is not None and options.given.selection.ignore == ("FSDP100",)
+    assert parse_settings({}).lint_options().given is None
 
 
 @pytest.mark.parametrize(("value", "written"), [

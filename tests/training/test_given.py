@@ -7,7 +7,7 @@ from pathlib import Path
 
 from shardlint.document import Document
 from shardlint.loading.reader import read_document
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 from shardlint.training.arguments import Token, read_script_arguments, typed
 from shardlint.training.given import check_gathered, gather
 from shardlint.kinds import detect_kind
@@ -67,7 +67,7 @@ def test_checks_report_in_the_launching_file(tmp_path):
     assert recipe.kind == "recipe"
     doc = launching(tmp_path, "accelerate launch train.py recipe.yaml --bf16 --evaluation_strategy steps")
     args = read_script_arguments(tokens_after(doc.text, "train.py"))
-    found = {d.code: d for d in check_gathered(doc, args, recipe, LintOptions(isolated=True))}
+    found = {d.code: d for d in check_gathered(doc, args, recipe, FileOptions())}
     assert set(found) == {"HF131", "HF140"}
     renamed = found["HF131"]
     assert doc.text[doc.index.offset(renamed.range.start):doc.index.offset(renamed.range.end)] == "evaluation_strategy"
@@ -81,4 +81,4 @@ def test_a_rule_that_holds_for_the_recipe_alone_is_left_to_the_recipe(tmp_path):
     recipe.kind = detect_kind(recipe)
     doc = launching(tmp_path, "accelerate launch train.py recipe.yaml --learning_rate 1e-5")
     args = read_script_arguments(tokens_after(doc.text, "train.py"))
-    assert check_gathered(doc, args, recipe, LintOptions(isolated=True)) == []
+    assert check_gathered(doc, args, recipe, FileOptions()) == []

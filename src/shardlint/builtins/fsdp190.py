@@ -8,7 +8,7 @@ from shardlint.builtins import finding
 from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.document import Document, KeyPath, format_path
 from shardlint.fixes.migrate import key_in, migrated_text
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 CODE = "FSDP190"
 FSDP2_SINCE = ">=1.6.0"  # fsdp_version and `accelerate to-fsdp2` arrived in v1.6.0 (reference section 6)
@@ -25,7 +25,7 @@ def is_fsdp1(doc: Document) -> bool:
     return version is None or str(section[version]).strip() == "1"
 
 
-def check_fsdp1(doc: Document, options: LintOptions | None = None) -> list[Diagnostic]:
+def check_fsdp1(doc: Document, options: FileOptions = FileOptions()) -> list[Diagnostic]:
     """FSDP190 on an FSDP1 Accelerate config, with the migration as an unsafe fix.
 
     Quiet when the run targets an Accelerate older than 1.6, which has no FSDP2.
@@ -51,7 +51,7 @@ def check_fsdp1(doc: Document, options: LintOptions | None = None) -> list[Diagn
     return [finding(CODE, message, doc.range(at), format_path(at), pending=migration)]
 
 
-def _targets_fsdp2(options: LintOptions | None) -> bool:
+def _targets_fsdp2(options: FileOptions) -> bool:
     from shardlint.engine.versions import satisfies, target_versions
 
-    return satisfies(target_versions(options.target if options else None)["accelerate"], FSDP2_SINCE)
+    return satisfies(target_versions(options.target)["accelerate"], FSDP2_SINCE)

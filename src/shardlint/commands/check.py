@@ -97,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"shardlint: error: {problem}\n")
         return 2
     try:
-        options, show = settings_cli.options_from_args(args)
-        view = View(show=show, fail_level=options.fail_level, quiet=args.quiet)
+        options, fail_level, show = settings_cli.options_from_args(args)
+        view = View(show=show, fail_level=fail_level, quiet=args.quiet)
         if args.watch:
             from shardlint.watching import watch
 
@@ -152,7 +152,7 @@ def _check_streamed(args: argparse.Namespace, options: LintOptions, view: View) 
         from shardlint.reporters.fix_list import fix_list
 
         pieces = iter([*pieces, fix_list("Fixes available", report.available_fixes)])
-    return _write(pieces, args) or _exit(report.exit_code(options.fail_level), args)
+    return _write(pieces, args) or _exit(report.exit_code(view.fail_level), args)
 
 
 def _write(text: str | Iterator[str], args: argparse.Namespace) -> int:
@@ -167,11 +167,13 @@ def _write(text: str | Iterator[str], args: argparse.Namespace) -> int:
 
 def _print_targets(report: Report, options: LintOptions) -> None:
     """Where the targeted versions come from: one line per distinct set, with the files it applies to."""
-    from shardlint.settings.targets import summary_line, targets_for
+    from shardlint.settings.resolve import settings_for
+    from shardlint.settings.targets import choose_targets, summary_line
 
     lines: dict[str, list[str]] = {}
     for result in report.files:
-        lines.setdefault(summary_line(targets_for(result.document.path, options)), []).append(result.path)
+        choices = choose_targets(settings_for(result.document.path, options))
+        lines.setdefault(summary_line(choices), []).append(result.path)
     for line, files in lines.items():
         shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
         sys.stderr.write(f"shardlint: {shown}: judged by {line}\n")
@@ -197,7 +199,7 @@ def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> i
 
         if args.diff and report.failures:  # the diff holds no report: say what could not be read
             sys.stderr.write(renderer("concise")(_only_failures(report), view=view._replace(quiet=True)))
-        code = run_fix_mode(report, options, unsafe=args.unsafe_fixes, diff=args.diff,
+        code = run_fix_mode(report, options, fail_level=view.fail_level, unsafe=args.unsafe_fixes, diff=args.diff,
                             render=lambda r: renderer(args.format)(r, color=color, view=view),
                             emit=lambda text: settings_cli.write_report(text, args.output_file),
                             summary_to_stdout=args.format in ("text", "concise") and args.output_file is None,
@@ -214,7 +216,7 @@ def _check_once(args: argparse.Namespace, options: LintOptions, view: View) -> i
 
             text += fix_list("Fixes available", [fix for result in report.all_files
                                                  for fix in available(result, view)])
-    return _write(text, args) or _exit(report.exit_code(options.fail_level), args)
+    return _write(text, args) or _exit(report.exit_code(view.fail_level), args)
 
 
 def _exit(code: int, args: argparse.Namespace) -> int:

@@ -32,13 +32,15 @@ def run(args: argparse.Namespace) -> int:
     from shardlint.loading.reader import Unreadable, read_document
     from shardlint.options import LintOptions
     from shardlint.settings.loader import parse_target
+    from shardlint.settings.resolve import file_options, settings_for
 
     try:
-        options = LintOptions(target=parse_target(args.target) if args.target else None, isolated=True)
+        given = LintOptions(target=parse_target(args.target) if args.target else None, isolated=True)
     except ValueError as exc:
         sys.stderr.write(f"shardlint: error: --target: {exc}\n")
         return 2
     path, line = split_target(args.script)
+    options = file_options(given, settings_for(path, given))
     try:
         doc = read_document(path, str(path))
     except Unreadable as exc:

@@ -21,13 +21,14 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from shardlint.settings.model import ConfigError
-    from shardlint.settings.targets import as_json, targets_for
+    from shardlint.settings.resolve import settings_for
+    from shardlint.settings.targets import as_json, choose_targets
 
     path = Path(args.path)
     probe = path / "_" if path.is_dir() else path  # a folder's files share its pins and configuration
     try:
-        options, _ = settings_cli.options_from_args(args)
-        choices = targets_for(probe, options)
+        options, _, _ = settings_cli.options_from_args(args)
+        choices = choose_targets(settings_for(probe, options))
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")
         return 2

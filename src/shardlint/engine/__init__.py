@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document, format_path
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 
 class Findings:
@@ -18,7 +18,7 @@ class Findings:
         self.superseded: set[tuple[str, str]] = set()
 
 
-def evaluate(doc: Document, options: LintOptions) -> Findings:
+def evaluate(doc: Document, options: FileOptions) -> Findings:
     from shardlint.builtins import finding
     from shardlint.engine.context import Context
     from shardlint.engine.link import CONFIG_FILE_PATH

@@ -10,11 +10,11 @@ from shardlint.engine import paths
 from shardlint.engine.link import Link, resolve
 from shardlint.engine.values import normaliser_for
 from shardlint.engine.versions import Version, target_versions
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 
 class Context:
-    def __init__(self, doc: Document, options: LintOptions) -> None:
+    def __init__(self, doc: Document, options: FileOptions) -> None:
         self.doc = doc
         self.options = options
         self.kind = doc.kind
@@ -28,7 +28,7 @@ class Context:
 
     @property
     def runner(self) -> str:
-        return self.options.deepspeed_runner or "trainer"
+        return self.options.deepspeed_runner
 
     @cached_property
     def link(self) -> Link:

@@ -28,7 +28,7 @@ def example_label(index: int, example: dict[str, Any]) -> str:
 def _options(example: dict[str, Any], rule_paths: tuple[Path, ...]) -> LintOptions:
     options = example.get("options") or {}
     target = dict(item.split("=", 1) for item in options.get("target", "").split(",") if item)
-    return LintOptions(target=target, deepspeed_runner=options.get("deepspeed-runner", "trainer"), isolated=True,
+    return LintOptions(target=target, deepspeed_runner=options.get("deepspeed-runner"), isolated=True,
                        rule_paths=rule_paths)
 
 

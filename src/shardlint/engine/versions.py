@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Mapping
 
 # the newest releases snapshotted in knowledge/ (tests/knowledge/test_default_target.py keeps them equal)
 LATEST = {"accelerate": "1.16.0", "deepspeed": "0.19.8", "transformers": "5.25.0", "trl": "1.16.0"}
@@ -62,7 +63,7 @@ def satisfies(version: Version, specifier: str) -> bool:
     return True
 
 
-def target_versions(target: dict[str, str] | None) -> dict[str, Version]:
+def target_versions(target: Mapping[str, str] | None) -> dict[str, Version]:
     """Every library's targeted version: ``target``'s, else the latest release."""
     out = {name: parse_version(v) for name, v in LATEST.items()}
     for name, version in (target or {}).items():

@@ -62,14 +62,14 @@ def read_launch(text: str, num_processes: int | None, num_machines: int | None) 
     from shardlint.launch.lint import read_launches
     from shardlint.launch.sniff import surface_of
     from shardlint.loading.reader import Unreadable, read_document
-    from shardlint.options import LintOptions
+    from shardlint.options import FileOptions
 
     path, line = split_target(text)
     try:
         doc = read_document(path, str(path))
     except Unreadable as exc:
         raise EstimateError(f"{path}: {exc}") from None
-    options = LintOptions(isolated=True)
+    options = FileOptions()  # the defaults: no configuration, no pins
     surface = surface_of(path, doc.text[:256].encode("utf-8", "replace"))
     launches, written = read_launches(doc, surface, options) if surface is not None else ([], [])
     if line is not None:

@@ -32,8 +32,10 @@ class FixSummary:
         return Counter(code for _, code, _ in self.applied)
 
 
-def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: bool) -> FixSummary:
-    """Fix each file of ``report`` in place (``write``) or as a diff; update its diagnostics."""
+def fix_report(report: Report, options: LintOptions, *, fail_level: Severity, unsafe: bool,
+               write: bool) -> FixSummary:
+    """Fix each file of ``report`` in place (``write``) or as a diff; update its diagnostics and count
+    what remains at ``fail_level`` or above."""
     from shardlint.fixes.atomic import write_atomic
 
     summary = FixSummary()
@@ -71,7 +73,7 @@ def fix_report(report: Report, options: LintOptions, *, unsafe: bool, write: boo
         report.files[i] = FileResult(outcome.document, outcome.diagnostics)
     for result in report.all_files:
         for d in result.diagnostics:
-            summary.remaining += d.severity <= options.fail_level
+            summary.remaining += d.severity <= fail_level
             summary.hidden_unsafe += not unsafe and allowed_fix(d, False) is None \
                 and allowed_fix(d, True) is not None
     return summary
@@ -127,7 +129,7 @@ def summary_line(summary: FixSummary, fail_level: Severity, *, diff: bool) -> st
     return text
 
 
-def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bool,
+def run_fix_mode(report: Report, options: LintOptions, *, fail_level: Severity, unsafe: bool, diff: bool,
                  render: Callable[[Report], str], summary_to_stdout: bool,
                  emit: Callable[[str], None] | None = None, show_fixes: bool = False,
                  quiet: bool = False) -> int:
@@ -139,8 +141,8 @@ def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bo
     """
     from shardlint.reporters.fix_list import fix_list
 
-    summary = fix_report(report, options, unsafe=unsafe, write=not diff)
-    line = summary_line(summary, options.fail_level, diff=diff)
+    summary = fix_report(report, options, fail_level=fail_level, unsafe=unsafe, write=not diff)
+    line = summary_line(summary, fail_level, diff=diff)
     if show_fixes:
         line = fix_list("Would fix" if diff else "Fixed", summary.applied) + line
     for note in summary.notes:
@@ -158,4 +160,4 @@ def run_fix_mode(report: Report, options: LintOptions, *, unsafe: bool, diff: bo
         return 2
     if not quiet:
         (sys.stdout if summary_to_stdout else sys.stderr).write(line + "\n")
-    return 2 if summary.write_failed else report.exit_code(options.fail_level)
+    return 2 if summary.write_failed else report.exit_code(fail_level)

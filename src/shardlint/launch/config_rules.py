@@ -16,7 +16,7 @@ from typing import Any
 from shardlint.diagnostics import Diagnostic
 from shardlint.document import Document
 from shardlint.launch.effective import UNKNOWN, Effective
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 from shardlint.semantics.launch_flags import key_path
 
 # rule families whose rules judge values, wherever they were set; the others judge how a file is
@@ -37,7 +37,7 @@ def _first_flag_in(section: str, chosen: dict[str, Any]) -> Any:
     return next((s for key, s in chosen.items() if key.startswith(section + ".") and s.source == "flag"), None)
 
 
-def config_rule_findings(result: Effective, script: Document, options: LintOptions) -> list[Diagnostic]:
+def config_rule_findings(result: Effective, script: Document, options: FileOptions) -> list[Diagnostic]:
     import yaml
 
     from shardlint.engine import evaluate

@@ -22,7 +22,7 @@ from shardlint.engine import paths
 from shardlint.launch.launchers import Flag, Launch
 from shardlint.launch.references import resolve
 from shardlint.launch.shell import Word, Written
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 from shardlint.semantics.launch_flags import Option, flag_settings, flags_of, key_path
 
 TOP_LEVEL = ("distributed_type", "num_processes", "num_machines", "machine_rank", "mixed_precision", "gpu_ids",
@@ -115,11 +115,10 @@ def _config_file(launch: Launch, script: Path, display: str, written: list[Writt
 
 
 def effective(launch: Launch, doc: Document, written: list[Written],
-              options: LintOptions | None = None) -> Effective:
+              options: FileOptions = FileOptions()) -> Effective:
     """The effective settings of an ``accelerate launch`` command (other launchers: their own flags)."""
     from shardlint.engine.context import Context
 
-    options = options or LintOptions(isolated=True)
     script, display = doc.path, doc.display_path
     config, note, shift = _load_config(launch, doc, written) if launch.launcher == "accelerate" else (None, "", 0)
     data = config.data if config is not None and isinstance(config.data, dict) else {}

@@ -11,10 +11,10 @@ from shardlint.launch.references import Reference, references, suggest
 from shardlint.launch.regions import regions
 from shardlint.launch.shell import Command, Word, Written, read_script
 from shardlint.launch.sniff import Surface
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 # checks a config file found in a script as a walked file: its findings, or None when it is no config
-LintConfig = Callable[[Document, LintOptions], "list[Diagnostic] | None"]
+LintConfig = Callable[[Document], "list[Diagnostic] | None"]
 
 # accelerate launch options a training script is unlikely to define itself: after the
 # script they are passed to it instead of the launcher (argparse.REMAINDER, accelerate#53)
@@ -24,11 +24,11 @@ LAUNCHER_ONLY = frozenset({"--config_file", "--num_processes", "--num_machines",
 
 
 def read_launches(doc: Document, surface: Surface,
-                  options: LintOptions | None = None) -> tuple[list[Launch], list[Written]]:
+                  options: FileOptions = FileOptions()) -> tuple[list[Launch], list[Written]]:
     """The file's launch commands (``accelerate launch`` read with the targeted version's parser) and the
     files the script writes."""
     script = read_script(list(regions(doc.text, surface)))
-    launches = find_launches(script.commands, options.target.get("accelerate") if options is not None else None)
+    launches = find_launches(script.commands, options.target.get("accelerate"))
     return launches, script.written + _produced(script.commands, launches)
 
 
@@ -41,7 +41,7 @@ def _produced(commands: list[Command], launches: list[Launch]) -> list[Written]:
             for word in command.words[1:] if word.value and ("/" in word.value or "." in word.value)]
 
 
-def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written], options: LintOptions,
+def lint_launch_document(doc: Document, launches: list[Launch], written: list[Written], options: FileOptions,
                          lint_config: LintConfig) -> list[Diagnostic]:
     """The findings of a script's launches; ``lint_config`` checks a config a heredoc writes as a walked file."""
     from shardlint.launch.checks import launch_findings
@@ -49,7 +49,7 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
     from shardlint.launch.effective import effective
     from shardlint.launch.runner import launch_runner, runner_files
 
-    out: list[Diagnostic] = _heredoc_configs(doc, written, options, lint_config)
+    out: list[Diagnostic] = _heredoc_configs(doc, written, lint_config)
     for launch in launches:
         result = None
         run = None
@@ -95,8 +95,7 @@ def lint_launch_document(doc: Document, launches: list[Launch], written: list[Wr
     return out
 
 
-def _heredoc_configs(doc: Document, written: list[Written], options: LintOptions,
-                     lint_config: LintConfig) -> list[Diagnostic]:
+def _heredoc_configs(doc: Document, written: list[Written], lint_config: LintConfig) -> list[Diagnostic]:
     """Configs a heredoc of the script writes (``cat <<'EOF' > fsdp.yaml``), checked like files of their
     own and reported at their lines in the script."""
     from shardlint.loading.reader import read_document
@@ -106,7 +105,7 @@ def _heredoc_configs(doc: Document, written: list[Written], options: LintOptions
         if heredoc.content is None or not (heredoc.path or "").lower().endswith((".yaml", ".yml", ".json")):
             continue
         config = read_document(doc.path.parent / heredoc.path, doc.display_path, text=heredoc.content)
-        found = lint_config(config, options) or []
+        found = lint_config(config) or []
         if config.kind not in ("accelerate", "deepspeed"):
             continue
         shift = doc.index.range(heredoc.start, heredoc.start).start.line

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Iterable, Protocol
 if TYPE_CHECKING:
     from shardlint.diagnostics import Diagnostic
     from shardlint.document import Document
-    from shardlint.options import LintOptions
+    from shardlint.options import FileOptions, LintOptions
     from shardlint.settings.model import FileSettings
 
 
@@ -83,17 +83,17 @@ def settle_with(results: Iterable[FileResult], uses: Uses, runners: Runners, opt
 def _by_runners(result: FileResult, named: list[tuple[str | None, str]], options: LintOptions) -> list[Diagnostic]:
     """The file's findings for the runners of the launches naming it: those all of them give. A finding
     the default runner does not give says which launches decided it."""
-    from shardlint.settings.resolve import options_for, settings_for
+    from shardlint.settings.resolve import file_options, settings_for
 
     doc = result.document
     settings = settings_for(doc.path, options)
-    own = options_for(options, settings)
+    own = file_options(options, settings)
     chosen = sorted({runner or own.deepspeed_runner for runner, _ in named})
     if any(runner is not None for runner, _ in named):
         doc.runners = tuple(chosen)
     if chosen == [own.deepspeed_runner]:
         return result.diagnostics
-    found = [_check_as(doc, own.replace(deepspeed_runner=runner), settings) for runner in chosen]
+    found = [_check_as(doc, own._replace(deepspeed_runner=runner), settings) for runner in chosen]
     common = set.intersection(*({_key(d) for d in diagnostics} for diagnostics in found))
     before = {_key(d) for d in result.diagnostics}
     launches = ", ".join(dict.fromkeys(where for _, where in named))
@@ -101,11 +101,11 @@ def _by_runners(result: FileResult, named: list[tuple[str | None, str]], options
     return [d if _key(d) in before else d.replace(message=d.message + note) for d in found[0] if _key(d) in common]
 
 
-def _check_as(doc: Document, options: LintOptions, settings: FileSettings) -> list[Diagnostic]:
+def _check_as(doc: Document, file: FileOptions, settings: FileSettings) -> list[Diagnostic]:
     from shardlint.pipeline import run_checks
     from shardlint.settings.finish import finish
 
-    return finish(doc, list(doc.load_diagnostics) + run_checks(doc, options), settings, checked=True)
+    return finish(doc, [*doc.load_diagnostics, *run_checks(doc, file)], settings, checked=True)
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, object]:

@@ -62,14 +62,14 @@ class AccelerateIndex:
     def _facts(self, data: Any) -> Any:
         """The fact reader a dependent default consults, built only when one asks."""
         from shardlint.engine.context import Context
-        from shardlint.options import LintOptions
+        from shardlint.options import FileOptions
 
         def fact(name: str) -> Any:
             doc = self.document
             if doc is None or not doc.loaded:
                 doc = Document(Path("."), "", "", "yaml", data=data if isinstance(data, dict) else {},
                                kind="accelerate")
-            return Context(doc, LintOptions(target={"accelerate": format_version(self.version)})).fact(name)
+            return Context(doc, FileOptions(target={"accelerate": format_version(self.version)})).fact(name)
 
         return fact
 

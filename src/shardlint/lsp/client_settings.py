@@ -43,9 +43,9 @@ class ClientSettings:
         selection = None
         if self.select is not None or self.extend_select or self.ignore:
             selection = SelectionLayer(self.select, self.extend_select, self.ignore)
-        overrides = Settings(source="editor settings", selection=selection) if selection else None
-        return LintOptions(config_file=None if self.isolated else self.config_file,
-                           isolated=self.isolated, overrides=overrides)
+        given = Settings(source="editor settings", selection=selection) if selection else None
+        return LintOptions(given=given, config_file=None if self.isolated else self.config_file,
+                           isolated=self.isolated)
 
 
 def _codes(name: str, value: Any, problems: list[str]) -> tuple[str, ...] | None:

@@ -113,10 +113,10 @@ class Session:
 
     def target(self, uri: str) -> dict[str, str]:
         """The library versions the buffer's lint targets (its project's configuration, then the settings)."""
-        from shardlint.settings.resolve import options_for, settings_for
+        from shardlint.settings.resolve import file_options, settings_for
 
         options = self.options()
-        return options_for(options, settings_for(self.files[uri].path, options)).target
+        return dict(file_options(options, settings_for(self.files[uri].path, options)).target)
 
     def fixed_text(self, uri: str) -> str:
         """The buffer with every safe fix applied (cached: editors ask on every cursor move)."""

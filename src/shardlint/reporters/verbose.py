@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from shardlint.lint import Report
-from shardlint.options import LintOptions
-from shardlint.settings.resolve import options_for, settings_for
+from shardlint.options import FileOptions, LintOptions
+from shardlint.settings.resolve import file_options, settings_for
 from shardlint.settings.loader import TARGET_LIBRARIES
 from shardlint.settings.model import COMMAND_LINE
 
 
-def _targets(options: LintOptions) -> str:
-    return ", ".join(f"{lib} {options.target.get(lib, 'latest')}" for lib in TARGET_LIBRARIES)
+def _targets(file: FileOptions) -> str:
+    return ", ".join(f"{lib} {file.target.get(lib, 'latest')}" for lib in TARGET_LIBRARIES)
 
 
 def describe_run(report: Report, options: LintOptions) -> str:
@@ -18,7 +18,7 @@ def describe_run(report: Report, options: LintOptions) -> str:
     lines = []
     for result in report.files:
         settings = settings_for(result.document.path, options)
-        applied = options_for(options, settings)
+        applied = file_options(options, settings)
         kind = result.document.kind or "no known kind"
         runner = f"; DeepSpeed runner {applied.deepspeed_runner}" if kind == "deepspeed" else ""
         if result.document.runners:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Iterable
 
 SEVERITY_NAMES = ("error", "warning", "info", "hint")
+DEFAULT_FAIL_LEVEL = Severity.WARNING
 DEFAULT_SHOW = Severity.WARNING
 
 
@@ -76,7 +77,8 @@ def _globs(values: list[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _overrides(args: argparse.Namespace, families: tuple[str, ...]) -> Settings | None:
+def _given(args: argparse.Namespace, families: tuple[str, ...]) -> Settings | None:
+    """The flags' settings layer; ``None`` when no flag sets anything."""
     select = _selectors("--select", args.select, families) if args.select else None
     extend = _selectors("--extend-select", args.extend_select, families)
     ignore = _selectors("--ignore", args.ignore, families)
@@ -106,9 +108,10 @@ def display_flag(args: argparse.Namespace) -> Severity | None:
     return Severity.parse(level) if level else None
 
 
-def options_from_args(args: argparse.Namespace) -> tuple[LintOptions, Severity]:
-    """The run's options and display level; both levels come from the flags, else the configuration
-    of the working folder.
+def options_from_args(args: argparse.Namespace) -> tuple[LintOptions, Severity, Severity]:
+    """The invocation the flags make (each file's configuration decides what they leave unset), and
+    the run's fail level and display level: the flags', else the working folder's configuration's,
+    else the defaults.
 
     Selection flags may name the families of the working folder's own rules (``rule-paths``).
     Raises :class:`ConfigError` for a bad flag value or an invalid configuration.
@@ -116,11 +119,12 @@ def options_from_args(args: argparse.Namespace) -> tuple[LintOptions, Severity]:
     if args.config is not None and not args.config.is_file():
         problem = "not a file" if args.config.exists() else "no such file"
         raise ConfigError(f"--config: {args.config}: {problem}")
-    options = LintOptions(config_file=None if args.isolated else args.config, isolated=args.isolated)
-    here = settings_in(Path.cwd(), options)
-    options.overrides = overrides = _overrides(args, FAMILIES + here.rule_families)
-    options.fail_level = (overrides and overrides.fail_level) or here.fail_level or options.fail_level
-    return options, (overrides and overrides.show) or here.show or DEFAULT_SHOW
+    files = LintOptions(config_file=None if args.isolated else args.config, isolated=args.isolated)
+    here = settings_in(Path.cwd(), files)
+    given = _given(args, FAMILIES + here.rule_families)
+    fail_level = (given and given.fail_level) or here.fail_level or DEFAULT_FAIL_LEVEL
+    show = (given and given.show) or here.show or DEFAULT_SHOW
+    return files.replace(given=given), fail_level, show
 
 
 def write_report(text: str | Iterable[str], output_file: Path | None) -> None:

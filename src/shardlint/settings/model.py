@@ -13,6 +13,7 @@ from shardlint.settings.selectors import SelectionLayer, is_enabled, most_specif
 PROJECT_FILE = "pyproject.toml"
 OWN_FILE = ".shardlint.toml"
 COMMAND_LINE = "command line"  # the source of the flags' settings layer
+IN_CODE = "the caller's options"  # the source of the settings a program using shardlint gives
 
 
 class ConfigError(ValueError):
@@ -49,7 +50,7 @@ def _relative(path: Path, root: Path | None) -> PurePath | None:
 
 
 class FileSettings(NamedTuple):
-    """The settings that apply to one file: its configuration, then the command line over it."""
+    """The settings layers that apply to one file: its configuration, then the invocation's over it."""
 
     layers: tuple[Settings, ...] = ()
     folder: Path | None = None  # where the file is: the project's pins are read from there (None: not read)

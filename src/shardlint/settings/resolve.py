@@ -1,4 +1,5 @@
-"""Which configuration applies to a file: the nearest one upward, ``--config``, or none.
+"""Which configuration applies to a file (the nearest one upward, ``--config``, or none), and
+what the file is checked with once the invocation's settings are laid over it.
 
 Parsed files are cached by modification time, so a long-running language server
 sees edits to the configuration without restarting.
@@ -8,12 +9,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
-
+from shardlint.options import DEFAULT_DEEPSPEED_RUNNER, FileOptions, LintOptions
 from shardlint.settings.model import OWN_FILE, PROJECT_FILE, ConfigError, FileSettings, Settings
-
-if TYPE_CHECKING:
-    from shardlint.options import LintOptions
 
 _cache: dict[Path, tuple[tuple[int, int], Settings | None]] = {}
 
@@ -59,52 +56,41 @@ def explicit_settings(path: Path) -> Settings:
 
 
 def settings_for(path: Path, options: LintOptions) -> FileSettings:
-    """Settings for the file at ``path``: its configuration, then command-line overrides."""
+    """The settings layers for the file at ``path``: its configuration, then the invocation's."""
     return settings_in(Path(os.path.abspath(path)).parent, options)
 
 
 def settings_in(folder: Path, options: LintOptions) -> FileSettings:
-    """Settings for files in ``folder``."""
+    """The settings layers for files in ``folder``."""
     layers: list[Settings] = []
     if not options.isolated:
         found = (explicit_settings(options.config_file) if options.config_file is not None
                  else nearest_settings(folder))
         if found is not None:
             layers.append(found)
-    if options.overrides is not None:
-        layers.append(options.overrides)
+    if options.given is not None:
+        layers.append(options.given)
     return FileSettings(tuple(layers), None if options.isolated else Path(os.path.abspath(folder)))
 
 
-def options_for(options: LintOptions, settings: FileSettings) -> LintOptions:
-    """``options`` with the configuration's target, DeepSpeed runner and rule paths where the run left the defaults.
+def file_options(options: LintOptions, settings: FileSettings) -> FileOptions:
+    """What a file is checked with: each setting from the invocation, else the file's configuration
+    (both in ``settings``), else the defaults.
 
-    Libraries the target does not name take the versions the project pins where the file is
-    (not under ``--isolated``).
+    The libraries the chosen ``target`` does not name take the versions the project pins where the
+    file is (not under ``--isolated``).
     """
-    from shardlint.options import LintOptions
-
-    defaults = LintOptions()
-    changes = {}
-    explicit = options.target if options.target != defaults.target else settings.target
-    if settings.target is not None and options.target == defaults.target:
-        changes["target"] = settings.target
+    target = settings.target or {}
     if settings.folder is not None:
         from shardlint.settings.targets import choose_targets
 
-        choices = choose_targets(explicit, settings, settings.folder)
-        pinned = {library: choice.version for library, choice in choices.items() if choice.pin is not None}
-        if pinned:
-            changes["target"] = {**pinned, **(explicit or {})}
-    if settings.deepspeed_runner is not None and options.deepspeed_runner == defaults.deepspeed_runner:
-        changes["deepspeed_runner"] = settings.deepspeed_runner
-    if settings.rule_paths is not None and not options.rule_paths:
-        changes["rule_paths"] = settings.rule_paths
-    return options.replace(**changes) if changes else options
+        pinned = {library: choice.version for library, choice in choose_targets(settings).items()
+                  if choice.pin is not None}
+        target = {**pinned, **target}
+    return FileOptions(target, settings.deepspeed_runner or DEFAULT_DEEPSPEED_RUNNER,
+                       settings.rule_paths or (), options.buffers)
 
 
 def project_rule_paths(folder: Path, config_file: Path | None = None) -> tuple[Path, ...]:
     """The ``rule-paths`` of ``config_file``, else of the configuration that applies in ``folder``."""
-    from shardlint.options import LintOptions
-
     return settings_in(folder, LintOptions(config_file=config_file)).rule_paths or ()

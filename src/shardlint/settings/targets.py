@@ -8,13 +8,10 @@ else the newest release shardlint knows.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from shardlint.settings.model import FileSettings
+from shardlint.settings.model import COMMAND_LINE, FileSettings
 from shardlint.settings.pins import Pin, project_pins
-
-if TYPE_CHECKING:
-    from shardlint.options import LintOptions
 
 
 class TargetChoice(NamedTuple):
@@ -34,15 +31,17 @@ class TargetChoice(NamedTuple):
 def _explicit_origin(settings: FileSettings) -> str:
     for layer in reversed(settings.layers):
         if layer.target is not None:
-            return "--target" if layer.source == "command line" else f"target in {layer.source}"
+            return "--target" if layer.source == COMMAND_LINE else f"target in {layer.source}"
     return "--target"
 
 
-def choose_targets(explicit: dict[str, str] | None, settings: FileSettings, folder: Path | None) -> dict[str, TargetChoice]:
-    """Every library's version and origin; ``folder`` is where pins are looked for (``None``: nowhere)."""
+def choose_targets(settings: FileSettings) -> dict[str, TargetChoice]:
+    """Every library's version and origin for a file with ``settings``: the target its layers name,
+    else the pins where the file is (none without a folder: ``--isolated``), else the newest release."""
     from shardlint.engine.versions import LATEST
 
-    pins = project_pins(folder, LATEST) if folder is not None else None
+    explicit = settings.target
+    pins = project_pins(settings.folder, LATEST) if settings.folder is not None else None
     origin = _explicit_origin(settings)
     out = {}
     for library, newest in LATEST.items():
@@ -54,14 +53,6 @@ def choose_targets(explicit: dict[str, str] | None, settings: FileSettings, fold
         else:
             out[library] = TargetChoice(library, newest, "newest known")
     return out
-
-
-def targets_for(path: Path, options: LintOptions) -> dict[str, TargetChoice]:
-    """The choices that apply to a file at ``path`` under the run's ``options``."""
-    from shardlint.settings.resolve import settings_for
-
-    settings = settings_for(path, options)
-    return choose_targets(options.target or settings.target, settings, settings.folder)
 
 
 def summary_line(choices: dict[str, TargetChoice]) -> str:

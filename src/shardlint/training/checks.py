@@ -15,7 +15,7 @@ from typing import Any, Collection, NamedTuple
 from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.document import Document
 from shardlint.engine.versions import Version, target_versions
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 
 
 def _release(version: Version) -> str:
@@ -89,7 +89,7 @@ def _renamable(entry: dict[str, Any], new: str, present: Collection[str], known:
     return new
 
 
-def check_recipe(doc: Document, options: LintOptions) -> list[Diagnostic]:
+def check_recipe(doc: Document, options: FileOptions) -> list[Diagnostic]:
     from shardlint.validation.edits import rename_key_fix
 
     target = target_versions(options.target)

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from shardlint.diagnostics import Diagnostic, Fix, TextEdit
 from shardlint.document import Document, Node, Span
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 from shardlint.training.arguments import ScriptArguments, typed
 
 
@@ -56,7 +56,7 @@ def gather(launching: Document, args: ScriptArguments, recipe: Document | None) 
 
 
 def check_gathered(launching: Document, args: ScriptArguments, recipe: Document | None,
-                   options: LintOptions) -> list[Diagnostic]:
+                   options: FileOptions) -> list[Diagnostic]:
     """Findings about the run's training arguments, in the launching file.
 
     Field problems (HF130-HF132) are reported for command-line arguments only (a recipe's keys

@@ -19,7 +19,7 @@ from shardlint.launch.effective import UNKNOWN, Effective, Setting
 from shardlint.launch.launchers import Launch
 from shardlint.launch.references import Reference, resolve
 from shardlint.launch.shell import Word, Written
-from shardlint.options import LintOptions
+from shardlint.options import FileOptions
 from shardlint.training.arguments import ScriptArguments, Token, read_script_arguments
 from shardlint.training.given import Source, check_gathered, gather
 
@@ -143,7 +143,7 @@ def _checkpoints(given: dict[str, Any]) -> str | None:
 
 
 def launch_training_findings(run: TrainingRun, result: Effective | None, doc: Document,
-                             options: LintOptions) -> list[Diagnostic]:
+                             options: FileOptions) -> list[Diagnostic]:
     given = run.merged.data
     out = check_gathered(doc, run.args, run.recipe, options)
     trainer_fsdp = bool(given.get("fsdp")) and given.get("fsdp") not in ("false", "False")
@@ -296,7 +296,7 @@ PLUGIN_FROM_ARGUMENTS = "5.10.1"  # the release whose TrainingArguments build th
 
 
 def _fsdp_settings_replaced(run: TrainingRun, result: Effective | None, doc: Document,
-                            options: LintOptions) -> list[Diagnostic]:
+                            options: FileOptions) -> list[Diagnostic]:
     """HF152: the Trainer's own FSDP plugin replaces what the launch's FSDP config sets."""
     from shardlint.engine.versions import parse_version, target_versions
 
