@@ -59,3 +59,4 @@ class FileOptions(NamedTuple):
     deepspeed_runner: str = DEFAULT_DEEPSPEED_RUNNER  # who runs a DeepSpeed JSON: trainer | accelerate | deepspeed
     rule_paths: tuple[Path, ...] = ()  # the project's own rule folders
     buffers: Mapping[Path, str] = {}  # unsaved editor buffers, read before the disk
+    runner_assumed: bool = False  # nothing gave deepspeed_runner: the default stands in (shardlint.assumed_runner)

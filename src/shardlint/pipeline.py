@@ -1,7 +1,8 @@
 """The checks of a loaded document of a known kind, stage by stage; each stage returns new findings.
 
 load (:mod:`shardlint.loading`) -> classify (:func:`shardlint.kinds.detect_kind`) -> validate ->
-evaluate -> supersede (here) -> suppress -> finish (:mod:`shardlint.settings.finish`).
+evaluate -> supersede (here) -> hedge (:mod:`shardlint.assumed_runner`) -> suppress -> finish
+(:mod:`shardlint.settings.finish`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from shardlint.options import FileOptions
 
 def run_checks(doc: Document, file: FileOptions) -> list[Diagnostic]:
     """Everything beyond loading: validation, then the rule engine, whose findings replace the
-    validation findings they supersede."""
+    validation findings they supersede; the rules' errors only an assumed runner gives are hedged."""
+    from shardlint.assumed_runner import hedge
     from shardlint.engine import drop_superseded, evaluate
 
     if doc.kind == "recipe":
@@ -22,7 +24,7 @@ def run_checks(doc: Document, file: FileOptions) -> list[Diagnostic]:
         return check_recipe(doc, file) + evaluate(doc, file).diagnostics
     validated = validate(doc, file)
     rules = evaluate(doc, file)
-    return drop_superseded(validated, rules.superseded) + rules.diagnostics
+    return drop_superseded(validated, rules.superseded) + hedge(doc, file, rules.diagnostics)
 
 
 def validate(doc: Document, file: FileOptions) -> list[Diagnostic]:

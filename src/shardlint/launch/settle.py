@@ -57,14 +57,6 @@ def launch_uses(results: Iterable[FileResult]) -> tuple[Uses, Runners]:
     return uses, runners
 
 
-def runner_may_matter(doc: Document) -> bool:
-    """Whether a launch's runner can change ``doc``'s findings: DeepSpeed JSON, or an Accelerate
-    config that runs DeepSpeed."""
-    data = doc.data
-    return doc.kind == "deepspeed" or (doc.kind == "accelerate" and isinstance(data, dict) and (
-        data.get("distributed_type") == "DEEPSPEED" or "deepspeed_config" in data))
-
-
 def settle_with(results: Iterable[FileResult], uses: Uses, runners: Runners, options: LintOptions) -> None:
     """Decide ``results``' findings by the launches naming their files: the runners' checks, and the
     findings every launch naming the file settles."""
@@ -89,11 +81,14 @@ def _by_runners(result: FileResult, named: list[tuple[str | None, str]], options
     settings = settings_for(doc.path, options)
     own = file_options(options, settings)
     chosen = sorted({runner or own.deepspeed_runner for runner, _ in named})
-    if any(runner is not None for runner, _ in named):
+    decided = any(runner is not None for runner, _ in named)
+    if decided:
         doc.runners = tuple(chosen)
-    if chosen == [own.deepspeed_runner]:
+    if chosen == [own.deepspeed_runner] and not (decided and own.runner_assumed):
         return result.diagnostics
-    found = [_check_as(doc, own._replace(deepspeed_runner=runner), settings) for runner in chosen]
+    assumed = own.runner_assumed and not decided
+    found = [_check_as(doc, own._replace(deepspeed_runner=runner, runner_assumed=assumed), settings)
+             for runner in chosen]
     common = set.intersection(*({_key(d) for d in diagnostics} for diagnostics in found))
     before = {_key(d) for d in result.diagnostics}
     launches = ", ".join(dict.fromkeys(where for _, where in named))

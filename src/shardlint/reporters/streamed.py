@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Iterator, Protocol
 
 from shardlint.diagnostics import Severity
-from shardlint.launch.settle import SETTLED_BY, Runners, Uses, runner_may_matter, settle_with
+from shardlint.assumed_runner import runner_may_matter
+from shardlint.launch.settle import SETTLED_BY, Runners, Uses, settle_with
 from shardlint.lint import FileResult, Report
 from shardlint.options import LintOptions
 from shardlint.reporters import View

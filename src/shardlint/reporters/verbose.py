@@ -20,7 +20,8 @@ def describe_run(report: Report, options: LintOptions) -> str:
         settings = settings_for(result.document.path, options)
         applied = file_options(options, settings)
         kind = result.document.kind or "no known kind"
-        runner = f"; DeepSpeed runner {applied.deepspeed_runner}" if kind == "deepspeed" else ""
+        assumed = " (assumed)" if applied.runner_assumed else ""
+        runner = f"; DeepSpeed runner {applied.deepspeed_runner}{assumed}" if kind == "deepspeed" else ""
         if result.document.runners:
             runner = f"; DeepSpeed runner {' and '.join(result.document.runners)} (from the launches naming it)"
         files = [source for source in settings.sources() if source != COMMAND_LINE] or ["no configuration file"]

@@ -88,7 +88,7 @@ def file_options(options: LintOptions, settings: FileSettings) -> FileOptions:
                   if choice.pin is not None}
         target = {**pinned, **target}
     return FileOptions(target, settings.deepspeed_runner or DEFAULT_DEEPSPEED_RUNNER,
-                       settings.rule_paths or (), options.buffers)
+                       settings.rule_paths or (), options.buffers, runner_assumed=settings.deepspeed_runner is None)
 
 
 def project_rule_paths(folder: Path, config_file: Path | None = None) -> tuple[Path, ...]:
