@@ -15,6 +15,7 @@ from shardlint.convert.linked import LinkedConfig, read_linked
 from shardlint.convert.notes import Note
 from shardlint.document import Document
 from shardlint.engine import values
+from shardlint.fixes.migrate import fsdp1_strategy
 from shardlint.semantics.accelerate import newest_default
 
 Flavour = Literal["fsdp1", "fsdp2", "deepspeed"]
@@ -111,20 +112,9 @@ def read_source(doc: Document) -> SourceConfig:
 
 
 # ---------------------------------------------------------------- FSDP
-def _strategy(value: Any, where: str) -> table.Sharding:
-    """A strategy name (any case) or its integer alias, as Accelerate reads it (reference §2)."""
-    name = values.strategy_name(value)
-    if name is None:
-        raise ConvertError(f"{where}: {value!r} is not an FSDP sharding strategy")
-    return table.FSDP1_STRATEGIES[name]
-
-
 def _names_full_shard(value: Any) -> bool:
     """Whether an FSDP1 ``fsdp_reshard_after_forward`` (ignored under launch) says FULL_SHARD anyway."""
-    try:
-        return value is True or _strategy(value, "") is table.FULL_SHARD
-    except ConvertError:
-        return False
+    return value is True or values.strategy_name(value) == "FULL_SHARD"
 
 
 def _state_dict(value: Any, where: str) -> str:
@@ -149,12 +139,15 @@ def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> SourceConfig:
     fsdp = sec.name
 
     if flavour == "fsdp1":
-        if "fsdp_sharding_strategy" in written:
-            sharding = _strategy(written["fsdp_sharding_strategy"], sec.where("fsdp_sharding_strategy"))
+        name, key = fsdp1_strategy(data[fsdp] if isinstance(data.get(fsdp), dict) else {})
+        if name is None:
+            raise ConvertError(f"{sec.where('fsdp_sharding_strategy')}: {written['fsdp_sharding_strategy']!r} "
+                               "is not an FSDP sharding strategy")
+        sharding = table.FSDP1_STRATEGIES[name]
+        if key is not None:
             prov["sharding"] = sec.shown("fsdp_sharding_strategy")
         else:
-            sharding = table.FSDP1_STRATEGIES[newest_default(fsdp, "fsdp_sharding_strategy")]
-            prov["sharding"] = "fsdp_sharding_strategy: FULL_SHARD (launch default)"
+            prov["sharding"] = f"fsdp_sharding_strategy: {name} (launch default)"
             if "fsdp_reshard_after_forward" in written and not _names_full_shard(written["fsdp_reshard_after_forward"]):
                 notes.append(Note("check", sec.where("fsdp_reshard_after_forward"),
                     f"FSDP1 under accelerate launch ignores {sec.shown('fsdp_reshard_after_forward')} "
