@@ -53,3 +53,24 @@ def test_converts_or_refuses_and_keeps_comments(generated, target):
     assert data["distributed_type"] == ("DEEPSPEED" if target == "deepspeed" else "FSDP")
     for comment in comments:
         assert comment in result.text, comment
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs())
+def test_fsdp190_fix_and_convert_to_fsdp2_write_the_same_section(tmp_path_factory, generated):
+    from tests.convert.test_one_migration import _by_convert, _by_fix
+
+    from shardlint.builtins.fsdp190 import is_fsdp1
+    from shardlint.kinds import detect_kind
+    from shardlint.loading.reader import read_document
+
+    text, _, _ = generated
+    path = tmp_path_factory.mktemp("generated") / "accelerate.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path, path.name)
+    if not (doc.loaded and detect_kind(doc) == "accelerate" and is_fsdp1(doc)):
+        return
+    fix, convert = _by_fix(path), _by_convert(path)
+    # convert also refuses values the migration does not touch (it reads every setting for its notes)
+    assert fix == convert or convert is None
+    assert fix is not None or convert is None

@@ -35,8 +35,7 @@ would differ from what the FSDP1 run did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shardlint.document import Document, KeyPath
 from shardlint.engine.values import NORMALISERS, STATE_DICT_TYPES, str_to_bool, strategy_name
@@ -47,8 +46,7 @@ SECTION = "fsdp_config"
 _FSDP2_REJECTS = {"LOCAL_STATE_DICT": "SHARDED_STATE_DICT"}  # reference A28; the closest FSDP2 has
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """A key the migration writes."""
 
     key: str                     # as written in the migrated file
@@ -57,8 +55,7 @@ class Change:
     replaces: str | None = None  # the key, as written, whose value and place it takes
 
 
-@dataclass(frozen=True)
-class Drop:
+class Drop(NamedTuple):
     """A key the migration removes, because FSDP2 never reads it."""
 
     key: str                     # as written
@@ -67,8 +64,10 @@ class Drop:
     reason: str
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):
+    """What migrating one FSDP1 ``fsdp_config`` changes (a NamedTuple: ``shardlint check`` imports this
+    module and must not import ``dataclasses``)."""
+
     strategy: str                # the FSDP1 sharding strategy the run used
     reshard: Change | None       # None: FSDP2's default already matches
     state_dict: Change | None    # None: kept as written
@@ -129,7 +128,7 @@ def _reshard(section: dict[str, Any], strategy: str, strategy_key: str | None) -
     if strategy_name(section[reshard_key]) == strategy:
         return Change(reshard_key, value, f"from {written}")
     return Change(reshard_key, value, f"from fsdp_sharding_strategy: {strategy} (launch default); "
-                                      f"FSDP1 ignored {written}")
+                                      f"FSDP1 ignored {reshard_key}")
 
 
 def _state_dict(section: dict[str, Any], key: str | None) -> Change | None | str:
