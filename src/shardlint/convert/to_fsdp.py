@@ -145,27 +145,9 @@ def fsdp1_to_fsdp2(s: SourceConfig, data: dict[str, Any]) -> Plan:
 
 
 def fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any]) -> Plan:
-    sec = s.section
+    sec, row = s.section, s.sharding
     plan = Plan("FSDP2 -> FSDP1", "FSDP", "fsdp_config", [], in_place=True, notes=list(s.notes))
     plan.entries.append(Entry("fsdp_version", 1))
-    _fsdp2_to_fsdp1(s, data, plan, s.sharding)
-    if "fsdp_state_dict_type" not in sec.values:
-        kept = newest_default(sec.name, "fsdp_state_dict_type", fsdp_version=2)
-        plan.entries.append(Entry("fsdp_state_dict_type", kept,
-                                  f"FSDP2's default; FSDP1 defaults to "
-                                  f"{newest_default(sec.name, 'fsdp_state_dict_type', fsdp_version=1)}"))
-    plan.notes += _unread_keys(sec)
-    return plan
-
-
-def _unread_keys(sec: Section) -> list[Note]:
-    return [Note("check", sec.where(key), "not an fsdp_config key Accelerate reads; kept as is")
-            for key in sec.values
-            if key not in FSDP_SHARED and key not in FSDP_MAPPED and key not in FSDP1_ONLY and key not in REMOVED]
-
-
-def _fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
-    sec = s.section
     replaces = sec.actual.get("fsdp_reshard_after_forward")
     if "fsdp_sharding_strategy" in sec.values:
         if replaces:
@@ -185,6 +167,19 @@ def _fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any], plan: Plan, row: tabl
             plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
                                    f"parallelism_config is FSDP2-only ({table.PARALLELISM_SOURCE})"))
     plan.entries += _additions(1, {"fsdp_auto_wrap_policy"})  # a wrap policy the FSDP2 config has is kept
+    if "fsdp_state_dict_type" not in sec.values:
+        kept = newest_default(sec.name, "fsdp_state_dict_type", fsdp_version=2)
+        plan.entries.append(Entry("fsdp_state_dict_type", kept,
+                                  f"FSDP2's default; FSDP1 defaults to "
+                                  f"{newest_default(sec.name, 'fsdp_state_dict_type', fsdp_version=1)}"))
+    plan.notes += _unread_keys(sec)
+    return plan
+
+
+def _unread_keys(sec: Section) -> list[Note]:
+    return [Note("check", sec.where(key), "not an fsdp_config key Accelerate reads; kept as is")
+            for key in sec.values
+            if key not in FSDP_SHARED and key not in FSDP_MAPPED and key not in FSDP1_ONLY and key not in REMOVED]
 
 
 def _additions(version: int, skip: set[str]) -> list[Entry]:

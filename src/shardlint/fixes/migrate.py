@@ -142,7 +142,7 @@ def _state_dict(section: dict[str, Any], key: str | None) -> Change | None | str
     if name not in STATE_DICT_TYPES:
         return f"{key} {section[key]!r} is not a state dict type"
     if name in _FSDP2_REJECTS:
-        return Change(key, _FSDP2_REJECTS[name], f"FSDP2 has no {name}")
+        return Change(key, _FSDP2_REJECTS[name], f"FSDP2 rejects {name}; {_FSDP2_REJECTS[name]} is the closest")
     return None
 
 
