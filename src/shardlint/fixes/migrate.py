@@ -23,8 +23,10 @@ It goes further on purpose, so that the FSDP2 run does what the FSDP1 run did:
   ``fsdp_sharding_strategy`` (the launcher exports it, default FULL_SHARD) and never reads
   ``fsdp_reshard_after_forward``, so a strategy name in the latter (as the FSDP1 questionnaire
   writes it) is not what decides; to-fsdp2 maps whichever of the two keys comes last;
-- strategies written as integers (1..5) or in any letter case, and keys without the ``fsdp_``
-  prefix, are read as Accelerate reads them (to-fsdp2 copies them unmapped);
+- strategies written as integers (1..5) or in any letter case are read as Accelerate reads them
+  (to-fsdp2 copies such values, and FSDP2's ``str_to_bool`` rejects all of them but ``1``), and
+  so are keys without the ``fsdp_`` prefix (to-fsdp2 copies ``sharding_strategy`` as it is, which
+  FSDP2 never reads);
 - the old spelling ``fsdp_backward_prefetch_policy``, read by no Accelerate since 1.0, is dropped
   (to-fsdp2 copies it);
 - the end-of-line comment of a dropped key stays, as a comment line in the key's place.
