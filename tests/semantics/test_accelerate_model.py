@@ -52,7 +52,7 @@ def test_convert_reads_the_model():
     for row in table.FSDP1_STRATEGIES.values():
         assert row.fsdp2 is FSDP2_RESHARD_AFTER_FORWARD[row.fsdp1]
     # the FSDP1 -> FSDP2 migration explains every removed spelling it drops
-    assert set(REMOVED_UNDER_FSDP2) <= set(REMOVED) and all(FSDP1_ONLY.values())
+    assert set(REMOVED_UNDER_FSDP2) == set(REMOVED) and all(FSDP1_ONLY.values())
 
 
 def test_schema_defaults_agree_with_the_newest_launch_default():
