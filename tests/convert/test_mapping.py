@@ -282,7 +282,33 @@ def test_fsdp1_to_fsdp2(convert):
 
 
 def test_fsdp1_to_fsdp2_keeps_fsdp1_default_checkpoint(convert):
-    assert convert(fsdp1(), "fsdp2").fsdp["fsdp_state_dict_type"] == "FULL_STATE_DICT"
+    out = convert(fsdp1(), "fsdp2")
+    assert out.fsdp["fsdp_state_dict_type"] == "FULL_STATE_DICT"
+    assert "fsdp_state_dict_type: FULL_STATE_DICT  # convert: FSDP1's default; FSDP2 defaults to " \
+           "SHARDED_STATE_DICT" in out.text
+
+
+def test_fsdp1_to_fsdp2_maps_the_strategy_fsdp1_ran(convert):
+    # the FSDP1 questionnaire writes fsdp_reshard_after_forward, which FSDP1 under launch never reads
+    out = convert(fsdp1(fsdp_reshard_after_forward="SHARD_GRAD_OP"), "fsdp2")
+    assert out.fsdp["fsdp_reshard_after_forward"] is True
+    assert out.noted("check", "FULL_SHARD")
+    assert "# convert: from fsdp_sharding_strategy: FULL_SHARD (launch default); FSDP1 ignored " \
+           "fsdp_reshard_after_forward" in out.text
+
+
+def test_fsdp1_to_fsdp2_keeps_comments_of_dropped_keys_in_place(convert):
+    out = convert("distributed_type: FSDP\nfsdp_config:\n  fsdp_offload_params: false\n"
+                  "  fsdp_use_orig_params: true  # for torch.compile\n  fsdp_state_dict_type: FULL_STATE_DICT\n",
+                  "fsdp2")
+    lines = out.text.splitlines()
+    assert "  # for torch.compile" in lines and "fsdp_use_orig_params" not in out.fsdp
+    assert lines[-1] == "  fsdp_version: 2"  # last, where `accelerate config` and to-fsdp2 put it
+
+
+def test_fsdp1_to_fsdp2_refuses_what_fsdp2_would_crash_on(convert):
+    with pytest.raises(ConvertError, match="activation checkpointing needs an auto-wrap policy"):
+        convert(fsdp1(fsdp_activation_checkpointing="true"), "fsdp2")
 
 
 def test_fsdp2_to_fsdp1(convert):
@@ -339,8 +365,8 @@ def test_keys_without_the_fsdp_prefix_are_read(convert):
     assert out.ds["zero_stage"] == 2 and out.ds["offload_optimizer_device"] == "cpu"
     assert out.noted("left out", "fsdp_config.backward_prefetch")
     in_place = convert(text, "fsdp2")
-    assert in_place.fsdp == {"fsdp_version": 2, "fsdp_reshard_after_forward": False, "offload_params": True,
-                             "state_dict_type": "SHARDED_STATE_DICT"}
+    assert in_place.fsdp == {"fsdp_version": 2, "reshard_after_forward": False, "offload_params": True,
+                             "state_dict_type": "SHARDED_STATE_DICT"}  # the strategy key's spelling
 
 
 def test_old_prefetch_spelling_is_dropped_for_fsdp2(convert):

@@ -9,7 +9,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shardlint.builtins.fsdp190 import is_fsdp1
 from shardlint.convert import ConvertError, convert_text
+from shardlint.kinds import detect_kind
+from shardlint.loading.reader import read_document
+
+from .migration import by_convert, by_fix
 
 SCALARS = st.one_of(st.booleans(), st.integers(-2, 6), st.sampled_from(
     ["FULL_SHARD", "shard_grad_op", "HYBRID_SHARD", "NO_SHARD", "3", "²", "cpu", "nvme", "none", "auto", "yes",
@@ -53,3 +58,18 @@ def test_converts_or_refuses_and_keeps_comments(generated, target):
     assert data["distributed_type"] == ("DEEPSPEED" if target == "deepspeed" else "FSDP")
     for comment in comments:
         assert comment in result.text, comment
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs())
+def test_fsdp190_fix_and_convert_to_fsdp2_write_the_same_section(tmp_path_factory, generated):
+    text, _, _ = generated
+    path = tmp_path_factory.mktemp("generated") / "accelerate.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path, path.name)
+    if not (doc.loaded and detect_kind(doc) == "accelerate" and is_fsdp1(doc)):
+        return
+    fix, convert = by_fix(path), by_convert(path)
+    # convert also refuses values the migration does not touch (it reads every setting for its notes)
+    assert fix == convert or convert is None
+    assert fix is not None or convert is None

@@ -17,9 +17,10 @@ def _blocks() -> list[str]:
 
 
 def test_readme_examples_are_real(tmp_path: Path):
-    fsdp, to_deepspeed, deepspeed, ds_json, to_fsdp2 = _blocks()
+    fsdp, to_deepspeed, deepspeed, ds_json, to_fsdp2, fsdp1, migrated = _blocks()
     (tmp_path / "fsdp.yaml").write_text(fsdp)
     (tmp_path / "deepspeed.yaml").write_text(deepspeed)
     (tmp_path / "ds_zero3.json").write_text(ds_json)
     assert convert_text(fsdp, "deepspeed", tmp_path / "fsdp.yaml").text == to_deepspeed
     assert convert_text(deepspeed, "fsdp2", tmp_path / "deepspeed.yaml").text == to_fsdp2
+    assert convert_text(fsdp1, "fsdp2", tmp_path / "fsdp1.yaml").text == migrated

@@ -15,7 +15,8 @@ fsdp_config:
   fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP
   fsdp_backward_prefetch: BACKWARD_PRE
   fsdp_sharding_strategy: SHARD_GRAD_OP  # keep params gathered
-  fsdp_use_orig_params: true
+  fsdp_state_dict_type: SHARDED_STATE_DICT
+  fsdp_use_orig_params: true  # for torch.compile
 num_processes: 8
 """
 MIGRATED = """\
@@ -24,7 +25,9 @@ distributed_type: FSDP
 fsdp_config:
   fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP
   fsdp_reshard_after_forward: false  # keep params gathered
+  fsdp_state_dict_type: SHARDED_STATE_DICT
   fsdp_version: 2
+  # for torch.compile
 num_processes: 8
 """
 
@@ -41,7 +44,7 @@ def test_diff_prints_and_writes_nothing(tmp_path):
     done = run_shardlint("check", "--diff", "--unsafe-fixes", "fsdp.yaml", cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith("--- fsdp.yaml\n+++ fsdp.yaml\n@@ ")
-    assert "-  fsdp_use_orig_params: true\n" in done.stdout and "+  fsdp_version: 2\n" in done.stdout
+    assert "-  fsdp_use_orig_params: true  # for torch.compile\n" in done.stdout and "+  fsdp_version: 2\n" in done.stdout
     assert "Would fix 1 problem in 1 file: FSDP190." in done.stderr
     assert path.read_text() == FSDP1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from shardlint.builtins.fsdp190 import CODE, check_fsdp1
 from shardlint.engine.values import strategy_name
 from shardlint.kinds import detect_kind
 
-from .helpers import comment_lines, load
+from .helpers import load
 
 RULE = Path(__file__).resolve().parents[2] / "rules" / "fsdp" / "FSDP190-fsdp1-to-fsdp2.yaml"
 EXAMPLES = yaml.safe_load(RULE.read_text())["examples"]
@@ -43,8 +44,12 @@ def test_good_examples_are_quiet(tmp_path, example):
 def fixed(tmp_path, text, name="config.yaml"):
     doc, (diag,) = migrate(tmp_path, text, name)
     out = apply_edits(doc.text, list(diag.fixes[0].edits))
-    assert comment_lines(doc.text) == comment_lines(out)
+    assert comments(doc.text) == comments(out)  # whole-line and end-of-line comments all survive
     return out
+
+
+def comments(text: str) -> list[str]:
+    return [match.group(1) for match in re.finditer(r"(?:^|\s)(#.*)$", text, flags=re.M)]
 
 
 @pytest.mark.parametrize(("value", "reshard"), [
@@ -52,19 +57,51 @@ def fixed(tmp_path, text, name="config.yaml"):
     ("HYBRID_SHARD_ZERO2", False), ("1", True), ("2", False), ("5", False), ("'4'", True)])
 def test_sharding_strategy_mapping(tmp_path, value, reshard):
     out = fixed(tmp_path, f"distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: {value}\n")
-    assert yaml.safe_load(out)["fsdp_config"] == {"fsdp_reshard_after_forward": reshard, "fsdp_version": 2}
+    assert yaml.safe_load(out)["fsdp_config"] == {"fsdp_reshard_after_forward": reshard, "fsdp_version": 2,
+                                                  "fsdp_state_dict_type": "FULL_STATE_DICT"}
 
 
 def test_strategy_key_wins_over_reshard_key(tmp_path):
     out = fixed(tmp_path, "distributed_type: FSDP\nfsdp_config:\n  fsdp_reshard_after_forward: FULL_SHARD\n"
-                          "  fsdp_sharding_strategy: SHARD_GRAD_OP\n  fsdp_version: 1  # old\n")
-    assert out == ("distributed_type: FSDP\nfsdp_config:\n  fsdp_reshard_after_forward: false\n"
-                   "  fsdp_version: 2  # old\n")
+                          "  fsdp_sharding_strategy: SHARD_GRAD_OP  # as ran\n  fsdp_state_dict_type: FULL_STATE_DICT\n"
+                          "  fsdp_version: 1  # old\n")
+    assert out == ("distributed_type: FSDP\nfsdp_config:\n  fsdp_reshard_after_forward: false\n  # as ran\n"
+                   "  fsdp_state_dict_type: FULL_STATE_DICT\n  fsdp_version: 2  # old\n")
+
+
+@pytest.mark.parametrize(("written", "migrated"), [
+    ("SHARD_GRAD_OP", True), ("false", True), ("NO_SHARD", True), ("FULL_SHARD", True), ("true", True)])
+def test_reshard_key_alone_is_what_fsdp1_ignored(tmp_path, written, migrated):
+    # FSDP1 under accelerate launch reads fsdp_sharding_strategy (default FULL_SHARD), never this key
+    out = fixed(tmp_path, f"distributed_type: FSDP\nfsdp_config:\n  fsdp_reshard_after_forward: {written}\n")
+    assert yaml.safe_load(out)["fsdp_config"]["fsdp_reshard_after_forward"] is migrated
+
+
+def test_no_strategy_writes_no_reshard_key(tmp_path):
+    # FSDP2's default, true, is FULL_SHARD's value: nothing to write
+    out = fixed(tmp_path, "distributed_type: FSDP\nfsdp_config:\n  fsdp_offload_params: true\n")
+    assert yaml.safe_load(out)["fsdp_config"] == {"fsdp_offload_params": True, "fsdp_version": 2,
+                                                  "fsdp_state_dict_type": "FULL_STATE_DICT"}
+
+
+def test_end_of_line_comments_of_dropped_keys_stay(tmp_path):
+    out = fixed(tmp_path, "distributed_type: FSDP\nfsdp_config:\n  fsdp_backward_prefetch: BACKWARD_PRE  # overlap\n"
+                          "  fsdp_state_dict_type: SHARDED_STATE_DICT\n  fsdp_use_orig_params: 'true'   # compile\n"
+                          "num_processes: 2\n")
+    assert out == ("distributed_type: FSDP\nfsdp_config:\n  # overlap\n  fsdp_state_dict_type: SHARDED_STATE_DICT\n"
+                   "  fsdp_version: 2\n  # compile\nnum_processes: 2\n")
+
+
+def test_old_prefetch_spelling_is_dropped(tmp_path):
+    out = fixed(tmp_path, "distributed_type: FSDP\nfsdp_config:\n  fsdp_backward_prefetch_policy: BACKWARD_PRE\n"
+                          "  fsdp_state_dict_type: FULL_STATE_DICT\n")
+    assert yaml.safe_load(out)["fsdp_config"] == {"fsdp_state_dict_type": "FULL_STATE_DICT", "fsdp_version": 2}
 
 
 def test_unprefixed_keys_and_flow_style(tmp_path):
     out = fixed(tmp_path, "distributed_type: FSDP\nfsdp_config: {sharding_strategy: 2, use_orig_params: true}\n")
-    assert out == "distributed_type: FSDP\nfsdp_config: {reshard_after_forward: false, fsdp_version: 2}\n"
+    assert out == ("distributed_type: FSDP\nfsdp_config: {reshard_after_forward: false, "
+                   "fsdp_state_dict_type: FULL_STATE_DICT, fsdp_version: 2}\n")
 
 
 def test_json_accelerate_config(tmp_path):

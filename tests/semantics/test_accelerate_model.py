@@ -7,8 +7,8 @@ import pytest
 from shardlint.convert import table
 from shardlint.engine.values import NORMALISERS, normaliser_for
 from shardlint.engine.versions import parse_version
-from shardlint.semantics.accelerate import (FSDP1_ONLY, FSDP2_RESHARD_AFTER_FORWARD, REMOVED, SETTINGS, ByFact,
-                                            launch_default, newest_default)
+from shardlint.semantics.accelerate import (FSDP1_ONLY, FSDP2_RESHARD_AFTER_FORWARD, REMOVED, REMOVED_UNDER_FSDP2,
+                                            SETTINGS, ByFact, launch_default, newest_default)
 
 # the schemas' ``default`` describes the plugin's own default where it differs from the launch default
 SCHEMA_SAYS_OTHERWISE = {
@@ -60,8 +60,8 @@ def test_dependent_defaults_read_the_fact_they_name():
 def test_convert_reads_the_model():
     for row in table.FSDP1_STRATEGIES.values():
         assert row.fsdp2 is FSDP2_RESHARD_AFTER_FORWARD[row.fsdp1]
-    # convert explains every key the model says FSDP2 drops, and no other
-    assert set(table.FSDP1_ONLY) == {*FSDP1_ONLY, *REMOVED}
+    # the FSDP1 -> FSDP2 migration explains every removed spelling it drops
+    assert set(REMOVED_UNDER_FSDP2) == set(REMOVED) and all(FSDP1_ONLY.values())
 
 
 def test_schema_defaults_agree_with_the_newest_launch_default():

@@ -7,7 +7,7 @@ from typing import Any
 from shardlint.builtins import finding
 from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.document import Document, KeyPath, format_path
-from shardlint.fixes.migrate import key_in, migrated_text
+from shardlint.fixes.migrate import key_in, migrated_text, plan_migration
 from shardlint.options import FileOptions
 
 CODE = "FSDP190"
@@ -37,11 +37,11 @@ def check_fsdp1(doc: Document, options: FileOptions = FileOptions()) -> list[Dia
     at: KeyPath = ("fsdp_config", version) if version else ("fsdp_config",)
     message = ("FSDP1 config: FSDP2 (`fsdp_version: 2`, Accelerate >= 1.6, torch >= 2.6) is the default "
                "of `accelerate config` and the FSDP PyTorch recommends starting with; the fix migrates "
-               "this file as `accelerate to-fsdp2` does, keeping comments")
+               "this file as `accelerate to-fsdp2` does, keeping comments and the checkpoint format")
 
     def migration() -> tuple[str, list[Fix]]:
         """The fix, or why there is none (the end of the message): worked out when first asked for."""
-        new_text, blocker = migrated_text(doc)
+        new_text, blocker = migrated_text(doc, plan_migration(section))
         if new_text is None:
             return f"; no automatic migration: {blocker}", []
         from shardlint.fixes.edits import edits_between

@@ -1,8 +1,10 @@
 """``shardlint convert``: move an Accelerate config between FSDP (1 or 2) and DeepSpeed.
 
-The equivalences are data (``table.py``); ``settings.py`` reads what the source config
+The equivalences are data (``table.py``); ``source.py`` reads what the source config
 means, ``plan.py`` decides the target keys and the notes, ``yamledit.py`` applies them to
-the YAML with ruamel.yaml so that comments and unrelated keys survive.
+the YAML with ruamel.yaml so that comments and unrelated keys survive.  FSDP1 -> FSDP2 is
+the migration of ``shardlint.fixes.migrate`` (FSDP190's fix): its text edits are made first,
+and the plan, drawn from the same migration, then only adds the notes.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def convert_text(text: str, target: Target, path: Path | None = None) -> Convers
     """Convert the Accelerate config ``text`` (read from ``path``, which locates a linked
     DeepSpeed JSON) to ``target``.  Raises ConvertError when it cannot."""
     from shardlint.convert.yamledit import apply
+    from shardlint.fixes.migrate import migrated_text
     from shardlint.kinds import detect_kind
     from shardlint.loading.reader import read_document
 
@@ -45,4 +48,8 @@ def convert_text(text: str, target: Target, path: Path | None = None) -> Convers
         raise ConvertError("only Accelerate YAML configs can be converted")
     settings = read_source(doc)
     plan = build_plan(settings, doc.data, target)
+    if plan.migration is not None:  # FSDP1 -> FSDP2: FSDP190's edits first; the plan then finds them made
+        text, blocker = migrated_text(doc, plan.migration)
+        if text is None:
+            raise ConvertError(blocker)
     return Conversion(apply(text, plan), plan.title, plan.notes)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from shardlint.convert.notes import Note
 from shardlint.convert.source import Section, SourceConfig
+from shardlint.fixes.migrate import Migration
 
 Target = Literal["deepspeed", "fsdp", "fsdp2"]
 TARGETS: tuple[Target, ...] = ("deepspeed", "fsdp", "fsdp2")
@@ -44,6 +45,7 @@ class Plan:
     parallelism_remove: list[str] = field(default_factory=list)
     parallelism_set: dict[str, int] = field(default_factory=dict)  # sizes that change value
     notes: list[Note] = field(default_factory=list)
+    migration: Migration | None = None  # FSDP1 -> FSDP2: the migration whose text edits come first
 
 
 def came_from(settings: SourceConfig, concern: str) -> str:

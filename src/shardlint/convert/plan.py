@@ -7,7 +7,7 @@ from typing import Any
 from shardlint.convert.model import Plan, Target
 from shardlint.convert.source import ConvertError, SourceConfig
 from shardlint.convert.to_deepspeed import to_deepspeed
-from shardlint.convert.to_fsdp import deepspeed_to_fsdp, fsdp_to_fsdp
+from shardlint.convert.to_fsdp import deepspeed_to_fsdp, fsdp1_to_fsdp2, fsdp2_to_fsdp1
 
 
 def build_plan(settings: SourceConfig, data: dict[str, Any], target: Target) -> Plan:
@@ -20,4 +20,4 @@ def build_plan(settings: SourceConfig, data: dict[str, Any], target: Target) -> 
         raise ConvertError(f"the config already uses FSDP{version}")
     if settings.flavour == "deepspeed":
         return deepspeed_to_fsdp(settings, data, version)
-    return fsdp_to_fsdp(settings, data, version)
+    return fsdp1_to_fsdp2(settings, data) if version == 2 else fsdp2_to_fsdp1(settings, data)

@@ -15,7 +15,8 @@ from shardlint.convert.linked import LinkedConfig, read_linked
 from shardlint.convert.notes import Note
 from shardlint.document import Document
 from shardlint.engine import values
-from shardlint.semantics.accelerate import newest_default
+from shardlint.fixes.migrate import fsdp1_strategy
+from shardlint.semantics.accelerate import deepspeed_plugin_fills, newest_default
 
 Flavour = Literal["fsdp1", "fsdp2", "deepspeed"]
 
@@ -111,20 +112,9 @@ def read_source(doc: Document) -> SourceConfig:
 
 
 # ---------------------------------------------------------------- FSDP
-def _strategy(value: Any, where: str) -> table.Sharding:
-    """A strategy name (any case) or its integer alias, as Accelerate reads it (reference §2)."""
-    name = values.strategy_name(value)
-    if name is None:
-        raise ConvertError(f"{where}: {value!r} is not an FSDP sharding strategy")
-    return table.FSDP1_STRATEGIES[name]
-
-
 def _names_full_shard(value: Any) -> bool:
     """Whether an FSDP1 ``fsdp_reshard_after_forward`` (ignored under launch) says FULL_SHARD anyway."""
-    try:
-        return value is True or _strategy(value, "") is table.FULL_SHARD
-    except ConvertError:
-        return False
+    return value is True or values.strategy_name(value) == "FULL_SHARD"
 
 
 def _state_dict(value: Any, where: str) -> str:
@@ -149,12 +139,15 @@ def _read_fsdp(data: dict[str, Any], flavour: Flavour) -> SourceConfig:
     fsdp = sec.name
 
     if flavour == "fsdp1":
-        if "fsdp_sharding_strategy" in written:
-            sharding = _strategy(written["fsdp_sharding_strategy"], sec.where("fsdp_sharding_strategy"))
+        name, key = fsdp1_strategy(data[fsdp] if isinstance(data.get(fsdp), dict) else {})
+        if name is None:
+            raise ConvertError(f"{sec.where('fsdp_sharding_strategy')}: {written['fsdp_sharding_strategy']!r} "
+                               "is not an FSDP sharding strategy")
+        sharding = table.FSDP1_STRATEGIES[name]
+        if key is not None:
             prov["sharding"] = sec.shown("fsdp_sharding_strategy")
         else:
-            sharding = table.FSDP1_STRATEGIES[newest_default(fsdp, "fsdp_sharding_strategy")]
-            prov["sharding"] = "fsdp_sharding_strategy: FULL_SHARD (launch default)"
+            prov["sharding"] = f"fsdp_sharding_strategy: {name} (launch default)"
             if "fsdp_reshard_after_forward" in written and not _names_full_shard(written["fsdp_reshard_after_forward"]):
                 notes.append(Note("check", sec.where("fsdp_reshard_after_forward"),
                     f"FSDP1 under accelerate launch ignores {sec.shown('fsdp_reshard_after_forward')} "
@@ -205,9 +198,6 @@ def _device(value: Any) -> str:
 
 
 # keys Accelerate refuses beside a deepspeed_config_file (reference A48, DeepSpeedPlugin._deepspeed_config_checks)
-_FORBIDDEN_BESIDE_FILE = ("gradient_accumulation_steps", "gradient_clipping", "zero_stage", "offload_optimizer_device",
-                          "offload_param_device", "offload_param_nvme_path", "offload_optimizer_nvme_path",
-                          "zero3_save_16bit_model")
 
 
 def _read_deepspeed(doc: Document) -> SourceConfig:
@@ -217,7 +207,8 @@ def _read_deepspeed(doc: Document) -> SourceConfig:
     linked = None
     if written.get("deepspeed_config_file") not in (None, "none"):
         linked = read_linked(doc)
-        beside = [sec.actual[k] for k in _FORBIDDEN_BESIDE_FILE if k in written]
+        # the plugin's fields Accelerate refuses beside the file (DeepSpeedPlugin._deepspeed_config_checks)
+        beside = [sec.actual[path[-1]] for path in deepspeed_plugin_fills() if path[-1] in written]
         if beside:
             notes.append(Note("check", "deepspeed_config", f"{', '.join(beside)} beside deepspeed_config_file: "
                               "Accelerate refuses that combination, so the JSON's values were used"))

@@ -90,7 +90,6 @@ class Unmapped:
     source: str
 
 
-GUIDE_FSDP2 = "Accelerate's FSDP1 vs FSDP2 guide"
 _WRAP = Unmapped("DeepSpeed needs no wrap policy, partitioning is transparent to the model (guide: Model)",
                  f"seed: Model; {REF_7} wrapping")
 _PREFETCH = Unmapped("DeepSpeed always prefetches; ZeRO-3 bucket sizes such as stage3_prefetch_bucket_size "
@@ -142,20 +141,6 @@ DEEPSPEED_ONLY: dict[str, Unmapped] = {
         "FSDP is always launched torchrun-style, `accelerate launch` on every node", _RUNNER),
     "deepspeed_inclusion_filter": Unmapped("an option of the deepspeed runner only", _RUNNER),
     "deepspeed_exclusion_filter": Unmapped("an option of the deepspeed runner only", _RUNNER),
-}
-_T30 = "reference §5 T30 (docs/source/concept_guides/fsdp1_vs_fsdp2.md); to-fsdp2 drops it since v1.14"
-# why the FSDP1 -> FSDP2 conversion drops each FSDP1-only key and removed spelling
-# (the keys are shardlint.semantics.accelerate's FSDP1_ONLY and REMOVED)
-FSDP1_ONLY: dict[str, Unmapped] = {
-    "fsdp_backward_prefetch": Unmapped(f"FSDP2 always overlaps like BACKWARD_PRE ({GUIDE_FSDP2})", _T30),
-    "fsdp_forward_prefetch": Unmapped(f"not implemented in FSDP2 ({GUIDE_FSDP2})", _T30),
-    "fsdp_use_orig_params": Unmapped(f"FSDP2 always works on the original parameters ({GUIDE_FSDP2})", _T30),
-    "fsdp_backward_prefetch_policy": Unmapped(
-        "the old spelling of fsdp_backward_prefetch, ignored since Accelerate 1.0; FSDP2 has no "
-        f"prefetch setting ({GUIDE_FSDP2})", f"reference §2 (old spelling, removed v1.0.0); {_T30}"),
-    "fsdp_sync_module_states": Unmapped(
-        f"redundant in FSDP2 ({GUIDE_FSDP2}); its launch default, true, keeps accelerate launch's "
-        "cpu_ram_efficient_loading check satisfied", f"{_T30}; reference A15 (utils/launch.py)"),
 }
 # --- keys an FSDP config needs that a DeepSpeed (or FSDP2) config has no counterpart for ---
 @dataclass(frozen=True)

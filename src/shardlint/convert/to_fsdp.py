@@ -8,9 +8,9 @@ from shardlint.convert import table
 from shardlint.convert.model import (DEEPSPEED_MAPPED, FSDP_MAPPED, FSDP_SHARED, Entry, Plan, came_from,
                                      number, shown_value)
 from shardlint.convert.notes import Note
-from shardlint.convert.source import SourceConfig
-from shardlint.fixes.migrate import fsdp2_state_dict
-from shardlint.semantics.accelerate import newest_default
+from shardlint.convert.source import ConvertError, Section, SourceConfig
+from shardlint.fixes.migrate import plan_migration
+from shardlint.semantics.accelerate import FSDP1_ONLY, REMOVED, newest_default
 
 
 def deepspeed_to_fsdp(s: SourceConfig, data: dict[str, Any], version: int) -> Plan:
@@ -119,51 +119,35 @@ def _fold_sequence_parallelism(parallelism: dict[str, Any], plan: Plan, version:
 
 
 # ---------------------------------------------------------------- FSDP1 <-> FSDP2
-def fsdp_to_fsdp(s: SourceConfig, data: dict[str, Any], version: int) -> Plan:
-    notes, sec, row = list(s.notes), s.section, s.sharding
-    plan = Plan(f"FSDP{3 - version} -> FSDP{version}", "FSDP", "fsdp_config", [], in_place=True, notes=notes)
-    plan.entries.append(Entry("fsdp_version", version))
-    if version == 2:
-        notes.append(Note("check", "fsdp_version: 2", table.FSDP2_REQUIRES))
-        _fsdp1_to_fsdp2(s, plan, row)
-    else:
-        _fsdp2_to_fsdp1(s, data, plan, row)
-    if "fsdp_state_dict_type" not in sec.values:
-        kept = newest_default(sec.name, "fsdp_state_dict_type", fsdp_version=3 - version)
-        plan.entries.append(Entry("fsdp_state_dict_type", kept,
-                                  f"FSDP{3 - version}'s default; FSDP{version} defaults to "
-                                  f"{newest_default(sec.name, 'fsdp_state_dict_type', fsdp_version=version)}"))
-    for key in sec.values:
-        if key not in FSDP_SHARED and key not in FSDP_MAPPED and key not in table.FSDP1_ONLY:
-            notes.append(Note("check", sec.where(key), "not an fsdp_config key Accelerate reads; kept as is"))
+def fsdp1_to_fsdp2(s: SourceConfig, data: dict[str, Any]) -> Plan:
+    """In place, by the FSDP1 -> FSDP2 migration FSDP190's fix makes (``fixes.migrate``): the plan
+    restates that migration's changes, with the notes and end-of-line comments convert adds."""
+    sec = s.section
+    migration = plan_migration(data[sec.name] if isinstance(data.get(sec.name), dict) else {})
+    if migration.blocker:
+        raise ConvertError(migration.blocker)
+    notes = list(s.notes)
+    plan = Plan("FSDP1 -> FSDP2", "FSDP", sec.name, [], in_place=True, notes=notes, migration=migration)
+    notes.append(Note("check", "fsdp_version: 2", table.FSDP2_REQUIRES))
+    row = table.FSDP1_STRATEGIES[migration.strategy]
+    if row.fsdp2_note:
+        notes.append(Note("approximated", row.name, row.fsdp2_note))
+    for change in (migration.reshard, migration.state_dict, migration.version):
+        if change is not None:
+            plan.entries.append(Entry(change.key, change.value, change.why, change.replaces))
+    if migration.state_dict is not None and "fsdp_state_dict_type" in sec.values:
+        notes.append(Note("approximated", sec.where("fsdp_state_dict_type"), migration.state_dict.why))
+    for drop in migration.dropped:
+        plan.remove_keys.append(drop.key)
+        notes.append(Note("left out", sec.where(drop.canonical) + f" {shown_value(sec, drop.canonical)}", drop.reason))
+    notes += _unread_keys(sec)
     return plan
 
 
-def _fsdp1_to_fsdp2(s: SourceConfig, plan: Plan, row: table.Sharding) -> None:
-    sec = s.section
-    source_key = "fsdp_sharding_strategy" if "fsdp_sharding_strategy" in sec.values else None
-    if "fsdp_reshard_after_forward" in sec.values:
-        if source_key:
-            plan.remove_keys.append(sec.actual[source_key])
-        source_key = "fsdp_reshard_after_forward"
-    plan.entries.append(Entry("fsdp_reshard_after_forward", row.fsdp2, came_from(s, "sharding"),
-                              replaces=sec.actual.get(source_key) if source_key else None))
-    if row.fsdp2_note:
-        plan.notes.append(Note("approximated", f"{row.name}", row.fsdp2_note))
-    for key, unmapped in table.FSDP1_ONLY.items():
-        if key in sec.values:
-            plan.remove_keys.append(sec.actual[key])
-            plan.notes.append(Note("left out", sec.where(key) + f" {shown_value(sec, key)}", unmapped.reason))
-    state_dict = sec.values.get("fsdp_state_dict_type")
-    if state_dict is not None and (replacement := fsdp2_state_dict(state_dict)) is not None:
-        plan.entries.append(Entry("fsdp_state_dict_type", replacement, "FSDP2 has no LOCAL_STATE_DICT"))
-        plan.notes.append(Note("approximated", sec.where("fsdp_state_dict_type"),
-                               "Accelerate rejects LOCAL_STATE_DICT with FSDP2; SHARDED_STATE_DICT is the "
-                               "closest (guide: FSDP1 vs FSDP2)"))
-
-
-def _fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any], plan: Plan, row: table.Sharding) -> None:
-    sec = s.section
+def fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any]) -> Plan:
+    sec, row = s.section, s.sharding
+    plan = Plan("FSDP2 -> FSDP1", "FSDP", "fsdp_config", [], in_place=True, notes=list(s.notes))
+    plan.entries.append(Entry("fsdp_version", 1))
     replaces = sec.actual.get("fsdp_reshard_after_forward")
     if "fsdp_sharding_strategy" in sec.values:
         if replaces:
@@ -183,6 +167,19 @@ def _fsdp2_to_fsdp1(s: SourceConfig, data: dict[str, Any], plan: Plan, row: tabl
             plan.notes.append(Note("left out", f"parallelism_config.{key} ({parallelism[key]})",
                                    f"parallelism_config is FSDP2-only ({table.PARALLELISM_SOURCE})"))
     plan.entries += _additions(1, {"fsdp_auto_wrap_policy"})  # a wrap policy the FSDP2 config has is kept
+    if "fsdp_state_dict_type" not in sec.values:
+        kept = newest_default(sec.name, "fsdp_state_dict_type", fsdp_version=2)
+        plan.entries.append(Entry("fsdp_state_dict_type", kept,
+                                  f"FSDP2's default; FSDP1 defaults to "
+                                  f"{newest_default(sec.name, 'fsdp_state_dict_type', fsdp_version=1)}"))
+    plan.notes += _unread_keys(sec)
+    return plan
+
+
+def _unread_keys(sec: Section) -> list[Note]:
+    return [Note("check", sec.where(key), "not an fsdp_config key Accelerate reads; kept as is")
+            for key in sec.values
+            if key not in FSDP_SHARED and key not in FSDP_MAPPED and key not in FSDP1_ONLY and key not in REMOVED]
 
 
 def _additions(version: int, skip: set[str]) -> list[Entry]:

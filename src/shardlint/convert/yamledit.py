@@ -71,6 +71,11 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+def _same(current: Any, value: Any) -> bool:
+    """Whether ``current`` already is ``value`` (a quoted string is a ``str`` subclass: its quoting stays)."""
+    return current == value and (type(current) is type(value) or isinstance(current, str))
+
+
 def apply(text: str, plan: Plan) -> str:
     yaml, indent = _yaml(text)
     root = yaml.load(text)
@@ -142,7 +147,8 @@ def _replace_section(root: CommentedMap, plan: Plan, indent: int) -> list[str]:
 def _edit_in_place(section: CommentedMap, plan: Plan, indent: int) -> list[str]:
     carried: list[str] = []
     for key in plan.remove_keys:
-        carried += _delete(section, key)
+        if key in section:  # an edited text has it removed already
+            carried += _delete(section, key)
     for entry in plan.entries:
         replaced = entry.replaces if entry.replaces in section else entry.key
         if replaced in section and (replaced != entry.key or isinstance(section[replaced], CommentedBase)):
@@ -151,7 +157,8 @@ def _edit_in_place(section: CommentedMap, plan: Plan, indent: int) -> list[str]:
             carried += _delete(section, replaced)
             section.insert(position, entry.key, _scalar(entry.value))
         elif entry.key in section:
-            section[entry.key] = _scalar(entry.value)
+            if not _same(section[entry.key], entry.value):  # an edited text may hold it already
+                section[entry.key] = _scalar(entry.value)
         else:
             section.insert(0 if entry.key == "fsdp_version" else len(section), entry.key, _scalar(entry.value))
         _comment(section, entry, indent)
@@ -303,8 +310,12 @@ def scrub_notes(root: Any) -> None:
     """Drop the note block and end-of-line notes of an earlier conversion, so notes never pile up."""
     for token in _tokens(root):
         first, newline, rest = token.value.partition("\n")
+        # an end-of-line note of a key the FSDP1 -> FSDP2 edits dropped stays as a comment line
+        kept = "\n".join(line for line in rest.split("\n") if not line.strip().startswith(f"# {EOL_MARK}"))
         if first.lstrip("# ").startswith(EOL_MARK):
-            token.value = newline + rest if rest.strip() else newline
+            token.value = newline + kept if kept.strip() else newline
+        elif kept != rest:
+            token.value = first + newline + kept
         if BLOCK_HEADER not in token.value:
             continue
         kept, inside = [], False

@@ -180,12 +180,24 @@ def newest_default(*path: str, **facts: Any) -> Any:
     return launch_default(path, None, lambda name: facts[name.replace("-", "_")])[1]
 
 
-# accelerate/commands/to_fsdp2.py: the FSDP2 ``reshard_after_forward`` each FSDP1 strategy becomes
+# accelerate/commands/to_fsdp2.py (ARGUMENT_VALUE_MAPPING): the FSDP2 ``reshard_after_forward`` each
+# FSDP1 strategy becomes
 FSDP2_RESHARD_AFTER_FORWARD = {"FULL_SHARD": True, "SHARD_GRAD_OP": False, "NO_SHARD": False,
                                "HYBRID_SHARD": True, "HYBRID_SHARD_ZERO2": False}
 
-# fsdp_config keys FSDP2 ignores, which `accelerate to-fsdp2` drops (to_fsdp2.py; reference T30,
-# docs/source/concept_guides/fsdp1_vs_fsdp2.md)
-FSDP1_ONLY = ("fsdp_backward_prefetch", "fsdp_forward_prefetch", "fsdp_use_orig_params", "fsdp_sync_module_states")
+_FSDP1_VS_FSDP2 = "Accelerate's FSDP1 vs FSDP2 guide"
+# fsdp_config keys FSDP2 ignores, which `accelerate to-fsdp2` drops (to_fsdp2.py ARGUMENT_KEY_MAPPING:
+# REMOVED / NOT_YET_IMPLEMENTED), each with why FSDP2 does without it (reference T30,
+# docs/source/concept_guides/fsdp1_vs_fsdp2.md; sync: reference A15, utils/launch.py)
+FSDP1_ONLY: dict[str, str] = {
+    "fsdp_backward_prefetch": f"FSDP2 always overlaps like BACKWARD_PRE ({_FSDP1_VS_FSDP2})",
+    "fsdp_forward_prefetch": f"not implemented in FSDP2 ({_FSDP1_VS_FSDP2})",
+    "fsdp_use_orig_params": f"FSDP2 always works on the original parameters ({_FSDP1_VS_FSDP2})",
+    "fsdp_sync_module_states": f"redundant in FSDP2 ({_FSDP1_VS_FSDP2}); its launch default, true, keeps "
+                               "accelerate launch's cpu_ram_efficient_loading check satisfied",
+}
 # old spellings no Accelerate reads any more: key -> the release that stopped reading it (reference section 6)
 REMOVED = {"fsdp_backward_prefetch_policy": "1.0.0"}
+# why a migration to FSDP2 drops each removed spelling (to-fsdp2 carries it over unread)
+REMOVED_UNDER_FSDP2 = {"fsdp_backward_prefetch_policy": "the old spelling of fsdp_backward_prefetch, ignored since "
+                                                        f"Accelerate 1.0; FSDP2 has no prefetch setting ({_FSDP1_VS_FSDP2})"}
