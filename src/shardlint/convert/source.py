@@ -197,9 +197,6 @@ def _device(value: Any) -> str:
     return "none" if value is None else str(value).lower()
 
 
-# keys Accelerate refuses beside a deepspeed_config_file (reference A48, DeepSpeedPlugin._deepspeed_config_checks)
-
-
 def _read_deepspeed(doc: Document) -> SourceConfig:
     data = doc.data
     sec = Section.read(data, "deepspeed_config")
@@ -207,7 +204,7 @@ def _read_deepspeed(doc: Document) -> SourceConfig:
     linked = None
     if written.get("deepspeed_config_file") not in (None, "none"):
         linked = read_linked(doc)
-        # the plugin's fields Accelerate refuses beside the file (DeepSpeedPlugin._deepspeed_config_checks)
+        # the plugin's fields Accelerate refuses beside the file (reference A48, _deepspeed_config_checks)
         beside = [sec.actual[path[-1]] for path in deepspeed_plugin_fills() if path[-1] in written]
         if beside:
             notes.append(Note("check", "deepspeed_config", f"{', '.join(beside)} beside deepspeed_config_file: "
