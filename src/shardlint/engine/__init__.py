@@ -34,7 +34,7 @@ def evaluate(doc: Document, options: LintOptions) -> Findings:
                                             format_path(CONFIG_FILE_PATH)))
     top = doc.data.keys() if isinstance(doc.data, dict) else frozenset()
     for rule in ruleset.by_kind.get(doc.kind or "", ()):
-        if not rule.requires <= top or not rule.applies(ctx):
+        if not rule.can_fire(top) or not rule.applies(ctx):
             continue
         found = rule.evaluate(ctx)
         findings.diagnostics.extend(found)

@@ -13,7 +13,14 @@ from shardlint.engine.versions import Version, target_versions
 from shardlint.options import LintOptions
 
 
+Match = tuple[tuple[Any, ...], Any, tuple[Any, ...]]
+
+
 class Context:
+    """One document's evaluation.  Everything a rule reads is a pure function of the document and
+    the options, so lookups, wildcard selections and predicate results are remembered here: rules
+    share paths, selections (three rules walk every value of a DeepSpeed JSON) and whole atoms."""
+
     def __init__(self, doc: Document, options: LintOptions) -> None:
         self.doc = doc
         self.options = options
@@ -21,6 +28,8 @@ class Context:
         self.aliases = doc.kind == "accelerate"
         self._facts: dict[str, Any] = {}
         self._raw: dict[paths.PathPattern, tuple[bool, Any, tuple[Any, ...]]] = {}
+        self._matches: dict[tuple[paths.PathPattern, bool], list[Match]] = {}
+        self.memo: dict[Any, bool] = {}  # predicate results, by the predicate's number (and bindings)
 
     @cached_property
     def target(self) -> dict[str, Version]:
@@ -45,6 +54,20 @@ class Context:
         hit = self._raw.get(path)
         if hit is None:
             hit = self._raw[path] = paths.lookup(self.doc.data, path, self.aliases)
+        return hit
+
+    def matches(self, pattern: paths.PathPattern, linked: bool = False) -> list[Match]:
+        """Every (path as written, value, wildcard bindings) ``pattern`` selects in this file, or in
+        the linked DeepSpeed JSON (``linked``; none when there is no such file)."""
+        key = (pattern, linked)
+        hit = self._matches.get(key)
+        if hit is None:
+            if linked:
+                doc = self.linked
+                hit = [] if doc is None else list(paths.matches(doc.data, pattern, False))
+            else:
+                hit = list(paths.matches(self.doc.data, pattern, self.aliases))
+            self._matches[key] = hit
         return hit
 
     def normalise(self, path: paths.PathPattern, value: Any) -> Any:

@@ -48,12 +48,18 @@ def parse_path(text: str) -> PathPattern:
 
 
 def is_wild(segment: Segment) -> bool:
-    return isinstance(segment, str) and any(c in segment for c in "*?[")
+    return isinstance(segment, str) and ("*" in segment or "?" in segment or "[" in segment)
 
 
 @lru_cache(maxsize=4096)
 def has_wildcards(path: PathPattern) -> bool:
     return any(is_wild(s) for s in path)
+
+
+@lru_cache(maxsize=4096)
+def wild_positions(path: PathPattern) -> tuple[int, ...]:
+    """Where ``path``'s wildcards are: :func:`bind` runs once per rule target, so it is worked out once."""
+    return tuple(i for i, s in enumerate(path) if is_wild(s))
 
 
 def canonical_key(section: Any, key: str) -> str:
@@ -144,18 +150,19 @@ def _match(node: Any, pattern: PathPattern, actual: tuple[Segment, ...], bound: 
 
 def bind(pattern: PathPattern, bindings: tuple[Any, ...]) -> PathPattern:
     """Replace the pattern's wildcards, left to right, with keys bound by ``at``."""
-    if not bindings or not has_wildcards(pattern):
+    if not bindings:
+        return pattern
+    spots = wild_positions(pattern)
+    if not spots:
         return pattern
     out: list[Segment] = []
-    i = 0
-    for segment in pattern:
-        if is_wild(segment) and i < len(bindings):
-            value = bindings[i]
-            i += 1
-            if isinstance(value, tuple):
-                out.extend(value)
-            else:
-                out.append(value)
+    start = 0
+    for spot, value in zip(spots, bindings):
+        out.extend(pattern[start:spot])
+        if isinstance(value, tuple):  # what ``**`` matched: any number of keys
+            out.extend(value)
         else:
-            out.append(segment)
+            out.append(value)
+        start = spot + 1
+    out.extend(pattern[start:])
     return tuple(out)

@@ -12,6 +12,7 @@ normalised as the library reads the key (``as:`` overrides that), so
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from typing import Any, Callable
@@ -34,7 +35,23 @@ class PredicateError(ValueError):
     pass
 
 
+# compiled predicates by their spec (``repr``): an atom that several rules write is compiled once, and
+# its number keys its remembered result in ``Context.memo``, so it is evaluated once per document
+_COMPILED: dict[str, Predicate] = {}
+_numbers = itertools.count()
+
+
 def compile_predicate(spec: Any, where: str = "when") -> Predicate:
+    key = repr(spec) if isinstance(spec, dict) else None
+    compiled = _COMPILED.get(key) if key is not None else None
+    if compiled is None:
+        compiled = _compile(spec, where)
+        if key is not None:
+            _COMPILED[key] = compiled
+    return compiled
+
+
+def _compile(spec: Any, where: str) -> Predicate:
     if not isinstance(spec, dict) or not spec:
         raise PredicateError(f"{where}: a predicate must be a non-empty mapping")
     if "all" in spec or "any" in spec or "not" in spec:
@@ -48,31 +65,128 @@ def compile_predicate(spec: Any, where: str = "when") -> Predicate:
             raise PredicateError(f"{where}.{op}: expects a non-empty list of predicates")
         parts = [compile_predicate(p, f"{where}.{op}[{i}]") for i, p in enumerate(arg)]
         if op == "all":
-            return lambda ctx, b: all(p(ctx, b) for p in parts)
+            return conjunction(parts)
         return lambda ctx, b: any(p(ctx, b) for p in parts)
-    return _compile_atom(spec, where)
+    return _memoised(_compile_atom(spec, where), depends_on_bindings(spec))
 
 
-def required_keys(spec: Any) -> frozenset[str]:
-    """Top-level keys without any of which the predicate ``spec`` is false.
+def conjunction(parts: list[Predicate]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    return lambda ctx, b: all(p(ctx, b) for p in parts)
+
+
+def _memoised(atom: Predicate, uses_bindings: bool) -> Predicate:
+    """``atom``, evaluated once per document (and per bindings, when its path has wildcards)."""
+    number = next(_numbers)
+    if not uses_bindings:
+        def remembered(ctx: Context, bindings: tuple[Any, ...]) -> bool:
+            hit = ctx.memo.get(number)
+            if hit is None:
+                hit = ctx.memo[number] = atom(ctx, bindings)
+            return hit
+
+        return remembered
+
+    def remembered_bound(ctx: Context, bindings: tuple[Any, ...]) -> bool:
+        key = (number, bindings)
+        hit = ctx.memo.get(key)
+        if hit is None:
+            hit = ctx.memo[key] = atom(ctx, bindings)
+        return hit
+
+    return remembered_bound
+
+
+def depends_on_bindings(spec: Any) -> bool:
+    """Whether ``spec`` reads a path with wildcards, which the rule's ``at`` binds target by target."""
+    if not isinstance(spec, dict):
+        return True
+    for op in ("all", "any"):
+        if op in spec:
+            return not isinstance(spec[op], list) or any(map(depends_on_bindings, spec[op]))
+    if "not" in spec:
+        return depends_on_bindings(spec["not"])
+    if "fact" in spec:
+        return False
+    selector = next((k for k in SELECTORS if k in spec), None)
+    try:
+        return selector is None or paths.has_wildcards(paths.parse_path(spec[selector]))
+    except (paths.PathError, AttributeError, TypeError):
+        return True
+
+
+def split_invariant(spec: Any) -> tuple[Predicate | None, Predicate]:
+    """``spec`` as (the conjuncts no binding changes, or None; the rest).
+
+    A rule whose ``at`` has wildcards evaluates its predicate once per target; the conjuncts of a
+    top-level ``all`` that read no wildcard path have one value for every target, so they are
+    tested once, before the targets, and a rule that cannot fire is left at that.
+    """
+    whole = compile_predicate(spec)
+    if not depends_on_bindings(spec):
+        return whole, _always
+    if not (isinstance(spec, dict) and list(spec) == ["all"]):
+        return None, whole
+    parts = [(compile_predicate(p, f"when.all[{i}]"), depends_on_bindings(p)) for i, p in enumerate(spec["all"])]
+    fixed = [p for p, varies in parts if not varies]
+    varying = [p for p, varies in parts if varies]
+    return (conjunction(fixed) if fixed else None), conjunction(varying)
+
+
+def _always(ctx: Context, bindings: tuple[Any, ...]) -> bool:
+    return True
+
+
+# at most this many alternatives are kept for one predicate (an ``all`` of ``any`` multiplies them)
+_MAX_ALTERNATIVES = 16
+
+
+def key_alternatives(spec: Any) -> tuple[frozenset[str], ...]:
+    """Sets of top-level keys such that ``spec`` is false on a file that holds none of them in full.
 
     An atom that reads a path of this file (``path`` or ``key``) fails when the path's first key is
-    absent, unless it tests ``exists: false``; ``all`` needs what each of its parts needs.  Used to
-    skip, without running them, the rules a file cannot fire.
+    absent, unless it tests ``exists: false``; ``all`` needs what each of its parts needs, ``any``
+    what one of its parts needs.  ``(frozenset(),)`` is no condition.  Used to skip, without running
+    them, the rules a file cannot fire.
     """
+    free: tuple[frozenset[str], ...] = (frozenset(),)
     if not isinstance(spec, dict):
-        return frozenset()
+        return free
     if "all" in spec and isinstance(spec["all"], list):
-        return frozenset().union(*map(required_keys, spec["all"]))
+        out = free
+        for part in map(key_alternatives, spec["all"]):
+            combined = {a | b for a in out for b in part}
+            out = tuple(combined) if len(combined) <= _MAX_ALTERNATIVES else (required_of(out) | required_of(part),)
+        return _minimal(out)
+    if "any" in spec and isinstance(spec["any"], list):
+        return _minimal(tuple(alt for part in spec["any"] for alt in key_alternatives(part)))
     selector = "path" if "path" in spec else "key" if "key" in spec else None
     if selector is None or spec.get("exists") is False or not isinstance(spec[selector], str):
-        return frozenset()
+        return free
     try:
         pattern = paths.parse_path(spec[selector])
     except paths.PathError:
-        return frozenset()
+        return free
     first = pattern[0] if pattern else None
-    return frozenset((first,)) if isinstance(first, str) and not paths.is_wild(first) else frozenset()
+    return (frozenset((first,)),) if isinstance(first, str) and not paths.is_wild(first) else free
+
+
+def required_of(alternatives: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The keys every one of ``alternatives`` holds."""
+    return frozenset.intersection(*alternatives) if alternatives else frozenset()
+
+
+def required_keys(spec: Any) -> frozenset[str]:
+    """Top-level keys without any of which the predicate ``spec`` is false."""
+    return required_of(key_alternatives(spec))
+
+
+def _minimal(alternatives: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...]:
+    """Without the alternatives that hold another in full (a file holding them holds it too), sorted."""
+    unique = set(alternatives)
+    kept = [a for a in unique if not any(b < a for b in unique)]
+    return tuple(sorted(kept, key=sorted))
 
 
 def _compile_atom(spec: dict[str, Any], where: str) -> Predicate:
