@@ -62,11 +62,14 @@ class Context:
         key = (pattern, linked)
         hit = self._matches.get(key)
         if hit is None:
-            if linked:
-                doc = self.linked
-                hit = [] if doc is None else list(paths.matches(doc.data, pattern, False))
-            else:
-                hit = list(paths.matches(self.doc.data, pattern, self.aliases))
+            doc = self.linked if linked else self.doc
+            if doc is None:
+                hit = []
+            elif paths.has_wildcards(pattern):
+                hit = list(paths.matches(doc.data, pattern, self.aliases and not linked))
+            else:  # a path without wildcards selects what looking it up finds
+                found, value, written = self.raw(pattern) if not linked else paths.lookup(doc.data, pattern, False)
+                hit = [(written, value, ())] if found else []
             self._matches[key] = hit
         return hit
 

@@ -18,7 +18,7 @@ import re
 from typing import Any, Callable
 
 from shardlint.engine import paths
-from shardlint.engine.context import Context
+from shardlint.engine.context import Context, Match
 from shardlint.engine.values import NORMALISERS, normaliser_for, str_to_bool
 from shardlint.validation.evaluator import Validator, json_type, type_matches, unsupported_keywords
 from shardlint.validation.evaluator import json_equal as same
@@ -206,6 +206,17 @@ def _compile_atom(spec: dict[str, Any], where: str) -> Predicate:
     select = _selector(selector, spec[selector], as_name, where)
     checks = [_test(name, arg, where) for name, arg in tests]
 
+    if len(checks) == 1:
+        check = checks[0]
+
+        def atom_of_one_test(ctx: Context, bindings: tuple[Any, ...]) -> bool:
+            for found, value, normalise in select(ctx, bindings):
+                if check(ctx, bindings, found, value, normalise):
+                    return True
+            return False
+
+        return atom_of_one_test
+
     def atom(ctx: Context, bindings: tuple[Any, ...]) -> bool:
         for found, value, normalise in select(ctx, bindings):
             if all(check(ctx, bindings, found, value, normalise) for check in checks):
@@ -252,41 +263,61 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
             return _identity
         return normaliser_for(kind, tuple(path)) or _identity
 
+    def each(hits: list[Match], aliases: bool, kind: str | None) -> Any:
+        """The values a pattern with wildcards selects, each read as its key is read."""
+        out = []
+        for actual, value, _ in hits:
+            norm = normaliser(_canonical(actual, aliases), kind)
+            out.append((True, norm(value), norm))
+        return out or _NOTHING
+
     wild = paths.has_wildcards(pattern)
 
-    def select_path(ctx: Context, bindings: tuple[Any, ...]) -> Any:
-        concrete = paths.bind(pattern, bindings) if wild else pattern
-        concrete_wild = wild and paths.has_wildcards(concrete)
-        if selector in ("path", "effective") and not concrete_wild:
-            found, value, _ = ctx.raw(concrete)
-            norm = normaliser(concrete, ctx.kind)
-            if not found and selector == "effective":
-                found, value = ctx.effective(concrete)
-            return ((found, norm(value) if found else None, norm),)
-        if selector == "linked":
+    def concrete(bindings: tuple[Any, ...]) -> tuple[paths.PathPattern, bool]:
+        """The pattern with the target's bindings in place, and whether wildcards are left."""
+        if not wild:
+            return pattern, False
+        bound = paths.bind(pattern, bindings)
+        return bound, paths.has_wildcards(bound)
+
+    if selector == "key":
+        def select_key(ctx: Context, bindings: tuple[Any, ...]) -> Any:
+            path, _ = concrete(bindings)
+            if not path:
+                return _NOTHING
+            return [(True, _canonical(actual, ctx.aliases)[-1], _identity)
+                    for actual, _, _ in ctx.matches(path)] or _NOTHING
+
+        return select_key
+    if selector == "linked":
+        def select_linked(ctx: Context, bindings: tuple[Any, ...]) -> Any:
             doc = ctx.linked
             if doc is None:
-                return ((False, None, _identity),)
-            data, aliases, kind = doc.data, False, "deepspeed"
-        else:
-            data, aliases, kind = ctx.doc.data, ctx.aliases, ctx.kind
-        if selector == "key":
-            names = [_canonical(actual, aliases)[-1] for actual, _, _ in paths.matches(data, concrete, aliases)]
-            return [(True, name, _identity) for name in names if concrete] or ((False, None, _identity),)
-        if concrete_wild:
-            hits = list(paths.matches(data, concrete, aliases))
-            if not hits:
-                return ((False, None, _identity),)
-            out = []
-            for actual, value, _ in hits:
-                norm = normaliser(_canonical(actual, aliases), kind)
-                out.append((True, norm(value), norm))
-            return out
-        found, value, _ = paths.lookup(data, concrete, aliases)
-        norm = normaliser(concrete, kind)
+                return _NOTHING
+            path, left = concrete(bindings)
+            if left:
+                return each(ctx.matches(path, linked=True), False, "deepspeed")
+            found, value, _ = paths.lookup(doc.data, path, False)
+            norm = normaliser(path, "deepspeed")
+            return ((found, norm(value) if found else None, norm),)
+
+        return select_linked
+    effective = selector == "effective"
+
+    def select_value(ctx: Context, bindings: tuple[Any, ...]) -> Any:
+        path, left = concrete(bindings)
+        if left:
+            return each(ctx.matches(path), ctx.aliases, ctx.kind)
+        found, value, _ = ctx.raw(path)
+        norm = normaliser(path, ctx.kind)
+        if not found and effective:
+            found, value = ctx.effective(path)
         return ((found, norm(value) if found else None, norm),)
 
-    return select_path
+    return select_value
+
+
+_NOTHING = ((False, None, _identity),)
 
 
 def _canonical(actual: tuple[Any, ...], aliases: bool) -> tuple[Any, ...]:

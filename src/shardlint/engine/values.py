@@ -9,6 +9,7 @@ unchanged when the library would reject it (so a rule can still see it).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
 # accelerate/utils/environment.py:str_to_bool
@@ -154,6 +155,8 @@ NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "reshard-strategy": reshard_strategy,
 }
 
+
+@lru_cache(maxsize=4096)
 def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
     if kind == "accelerate":
         from shardlint.semantics.accelerate import SETTINGS
