@@ -73,6 +73,21 @@ class Context:
             self._matches[key] = hit
         return hit
 
+    def reads_as_selected(self, path: tuple[Any, ...]) -> bool:
+        """Whether a predicate bound to a target that a wildcard selected at ``path`` looks up that very
+        value.  Not with key aliases (a lookup finds the last spelling), nor when the path holds glob
+        characters (the bound pattern selects again) or an integer that may be a mapping's key, which a
+        lookup takes for a list index (JSON keys are all strings)."""
+        if self.aliases:
+            return False
+        for segment in path:
+            if type(segment) is str:
+                if "*" in segment or "?" in segment or "[" in segment:
+                    return False
+            elif type(segment) is not int or self.doc.syntax != "json":
+                return False
+        return True
+
     def normalise(self, path: paths.PathPattern, value: Any) -> Any:
         """``value`` as the library reads the key at ``path`` in this kind of file."""
         normaliser = normaliser_for(self.kind, tuple(path))

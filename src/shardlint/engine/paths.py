@@ -106,17 +106,19 @@ def matches(data: Any, pattern: PathPattern, aliases: bool) -> Iterator[tuple[tu
     yield from _match(data, pattern, (), (), aliases)
 
 
-def _children(node: Any) -> Iterator[tuple[Segment, Any]]:
-    if isinstance(node, dict):
-        yield from node.items()
-    elif isinstance(node, list):
-        yield from enumerate(node)
-
-
-def _descendants(node: Any, rel: tuple[Segment, ...]) -> Iterator[tuple[tuple[Segment, ...], Any]]:
-    yield rel, node
-    for key, child in _children(node):
-        yield from _descendants(child, rel + (key,))
+def _descendants(node: Any) -> list[tuple[tuple[Segment, ...], Any]]:
+    """(relative path, node) for ``node`` and everything below it, depth first in document order
+    (with an explicit stack: ``**`` over a whole file is the widest selection rules make)."""
+    out = []
+    stack = [((), node)]
+    while stack:
+        rel, node = stack.pop()
+        out.append((rel, node))
+        if isinstance(node, dict):
+            stack.extend((rel + (key,), child) for key, child in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((rel + (i,), node[i]) for i in reversed(range(len(node))))
+    return out
 
 
 def _match(node: Any, pattern: PathPattern, actual: tuple[Segment, ...], bound: tuple[Any, ...],
@@ -128,16 +130,20 @@ def _match(node: Any, pattern: PathPattern, actual: tuple[Segment, ...], bound: 
     # prefix aliases apply to the keys of top-level sections only
     section = actual[0] if aliases and len(actual) == 1 else None
     if head == "**":
-        for rel, child in _descendants(node, ()):
-            yield from _match(child, rest, actual + rel, bound + (rel,), aliases)
+        for rel, child in _descendants(node):
+            if rest:
+                yield from _match(child, rest, actual + rel, bound + (rel,), aliases)
+            else:
+                yield actual + rel, child, bound + (rel,)
     elif isinstance(head, int):
         if isinstance(node, list) and 0 <= head < len(node):
             yield from _match(node[head], rest, actual + (head,), bound, aliases)
     elif is_wild(head):
         if isinstance(node, dict):
             for key, child in node.items():
-                name = canonical_key(section, key) if isinstance(key, str) else key
-                if isinstance(key, str) and (fnmatchcase(name, head) or fnmatchcase(key, head)):
+                if not isinstance(key, str):
+                    continue
+                if head == "*" or fnmatchcase(canonical_key(section, key), head) or fnmatchcase(key, head):
                     yield from _match(child, rest, actual + (key,), bound + (key,), aliases)
         elif isinstance(node, list) and head == "*":
             for i, child in enumerate(node):

@@ -27,6 +27,7 @@ Predicate = Callable[[Context, tuple[Any, ...]], bool]
 SELECTORS = ("path", "effective", "fact", "linked", "key")
 TESTS = ("exists", "equals", "equals-path", "equals-effective", "in", "not-in", "truthy", "gt", "gte", "lt", "lte",
          "matches", "type", "schema")
+VALUE_TESTS = tuple(t for t in TESTS if t not in ("equals-path", "equals-effective"))  # constants only
 # JSON types, plus `float`: a number spelled with a fraction or exponent, which int(str(value)) rejects
 JSON_TYPES = ("string", "integer", "number", "boolean", "null", "object", "array", "float")
 
@@ -234,6 +235,52 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _normaliser(as_name: str | None) -> Callable[[tuple[Any, ...], str | None], Normalise]:
+    """How a path's value is read: as ``as:`` says, else as the library reads that key."""
+    fixed = None if as_name in (None, "raw") else NORMALISERS[as_name]
+
+    def normaliser(path: tuple[Any, ...], kind: str | None) -> Normalise:
+        if fixed is not None:
+            return fixed
+        if as_name == "raw":
+            return _identity
+        return normaliser_for(kind, tuple(path)) or _identity
+
+    return normaliser
+
+
+ValueTest = Callable[[str | None, tuple[Any, ...], Any], bool]
+
+
+def target_tests(spec: Any, at: paths.PathPattern) -> list[ValueTest]:
+    """The conjuncts of ``spec`` (an atom, or the parts of a top-level ``all``) that test only the value
+    at the rule's ``at`` itself, each as a test of a (kind, path, value) the ``at`` selected.
+
+    Such an atom, bound to a target, reads the target's own value; testing it while the targets are
+    selected spares the rest of the predicate on most targets of a wide ``at`` such as ``*.**``.
+    """
+    parts = spec["all"] if isinstance(spec, dict) and list(spec) == ["all"] else [spec]
+    out = []
+    for part in parts:
+        if not (isinstance(part, dict) and isinstance(part.get("path"), str)
+                and set(part) <= {"path", "as", *VALUE_TESTS} and paths.parse_path(part["path"]) == at):
+            continue
+        normaliser = _normaliser(part.get("as"))
+        checks = [_value_test(name, part[name], "when") for name in VALUE_TESTS if name in part]
+
+        def test(kind: str | None, path: tuple[Any, ...], value: Any,
+                 normaliser: Any = normaliser, checks: list[ValueCheck] = checks) -> bool:
+            norm = normaliser(path, kind)
+            value = norm(value)
+            for check in checks:
+                if not check(True, value, norm):
+                    return False
+            return True
+
+        out.append(test)
+    return out
+
+
 def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selection:
     fixed = None if as_name in (None, "raw") else NORMALISERS[as_name]
     if selector == "fact":
@@ -254,14 +301,7 @@ def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selec
         pattern = paths.parse_path(arg)
     except paths.PathError as exc:
         raise PredicateError(f"{where}: {exc}") from None
-    use_key_normaliser = as_name is None
-
-    def normaliser(path: tuple[Any, ...], kind: str | None) -> Normalise:
-        if fixed is not None:
-            return fixed
-        if not use_key_normaliser:
-            return _identity
-        return normaliser_for(kind, tuple(path)) or _identity
+    normaliser = _normaliser(as_name)
 
     def each(hits: list[Match], aliases: bool, kind: str | None) -> Any:
         """The values a pattern with wildcards selects, each read as its key is read."""

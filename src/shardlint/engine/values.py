@@ -156,14 +156,16 @@ NORMALISERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-@lru_cache(maxsize=4096)
 def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
-    if kind == "accelerate":
-        from shardlint.semantics.accelerate import SETTINGS
+    return _accelerate_normaliser(path) if kind == "accelerate" else None
 
-        setting = SETTINGS.get(path)
-        return NORMALISERS[setting.normaliser] if setting and setting.normaliser else None
-    return None
+
+@lru_cache(maxsize=4096)
+def _accelerate_normaliser(path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
+    from shardlint.semantics.accelerate import SETTINGS
+
+    setting = SETTINGS.get(path)
+    return NORMALISERS[setting.normaliser] if setting and setting.normaliser else None
 
 
 def render(value: Any) -> str:
