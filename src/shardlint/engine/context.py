@@ -66,7 +66,7 @@ class Context:
             if doc is None:
                 hit = []
             elif paths.has_wildcards(pattern):
-                hit = list(paths.matches(doc.data, pattern, self.aliases and not linked))
+                hit = paths.matches(doc.data, pattern, self.aliases and not linked)
             else:  # a path without wildcards selects what looking it up finds
                 found, value, written = self.raw(pattern) if not linked else paths.lookup(doc.data, pattern, False)
                 hit = [(written, value, ())] if found else []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import Any, Iterator, Union
+from typing import Any, Union
 
 Segment = Union[str, int]
 PathPattern = tuple[Segment, ...]
@@ -101,9 +101,11 @@ def lookup(data: Any, path: PathPattern, aliases: bool) -> tuple[bool, Any, tupl
     return True, node, tuple(actual)
 
 
-def matches(data: Any, pattern: PathPattern, aliases: bool) -> Iterator[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
-    """Every (actual path, value, wildcard bindings) that ``pattern`` matches in ``data``."""
-    yield from _match(data, pattern, (), (), aliases)
+def matches(data: Any, pattern: PathPattern, aliases: bool) -> list[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
+    """Every (actual path, value, wildcard bindings) that ``pattern`` matches in ``data``, in document order."""
+    out: list[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]] = []
+    _match(data, pattern, (), (), aliases, out)
+    return out
 
 
 def _descendants(node: Any) -> list[tuple[tuple[Segment, ...], Any]]:
@@ -122,9 +124,9 @@ def _descendants(node: Any) -> list[tuple[tuple[Segment, ...], Any]]:
 
 
 def _match(node: Any, pattern: PathPattern, actual: tuple[Segment, ...], bound: tuple[Any, ...],
-           aliases: bool) -> Iterator[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
+           aliases: bool, out: list[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]) -> None:
     if not pattern:
-        yield actual, node, bound
+        out.append((actual, node, bound))
         return
     head, rest = pattern[0], pattern[1:]
     # prefix aliases apply to the keys of top-level sections only
@@ -132,26 +134,26 @@ def _match(node: Any, pattern: PathPattern, actual: tuple[Segment, ...], bound: 
     if head == "**":
         for rel, child in _descendants(node):
             if rest:
-                yield from _match(child, rest, actual + rel, bound + (rel,), aliases)
+                _match(child, rest, actual + rel, bound + (rel,), aliases, out)
             else:
-                yield actual + rel, child, bound + (rel,)
+                out.append((actual + rel, child, bound + (rel,)))
     elif isinstance(head, int):
         if isinstance(node, list) and 0 <= head < len(node):
-            yield from _match(node[head], rest, actual + (head,), bound, aliases)
+            _match(node[head], rest, actual + (head,), bound, aliases, out)
     elif is_wild(head):
         if isinstance(node, dict):
             for key, child in node.items():
                 if not isinstance(key, str):
                     continue
                 if head == "*" or fnmatchcase(canonical_key(section, key), head) or fnmatchcase(key, head):
-                    yield from _match(child, rest, actual + (key,), bound + (key,), aliases)
+                    _match(child, rest, actual + (key,), bound + (key,), aliases, out)
         elif isinstance(node, list) and head == "*":
             for i, child in enumerate(node):
-                yield from _match(child, rest, actual + (i,), bound + (i,), aliases)
+                _match(child, rest, actual + (i,), bound + (i,), aliases, out)
     elif isinstance(node, dict):
         key = resolve_key(node, section, head)
         if key is not None:
-            yield from _match(node[key], rest, actual + (key,), bound, aliases)
+            _match(node[key], rest, actual + (key,), bound, aliases, out)
 
 
 def bind(pattern: PathPattern, bindings: tuple[Any, ...]) -> PathPattern:

@@ -249,36 +249,39 @@ def _normaliser(as_name: str | None) -> Callable[[tuple[Any, ...], str | None], 
     return normaliser
 
 
-ValueTest = Callable[[str | None, tuple[Any, ...], Any], bool]
+TargetFilter = Callable[[Context, list[Match]], list[Match]]
 
 
-def target_tests(spec: Any, at: paths.PathPattern) -> list[ValueTest]:
-    """The conjuncts of ``spec`` (an atom, or the parts of a top-level ``all``) that test only the value
-    at the rule's ``at`` itself, each as a test of a (kind, path, value) the ``at`` selected.
+def target_filter(spec: Any, at: paths.PathPattern) -> TargetFilter | None:
+    """For the conjuncts of ``spec`` (an atom, or the parts of a top-level ``all``) that test only the
+    value at the rule's ``at`` itself: a filter that drops the targets whose own value fails them.
 
-    Such an atom, bound to a target, reads the target's own value; testing it while the targets are
-    selected spares the rest of the predicate on most targets of a wide ``at`` such as ``*.**``.
+    Such an atom, bound to a target, reads the target's own value (where ``Context.reads_as_selected``
+    says a lookup finds it); testing it on the selected values spares the rest of the predicate, and
+    the binding and lookup, on most targets of a wide ``at`` such as ``*.**``.  None without such conjuncts.
     """
     parts = spec["all"] if isinstance(spec, dict) and list(spec) == ["all"] else [spec]
-    out = []
-    for part in parts:
-        if not (isinstance(part, dict) and isinstance(part.get("path"), str)
-                and set(part) <= {"path", "as", *VALUE_TESTS} and paths.parse_path(part["path"]) == at):
-            continue
-        normaliser = _normaliser(part.get("as"))
-        checks = [_value_test(name, part[name], "when") for name in VALUE_TESTS if name in part]
+    tests = [(_normaliser(part.get("as")), [_value_test(name, part[name], "when") for name in VALUE_TESTS if name in part])
+             for part in parts
+             if isinstance(part, dict) and isinstance(part.get("path"), str)
+             and set(part) <= {"path", "as", *VALUE_TESTS} and paths.parse_path(part["path"]) == at]
+    if not tests:
+        return None
 
-        def test(kind: str | None, path: tuple[Any, ...], value: Any,
-                 normaliser: Any = normaliser, checks: list[ValueCheck] = checks) -> bool:
-            norm = normaliser(path, kind)
-            value = norm(value)
+    def holds(kind: str | None, actual: tuple[Any, ...], value: Any) -> bool:
+        for normaliser, checks in tests:
+            norm = normaliser(actual, kind)
+            read = norm(value)
             for check in checks:
-                if not check(True, value, norm):
+                if not check(True, read, norm):
                     return False
-            return True
+        return True
 
-        out.append(test)
-    return out
+    def keep(ctx: Context, targets: list[Match]) -> list[Match]:
+        kind, plain = ctx.kind, ctx.reads_as_selected
+        return [target for target in targets if not plain(target[0]) or holds(kind, target[0], target[1])]
+
+    return keep
 
 
 def _selector(selector: str, arg: Any, as_name: str | None, where: str) -> Selection:

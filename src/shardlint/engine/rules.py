@@ -10,8 +10,8 @@ from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.fixing import FixBuilder, compile_fix
 from shardlint.engine.messages import Renderer, compile_template
-from shardlint.engine.predicates import (Predicate, ValueTest, compile_predicate, key_alternatives, split_invariant,
-                                         target_tests)
+from shardlint.engine.predicates import (Predicate, TargetFilter, compile_predicate, key_alternatives, split_invariant,
+                                         target_filter)
 from shardlint.engine.versions import parse_specifier, satisfies
 
 # the fields evaluation needs; the rest of a rule file is documentation
@@ -41,7 +41,7 @@ class Rule:
         # ``when`` split for evaluation: the part no target changes (tested once) and the rest
         self.invariant: Predicate | None = None
         self.per_target: Predicate | None = None
-        self.target_tests: list[ValueTest] = []  # conjuncts on the value a wildcard ``at`` selects
+        self.target_filter: TargetFilter | None = None  # conjuncts on the value a wildcard ``at`` selects
         self.at: tuple[paths.PathPattern, ...] = ((),)
         self.at_part = "key"
         self.message: Renderer | None = None
@@ -76,20 +76,10 @@ class Rule:
         targets = self._targets(ctx)
         if not targets or (self.invariant is not None and not self.invariant(ctx, ())):
             return []
-        if self.target_tests:
-            targets = [target for target in targets if self._may_hold(ctx, target)]
+        if self.target_filter is not None:
+            targets = self.target_filter(ctx, targets)
         return [self._diagnostic(ctx, actual, value, bindings)
                 for actual, value, bindings in targets if self.per_target(ctx, bindings)]
-
-    def _may_hold(self, ctx: Context, target: tuple[tuple[Any, ...], Any, tuple[Any, ...]]) -> bool:
-        """False when a test of the target's own value fails, which makes ``when`` false."""
-        actual, value, _ = target
-        if not ctx.reads_as_selected(actual):
-            return True
-        for test in self.target_tests:
-            if not test(ctx.kind, actual, value):
-                return False
-        return True
 
     def _targets(self, ctx: Context) -> list[tuple[tuple[Any, ...], Any, tuple[Any, ...]]]:
         first = self.at[0]
@@ -158,7 +148,7 @@ def _compile_checks(rule: Rule, spec: dict[str, Any]) -> None:
     if len(rule.at) > 1 and any(paths.has_wildcards(p) for p in rule.at):
         raise RuleError("'at' with wildcards must be a single path")
     if paths.has_wildcards(rule.at[0]):
-        rule.target_tests = target_tests(spec["when"], rule.at[0])
+        rule.target_filter = target_filter(spec["when"], rule.at[0])
     rule.at_part = spec.get("at-part", "key")
     rule.message = compile_template(spec["message"])
     if spec.get("fix"):
