@@ -6,9 +6,14 @@ from pathlib import Path
 
 from shardlint.document import Document
 from shardlint.engine.context import Context
-from shardlint.engine.predicates import key_alternatives, required_keys
+from shardlint.engine.predicates import key_alternatives, required_of
 from shardlint.engine.registry import load_ruleset
 from shardlint.options import LintOptions
+
+
+def required_keys(spec: object) -> frozenset[str]:
+    """The keys every alternative needs."""
+    return required_of(key_alternatives(spec))
 
 
 def test_required_keys_of_atoms_and_combinations() -> None:

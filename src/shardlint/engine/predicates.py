@@ -178,11 +178,6 @@ def required_of(alternatives: tuple[frozenset[str], ...]) -> frozenset[str]:
     return frozenset.intersection(*alternatives) if alternatives else frozenset()
 
 
-def required_keys(spec: Any) -> frozenset[str]:
-    """Top-level keys without any of which the predicate ``spec`` is false."""
-    return required_of(key_alternatives(spec))
-
-
 def _minimal(alternatives: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...]:
     """Without the alternatives that hold another in full (a file holding them holds it too), sorted."""
     unique = set(alternatives)
