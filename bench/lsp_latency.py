@@ -12,6 +12,12 @@ With ``--repeat N`` each repetition runs in a fresh process; ``--baseline SRC``
 (the ``src`` folder of another shardlint checkout) runs that version in turn
 with this one, so the machine's drift moves both alike, and prints the medians
 over the repetitions of each run's median and 95th percentile.
+
+``--first-diagnostic N`` instead starts ``shardlint lsp`` N times (in turn with
+the baseline's, when given) as an editor does: ``initialize``, then
+``initialized`` and ``didOpen`` of the first FILE, and times the wait from the
+process's start to the ``initialize`` answer and to the first
+``publishDiagnostics``, with the server's CPU time by then (Linux).
 """
 
 from __future__ import annotations
@@ -25,11 +31,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO, Any
 
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.workspace import TextDocument
 
+from shardlint.lsp import session as lsp_session
 from shardlint.lsp.session import Session
 from shardlint.options import LintOptions
 
@@ -61,6 +69,9 @@ def measure(path: Path, edits: int) -> dict[str, list[float]]:
     buffer = TextDocument(uri, text, version=0)
     session.open(uri, path.resolve(), text, 0)
     session.diagnostics(uri)  # warm: schemas and rules are compiled once per server
+    freeze = getattr(lsp_session, "freeze_warm_objects", None)  # older versions freeze in their first lint
+    if freeze is not None:
+        freeze()  # as the server does after its first diagnostics
     line, col = edit_spot(text)
     lint_ms: list[float] = []
     total_ms: list[float] = []
@@ -125,15 +136,95 @@ def paired(files: list[Path], edits: int, repeat: int, baseline: Path | None) ->
             print(line)
 
 
+def _frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _read_message(stream: IO[bytes]) -> dict[str, Any]:
+    headers: dict[str, str] = {}
+    while True:
+        line = stream.readline()
+        if not line:
+            raise SystemExit("the server closed its output before the first diagnostics")
+        name, _, value = line.decode("ascii").strip().partition(":")
+        if name:
+            headers[name.strip().lower()] = value.strip()
+        elif headers:
+            return json.loads(stream.read(int(headers["content-length"])))
+
+
+def _cpu_ms(pid: int) -> float:
+    """User + system CPU of a running process (Linux ``/proc``), NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def first_diagnostic(path: Path, src: Path | None) -> dict[str, float]:
+    """Start a server (this checkout's, or the one in ``src``) and time what an editor waits for."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
+    text = path.read_text(encoding="utf-8")
+    start = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "shardlint", "lsp"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, env=env)
+    assert server.stdin is not None and server.stdout is not None
+    server.stdin.write(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                               "params": {"processId": os.getpid(), "rootUri": None, "capabilities": {}}}))
+    server.stdin.flush()
+    while _read_message(server.stdout).get("id") != 1:
+        pass
+    initialized = time.perf_counter()
+    server.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    server.stdin.write(_frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": path.resolve().as_uri(), "languageId": "json" if path.suffix == ".json" else "yaml",
+        "version": 1, "text": text}}}))
+    server.stdin.flush()
+    while _read_message(server.stdout).get("method") != "textDocument/publishDiagnostics":
+        pass
+    published = time.perf_counter()
+    cpu = _cpu_ms(server.pid)
+    server.stdin.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+    server.stdin.write(_frame({"jsonrpc": "2.0", "method": "exit"}))
+    server.stdin.close()
+    server.wait()
+    return {"initialize": (initialized - start) * 1000, "first": (published - start) * 1000, "cpu": cpu}
+
+
+def startup(path: Path, repeat: int, baseline: Path | None) -> None:
+    sides = {"shardlint": None} | ({"baseline": baseline} if baseline else {})
+    runs: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
+    for _ in range(repeat):
+        for side, src in sides.items():
+            runs[side].append(first_diagnostic(path, src))
+    print(f"process start -> first publishDiagnostics for {path.name}, ms over {repeat} starts "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    print(f"{'side':9} {'initialize':>10} {'first median':>12} {'p95':>7} {'max':>7} {'server CPU':>10} {'within 1 s':>10}")
+    for side, results in runs.items():
+        first = [r["first"] for r in results]
+        print(f"{side:9} {statistics.median(r['initialize'] for r in results):10.0f} {statistics.median(first):12.0f} "
+              f"{percentile(first, 0.95):7.0f} {max(first):7.0f} {statistics.median(r['cpu'] for r in results):10.0f} "
+              f"{sum(f <= 1000 for f in first):6}/{len(first)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--edits", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=1, help="runs, each in a fresh process")
     parser.add_argument("--baseline", type=Path, help="the src folder of another shardlint, run in turn")
+    parser.add_argument("--first-diagnostic", type=int, metavar="N",
+                        help="start the server N times and time its first diagnostics for the first file")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, for --repeat
     args = parser.parse_args()
     files = args.files or [ROOT / "examples" / name for name in DEFAULT_FILES]
+    if args.first_diagnostic:
+        startup(files[0], args.first_diagnostic, args.baseline)
+        return
     if args.json:
         print(json.dumps([summary(path, measure(path, args.edits)) for path in files]))
         return

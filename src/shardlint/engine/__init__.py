@@ -33,9 +33,7 @@ def evaluate(doc: Document, options: FileOptions) -> Findings:
         findings.diagnostics.append(finding(link.code, link.problem, doc.range(CONFIG_FILE_PATH, "value"),
                                             format_path(CONFIG_FILE_PATH)))
     top = doc.data.keys() if isinstance(doc.data, dict) else frozenset()
-    for rule in ruleset.by_kind.get(doc.kind or "", ()):
-        if not rule.requires <= top or not rule.applies(ctx):
-            continue
+    for rule in ruleset.candidates(ctx, top):
         found = rule.evaluate(ctx)
         findings.diagnostics.extend(found)
         for diagnostic in found:

@@ -13,7 +13,14 @@ from shardlint.engine.versions import Version, target_versions
 from shardlint.options import FileOptions
 
 
+Match = tuple[tuple[Any, ...], Any, tuple[Any, ...]]
+
+
 class Context:
+    """One document's evaluation.  Everything a rule reads is a pure function of the document and
+    the options, so lookups, wildcard selections and predicate results are remembered here: rules
+    share paths, selections (three rules walk every value of a DeepSpeed JSON) and whole atoms."""
+
     def __init__(self, doc: Document, options: FileOptions) -> None:
         self.doc = doc
         self.options = options
@@ -21,6 +28,8 @@ class Context:
         self.aliases = doc.kind == "accelerate"
         self._facts: dict[str, Any] = {}
         self._raw: dict[paths.PathPattern, tuple[bool, Any, tuple[Any, ...]]] = {}
+        self._matches: dict[tuple[paths.PathPattern, bool], list[Match]] = {}
+        self.memo: dict[Any, bool] = {}  # predicate results, by the predicate's number (and bindings)
 
     @cached_property
     def target(self) -> dict[str, Version]:
@@ -46,6 +55,38 @@ class Context:
         if hit is None:
             hit = self._raw[path] = paths.lookup(self.doc.data, path, self.aliases)
         return hit
+
+    def matches(self, pattern: paths.PathPattern, linked: bool = False) -> list[Match]:
+        """Every (path as written, value, wildcard bindings) ``pattern`` selects in this file, or in
+        the linked DeepSpeed JSON (``linked``; none when there is no such file)."""
+        key = (pattern, linked)
+        hit = self._matches.get(key)
+        if hit is None:
+            doc = self.linked if linked else self.doc
+            if doc is None:
+                hit = []
+            elif paths.has_wildcards(pattern):
+                hit = paths.matches(doc.data, pattern, self.aliases and not linked)
+            else:  # a path without wildcards selects what looking it up finds
+                found, value, written = self.raw(pattern) if not linked else paths.lookup(doc.data, pattern, False)
+                hit = [(written, value, ())] if found else []
+            self._matches[key] = hit
+        return hit
+
+    def reads_as_selected(self, path: tuple[Any, ...]) -> bool:
+        """Whether a predicate bound to a target that a wildcard selected at ``path`` looks up that very
+        value.  Not with key aliases (a lookup finds the last spelling), nor when the path holds glob
+        characters (the bound pattern selects again) or an integer that may be a mapping's key, which a
+        lookup takes for a list index (JSON keys are all strings)."""
+        if self.aliases:
+            return False
+        for segment in path:
+            if type(segment) is str:
+                if "*" in segment or "?" in segment or "[" in segment:
+                    return False
+            elif type(segment) is not int or self.doc.syntax != "json":
+                return False
+        return True
 
     def normalise(self, path: paths.PathPattern, value: Any) -> Any:
         """``value`` as the library reads the key at ``path`` in this kind of file."""

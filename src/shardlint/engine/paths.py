@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import Any, Iterator, Union
+from typing import Any, Union
 
 Segment = Union[str, int]
 PathPattern = tuple[Segment, ...]
@@ -48,12 +48,18 @@ def parse_path(text: str) -> PathPattern:
 
 
 def is_wild(segment: Segment) -> bool:
-    return isinstance(segment, str) and any(c in segment for c in "*?[")
+    return isinstance(segment, str) and ("*" in segment or "?" in segment or "[" in segment)
 
 
 @lru_cache(maxsize=4096)
 def has_wildcards(path: PathPattern) -> bool:
     return any(is_wild(s) for s in path)
+
+
+@lru_cache(maxsize=4096)
+def wild_positions(path: PathPattern) -> tuple[int, ...]:
+    """Where ``path``'s wildcards are: :func:`bind` runs once per rule target, so it is worked out once."""
+    return tuple(i for i, s in enumerate(path) if is_wild(s))
 
 
 def canonical_key(section: Any, key: str) -> str:
@@ -95,67 +101,76 @@ def lookup(data: Any, path: PathPattern, aliases: bool) -> tuple[bool, Any, tupl
     return True, node, tuple(actual)
 
 
-def matches(data: Any, pattern: PathPattern, aliases: bool) -> Iterator[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
-    """Every (actual path, value, wildcard bindings) that ``pattern`` matches in ``data``."""
-    yield from _match(data, pattern, (), (), aliases)
+def matches(data: Any, pattern: PathPattern, aliases: bool) -> list[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
+    """Every (actual path, value, wildcard bindings) that ``pattern`` matches in ``data``, in document order."""
+    out: list[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]] = []
+    _match(data, pattern, (), (), aliases, out)
+    return out
 
 
-def _children(node: Any) -> Iterator[tuple[Segment, Any]]:
-    if isinstance(node, dict):
-        yield from node.items()
-    elif isinstance(node, list):
-        yield from enumerate(node)
-
-
-def _descendants(node: Any, rel: tuple[Segment, ...]) -> Iterator[tuple[tuple[Segment, ...], Any]]:
-    yield rel, node
-    for key, child in _children(node):
-        yield from _descendants(child, rel + (key,))
+def _descendants(node: Any) -> list[tuple[tuple[Segment, ...], Any]]:
+    """(relative path, node) for ``node`` and everything below it, depth first in document order
+    (with an explicit stack: ``**`` over a whole file is the widest selection rules make)."""
+    out = []
+    stack = [((), node)]
+    while stack:
+        rel, node = stack.pop()
+        out.append((rel, node))
+        if isinstance(node, dict):
+            stack.extend((rel + (key,), child) for key, child in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((rel + (i,), node[i]) for i in reversed(range(len(node))))
+    return out
 
 
 def _match(node: Any, pattern: PathPattern, actual: tuple[Segment, ...], bound: tuple[Any, ...],
-           aliases: bool) -> Iterator[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]:
+           aliases: bool, out: list[tuple[tuple[Segment, ...], Any, tuple[Any, ...]]]) -> None:
     if not pattern:
-        yield actual, node, bound
+        out.append((actual, node, bound))
         return
     head, rest = pattern[0], pattern[1:]
     # prefix aliases apply to the keys of top-level sections only
     section = actual[0] if aliases and len(actual) == 1 else None
     if head == "**":
-        for rel, child in _descendants(node, ()):
-            yield from _match(child, rest, actual + rel, bound + (rel,), aliases)
+        for rel, child in _descendants(node):
+            if rest:
+                _match(child, rest, actual + rel, bound + (rel,), aliases, out)
+            else:
+                out.append((actual + rel, child, bound + (rel,)))
     elif isinstance(head, int):
         if isinstance(node, list) and 0 <= head < len(node):
-            yield from _match(node[head], rest, actual + (head,), bound, aliases)
+            _match(node[head], rest, actual + (head,), bound, aliases, out)
     elif is_wild(head):
         if isinstance(node, dict):
             for key, child in node.items():
-                name = canonical_key(section, key) if isinstance(key, str) else key
-                if isinstance(key, str) and (fnmatchcase(name, head) or fnmatchcase(key, head)):
-                    yield from _match(child, rest, actual + (key,), bound + (key,), aliases)
+                if not isinstance(key, str):
+                    continue
+                if head == "*" or fnmatchcase(canonical_key(section, key), head) or fnmatchcase(key, head):
+                    _match(child, rest, actual + (key,), bound + (key,), aliases, out)
         elif isinstance(node, list) and head == "*":
             for i, child in enumerate(node):
-                yield from _match(child, rest, actual + (i,), bound + (i,), aliases)
+                _match(child, rest, actual + (i,), bound + (i,), aliases, out)
     elif isinstance(node, dict):
         key = resolve_key(node, section, head)
         if key is not None:
-            yield from _match(node[key], rest, actual + (key,), bound, aliases)
+            _match(node[key], rest, actual + (key,), bound, aliases, out)
 
 
 def bind(pattern: PathPattern, bindings: tuple[Any, ...]) -> PathPattern:
     """Replace the pattern's wildcards, left to right, with keys bound by ``at``."""
-    if not bindings or not has_wildcards(pattern):
+    if not bindings:
+        return pattern
+    spots = wild_positions(pattern)
+    if not spots:
         return pattern
     out: list[Segment] = []
-    i = 0
-    for segment in pattern:
-        if is_wild(segment) and i < len(bindings):
-            value = bindings[i]
-            i += 1
-            if isinstance(value, tuple):
-                out.extend(value)
-            else:
-                out.append(value)
+    start = 0
+    for spot, value in zip(spots, bindings):
+        out.extend(pattern[start:spot])
+        if isinstance(value, tuple):  # what ``**`` matched: any number of keys
+            out.extend(value)
         else:
-            out.append(segment)
+            out.append(value)
+        start = spot + 1
+    out.extend(pattern[start:])
     return tuple(out)

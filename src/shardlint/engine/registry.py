@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from shardlint.bundle import BUNDLE_FORMAT, BUNDLE_NAME, read_bundle
+from shardlint.engine.context import Context
 from shardlint.engine.rules import RUNTIME_FIELDS, Rule, RuleError, compile_rule
 from shardlint.families import BUILTIN_FAMILIES, BUILTIN_PREFIXES, CODE, prefix_of
 from shardlint.resources import data_dir
@@ -56,6 +57,23 @@ class RuleSet:
                 for kind in ("accelerate", "deepspeed", "recipe"):
                     if kind in rule.applies_to or "any" in rule.applies_to:
                         self.by_kind.setdefault(kind, []).append(rule)
+        self._candidates: dict[Any, list[Rule]] = {}
+
+    def candidates(self, ctx: Context, top_keys: Any) -> list[Rule]:
+        """The declarative rules that may fire on the document of ``ctx``, in order: those of its kind
+        and targeted versions whose needed top-level keys it holds.  Remembered by kind, top-level keys
+        and targets, which an editor's re-lints and most files of a run share."""
+        key = (ctx.kind, frozenset(top_keys), tuple(ctx.target.items()))
+        hit = self._candidates.get(key)
+        if hit is None:
+            if len(self._candidates) >= _MAX_CANDIDATE_LISTS:
+                self._candidates.clear()
+            hit = self._candidates[key] = [rule for rule in self.by_kind.get(ctx.kind or "", ())
+                                           if rule.can_fire(top_keys) and rule.applies(ctx)]
+        return hit
+
+
+_MAX_CANDIDATE_LISTS = 512
 
 
 def rules_root() -> Path:

@@ -10,7 +10,8 @@ from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.fixing import FixBuilder, compile_fix
 from shardlint.engine.messages import Renderer, compile_template
-from shardlint.engine.predicates import Predicate, compile_predicate, required_keys
+from shardlint.engine.predicates import (Predicate, TargetFilter, compile_predicate, key_alternatives, split_invariant,
+                                         target_filter)
 from shardlint.engine.versions import parse_specifier, satisfies
 
 # the fields evaluation needs; the rest of a rule file is documentation
@@ -37,12 +38,17 @@ class Rule:
         self.has_fix = has_fix
         # compiled checks (declarative rules); ``pending`` holds a bundled rule's spec until first use
         self.when: Predicate | None = None
+        # ``when`` split for evaluation: the part no target changes (tested once) and the rest
+        self.invariant: Predicate | None = None
+        self.per_target: Predicate | None = None
+        self.target_filter: TargetFilter | None = None  # conjuncts on the value a wildcard ``at`` selects
         self.at: tuple[paths.PathPattern, ...] = ((),)
         self.at_part = "key"
         self.message: Renderer | None = None
         self.fix: FixBuilder | None = None
         self.pending: dict[str, Any] | None = None
-        self.requires: frozenset[str] = frozenset()  # top-level keys without any of which it cannot fire
+        # sets of top-level keys: a file that holds none of them in full cannot make the rule fire
+        self.requires: tuple[frozenset[str], ...] = (frozenset(),)
         self.docs: str | None = None  # where a project's rule is documented: its rule file
 
     @property
@@ -60,19 +66,25 @@ class Rule:
             _compile_checks(self, self.pending)
             self.pending = None
 
+    def can_fire(self, top_keys: Any) -> bool:
+        """Whether a file with these top-level keys holds one of the key sets the rule needs."""
+        return any(keys <= top_keys for keys in self.requires)
+
     def evaluate(self, ctx: Context) -> list[Diagnostic]:
         self.ready()
-        assert self.when is not None and self.message is not None
-        out = []
-        for actual, value, bindings in self._targets(ctx):
-            if self.when(ctx, bindings):
-                out.append(self._diagnostic(ctx, actual, value, bindings))
-        return out
+        assert self.per_target is not None and self.message is not None
+        targets = self._targets(ctx)
+        if not targets or (self.invariant is not None and not self.invariant(ctx, ())):
+            return []
+        if self.target_filter is not None:
+            targets = self.target_filter(ctx, targets)
+        return [self._diagnostic(ctx, actual, value, bindings)
+                for actual, value, bindings in targets if self.per_target(ctx, bindings)]
 
     def _targets(self, ctx: Context) -> list[tuple[tuple[Any, ...], Any, tuple[Any, ...]]]:
         first = self.at[0]
         if paths.has_wildcards(first):
-            return list(paths.matches(ctx.doc.data, first, ctx.aliases))
+            return ctx.matches(first)
         for candidate in self.at:
             found, value, written = ctx.raw(candidate)
             if found:
@@ -115,7 +127,7 @@ def compile_rule(spec: dict[str, Any], lazy: bool = False) -> Rule:
         for required in ("when", "at", "message"):
             if required not in spec:
                 raise RuleError(f"a declarative rule needs '{required}'")
-        rule.requires = required_keys(spec["when"])
+        rule.requires = key_alternatives(spec["when"])
         if lazy:
             rule.pending = spec
         else:
@@ -130,10 +142,13 @@ def compile_rule(spec: dict[str, Any], lazy: bool = False) -> Rule:
 
 def _compile_checks(rule: Rule, spec: dict[str, Any]) -> None:
     rule.when = compile_predicate(spec["when"])
+    rule.invariant, rule.per_target = split_invariant(spec["when"])
     at = spec["at"] if isinstance(spec["at"], list) else [spec["at"]]
     rule.at = tuple(paths.parse_path(p) for p in at)
     if len(rule.at) > 1 and any(paths.has_wildcards(p) for p in rule.at):
         raise RuleError("'at' with wildcards must be a single path")
+    if paths.has_wildcards(rule.at[0]):
+        rule.target_filter = target_filter(spec["when"], rule.at[0])
     rule.at_part = spec.get("at-part", "key")
     rule.message = compile_template(spec["message"])
     if spec.get("fix"):

@@ -9,6 +9,7 @@ unchanged when the library would reject it (so a rule can still see it).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
 # accelerate/utils/environment.py:str_to_bool
@@ -154,13 +155,17 @@ NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "reshard-strategy": reshard_strategy,
 }
 
-def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
-    if kind == "accelerate":
-        from shardlint.semantics.accelerate import SETTINGS
 
-        setting = SETTINGS.get(path)
-        return NORMALISERS[setting.normaliser] if setting and setting.normaliser else None
-    return None
+def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
+    return _accelerate_normaliser(path) if kind == "accelerate" else None
+
+
+@lru_cache(maxsize=4096)
+def _accelerate_normaliser(path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
+    from shardlint.semantics.accelerate import SETTINGS
+
+    setting = SETTINGS.get(path)
+    return NORMALISERS[setting.normaliser] if setting and setting.normaliser else None
 
 
 def render(value: Any) -> str:

@@ -65,8 +65,14 @@ def satisfies(version: Version, specifier: str) -> bool:
 
 def target_versions(target: Mapping[str, str] | None) -> dict[str, Version]:
     """Every library's targeted version: ``target``'s, else the latest release."""
+    return dict(_target_versions(tuple((target or {}).items())))
+
+
+@lru_cache(maxsize=64)
+def _target_versions(target: tuple[tuple[str, str], ...]) -> tuple[tuple[str, Version], ...]:
+    """Parsed once per set of targets: every document of a run asks."""
     out = {name: parse_version(v) for name, v in LATEST.items()}
-    for name, version in (target or {}).items():
+    for name, version in target:
         if name in out:
             out[name] = parse_version(version)
-    return out
+    return tuple(out.items())

@@ -39,18 +39,21 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
 
 def parse(doc: Document) -> None:
     """Fill ``doc.data``/``doc.positions`` from ``doc.text``; never raises."""
-    from shardlint.loading.json_loader import load_json
-    from shardlint.loading.yaml_loader import load_yaml
-
     if doc.syntax == "json":
+        from shardlint.loading.json_loader import load_json
+
         data, positions, problems = load_json(doc.text)
         if data is None and problems and problems[0].kind == "syntax" and doc.path.suffix.lower() not in JSON_SUFFIXES:
+            from shardlint.loading.yaml_loader import load_yaml  # PyYAML: imported only for YAML
+
             # looked like JSON but is not: YAML flow style is a superset, try it
             ydata, ypositions, yproblems = load_yaml(doc.text)
             if ydata is not None:
                 doc.syntax = "yaml"
                 data, positions, problems = ydata, ypositions, yproblems
     else:
+        from shardlint.loading.yaml_loader import load_yaml
+
         data, positions, problems = load_yaml(doc.text)
     doc.data, doc.positions = data, positions
     doc.load_diagnostics.extend(problem_finding(doc, p) for p in problems)

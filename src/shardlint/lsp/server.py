@@ -25,7 +25,7 @@ from shardlint.lsp.completion import TRIGGER_CHARACTERS, complete
 from shardlint.lsp.encoding import PositionEncoder
 from shardlint.lsp.hover import hover
 from shardlint.lsp.protocol import ShardlintProtocol
-from shardlint.lsp.session import Session
+from shardlint.lsp.session import Session, freeze_warm_objects
 from shardlint.lsp.stdio import FramingError, serve_stream
 from shardlint.options import LintOptions
 from shardlint.textindex import TextIndex
@@ -113,6 +113,7 @@ class ShardlintServer(LanguageServer):
                     self.warn(f"shardlint failed on {file.path.name}: {exc!r} (details in the log)")
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=file.version, diagnostics=diagnostics))
+        freeze_warm_objects()
 
     def lint_for_request(self, uri: str) -> FileResult | None:
         """The lint a hover or code action works on; None when linting is off or the project's
