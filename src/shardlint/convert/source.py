@@ -16,7 +16,7 @@ from shardlint.convert.notes import Note
 from shardlint.document import Document
 from shardlint.engine import values
 from shardlint.fixes.migrate import fsdp1_strategy
-from shardlint.semantics.accelerate import deepspeed_plugin_fills, newest_default
+from shardlint.semantics.accelerate import STATE_DICT_TYPES, deepspeed_plugin_fills, newest_default
 
 Flavour = Literal["fsdp1", "fsdp2", "deepspeed"]
 
@@ -119,7 +119,7 @@ def _names_full_shard(value: Any) -> bool:
 
 def _state_dict(value: Any, where: str) -> str:
     name = values.NORMALISERS["state-dict-type"](value)
-    if name not in values.STATE_DICT_TYPES:
+    if name not in STATE_DICT_TYPES:
         raise ConvertError(f"{where}: {value!r} is not an FSDP state dict type")
     return name
 

@@ -12,15 +12,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Callable
 
+from shardlint.semantics.accelerate import (AUTO_WRAP_POLICIES, BACKWARD_PREFETCH, SETTINGS, SHARDING_STRATEGIES,
+                                            STATE_DICT_TYPES)
+
 # accelerate/utils/environment.py:str_to_bool
 _TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
 _FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
 
-# torch enum order, as accelerate's constants list them (reference accelerate.md section 2)
-SHARDING_STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "HYBRID_SHARD_ZERO2")
-BACKWARD_PREFETCH = ("BACKWARD_PRE", "BACKWARD_POST", "NO_PREFETCH")
-STATE_DICT_TYPES = ("FULL_STATE_DICT", "LOCAL_STATE_DICT", "SHARDED_STATE_DICT")
-AUTO_WRAP_POLICIES = ("TRANSFORMER_BASED_WRAP", "SIZE_BASED_WRAP", "NO_WRAP")
 
 
 def str_to_bool(value: Any) -> bool | None:
@@ -162,8 +160,6 @@ def normaliser_for(kind: str | None, path: tuple[Any, ...]) -> Callable[[Any], A
 
 @lru_cache(maxsize=4096)
 def _accelerate_normaliser(path: tuple[Any, ...]) -> Callable[[Any], Any] | None:
-    from shardlint.semantics.accelerate import SETTINGS
-
     setting = SETTINGS.get(path)
     return NORMALISERS[setting.normaliser] if setting and setting.normaliser else None
 

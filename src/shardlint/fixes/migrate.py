@@ -40,9 +40,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from shardlint.document import Document, KeyPath
-from shardlint.engine.values import NORMALISERS, STATE_DICT_TYPES, str_to_bool, strategy_name
+from shardlint.engine.values import NORMALISERS, str_to_bool, strategy_name
 from shardlint.semantics.accelerate import (FSDP1_ONLY, FSDP2_RESHARD_AFTER_FORWARD, REMOVED_UNDER_FSDP2,
-                                            newest_default)
+                                            STATE_DICT_TYPES, newest_default)
 
 SECTION = "fsdp_config"
 _FSDP2_REJECTS = {"LOCAL_STATE_DICT": "SHARDED_STATE_DICT"}  # reference A28; the closest FSDP2 has

@@ -28,6 +28,12 @@ from typing import Any, Callable, NamedTuple, Union
 
 from shardlint.engine.versions import Version, parse_version
 
+# torch enum order, as accelerate's constants list them (reference accelerate.md section 2)
+SHARDING_STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "HYBRID_SHARD_ZERO2")
+BACKWARD_PREFETCH = ("BACKWARD_PRE", "BACKWARD_POST", "NO_PREFETCH")
+STATE_DICT_TYPES = ("FULL_STATE_DICT", "LOCAL_STATE_DICT", "SHARDED_STATE_DICT")
+AUTO_WRAP_POLICIES = ("TRANSFORMER_BASED_WRAP", "SIZE_BASED_WRAP", "NO_WRAP")
+
 
 class ByFact(NamedTuple):
     """A default that depends on another setting: ``cases[value of fact]``, else ``otherwise``."""
@@ -134,8 +140,6 @@ def _numbered(names: tuple[str, ...], count: int) -> str:
 
 def read_as(normaliser: str | None) -> str | None:
     """How the launcher and the plugin read a value the named normaliser stands for, in words."""
-    from shardlint.engine import values
-
     notes = {
         "bool": "read with `str_to_bool`: true/false, yes/no, on/off, y/n, t/f, 1/0, in any case",
         "python-bool": "tested for Python truthiness: any non-empty string is true, `'false'` included",
@@ -144,12 +148,12 @@ def read_as(normaliser: str | None) -> str | None:
         "upper": "upper-cased before use",
         "true-string": "true only when `str(value).lower() == 'true'`",
         "mixed-precision": "lower-cased; an unquoted YAML `no` (false) means `'no'`",
-        "sharding-strategy": _numbered(values.SHARDING_STRATEGIES, 5),
-        "backward-prefetch": _numbered(values.BACKWARD_PREFETCH, 2),
-        "state-dict-type": _numbered(values.STATE_DICT_TYPES, 3),
+        "sharding-strategy": _numbered(SHARDING_STRATEGIES, 5),
+        "backward-prefetch": _numbered(BACKWARD_PREFETCH, 2),
+        "state-dict-type": _numbered(STATE_DICT_TYPES, 3),
         "auto-wrap-policy": "a name in any case",
         "reshard-after-forward": "FSDP2: a boolean read with `str_to_bool`; FSDP1: "
-                                 + _numbered(values.SHARDING_STRATEGIES, 5),
+                                 + _numbered(SHARDING_STRATEGIES, 5),
         "reshard-strategy": "a sharding strategy, or FSDP2's boolean as the strategy it stands for",
     }
     return notes.get(normaliser) if normaliser else None
