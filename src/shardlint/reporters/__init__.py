@@ -32,14 +32,8 @@ def renderer(name: str) -> Renderer:
     return import_module(f"shardlint.reporters.{name}_format").render  # type: ignore[no-any-return]
 
 
-def hidden_line(hidden: list[Diagnostic]) -> str:
-    """The closing line that counts what the display level left out ("" when nothing was)."""
-    tips = sum(1 for d in hidden if d.severity >= Severity.INFORMATION)
-    return hidden_counts_line(len(hidden) - tips, tips)
-
-
 def hidden_counts_line(warnings: int, tips: int) -> str:
-    """:func:`hidden_line` from the counts of hidden warnings and hidden tips."""
+    """The closing line that counts what the display level left out ("" when nothing was)."""
     parts = []
     if warnings:
         parts.append(f"{warnings} warning{'' if warnings == 1 else 's'}")

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from shardlint.diagnostics import Severity
 from shardlint.lint import FileResult, Report
 from shardlint.reporters import View
+from shardlint.reporters.entries import Entries
 
 VERSION = 1
 
@@ -23,42 +24,34 @@ def file_entry(result: FileResult) -> dict[str, Any]:
 
 class JsonOutput:
     """The JSON report, built file by file as a run reaches them: each file's entry is serialised
-    when it is added, so a run keeps text and counts, never the files' documents.  The result is
+    when it is added and kept in :class:`Entries`, never the files' documents.  The result is
     what ``json.dumps(report, indent=2)`` writes."""
 
     def __init__(self) -> None:
-        self.failure_entries: list[str] = []
-        self.entries: list[str] = []
+        self.entries = Entries(",\n    ")
         self.counts = {severity: 0 for severity in Severity}
 
     def reserve(self) -> int:
         """A place in the report for a file added later (``add(..., slot=)``)."""
-        self.entries.append("")
-        return len(self.entries) - 1
+        return self.entries.reserve()
 
     def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
         for diag in result.diagnostics:
             self.counts[diag.severity] += 1
         entry = json.dumps(file_entry(result), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        if failed:
-            self.failure_entries.append(entry)
-        elif slot is None:
-            self.entries.append(entry)
-        else:
-            self.entries[slot] = entry
+        self.entries.add(entry, failed, slot)
 
     def pieces(self) -> Iterator[str]:
         """The report in pieces, to be written one after another (no copy of the whole is made)."""
         yield f'{{\n  "version": {VERSION},\n  "files": '
-        entries = self.failure_entries + self.entries
-        if not entries:
-            yield "[]"
-        for i, entry in enumerate(entries):
-            yield ("[\n    " if i == 0 else ",\n    ") + entry
-        if entries:
+        if self.entries.count:
+            yield "[\n    "
+            yield from self.entries.pieces()
             yield "\n  ]"
+        else:
+            yield "[]"
         summary = json.dumps({
-            "files": len(entries),
+            "files": self.entries.count,
             "errors": self.counts[Severity.ERROR],
             "warnings": self.counts[Severity.WARNING],
             "information": self.counts[Severity.INFORMATION],
@@ -67,6 +60,10 @@ class JsonOutput:
         yield f',\n  "summary": {summary}\n}}\n'
 
     def render(self) -> str:
+        return "".join(self.pieces())
+
+
+def render(self) -> str:
         return "".join(self.pieces())
 
 

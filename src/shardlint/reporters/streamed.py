@@ -1,8 +1,7 @@
 """A report that hands each file to its output as the run reaches it and keeps only text and counts.
 
-The text, concise and JSON formats are built this way by ``check``: memory stays
-flat in the number of files, where a report holding every file's document grows
-with the walk.
+Every format is built this way by ``check`` (all but fixing and listings): memory stays flat in
+the number of files, where a report holding every file's document grows with the walk.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from shardlint.options import LintOptions
 from shardlint.reporters import View
 from shardlint.reporters.fix_list import available
 
-STREAMED_FORMATS = ("text", "concise", "json")
-
 
 class Output(Protocol):
     def reserve(self) -> int: ...
@@ -29,12 +26,28 @@ class Output(Protocol):
     def pieces(self) -> Iterator[str]: ...
 
 
-def output_for(name: str, *, color: bool, view: View) -> Output:
-    """The file-by-file builder of format ``name`` (one of ``STREAMED_FORMATS``)."""
+def output_for(name: str, *, color: bool, view: View, statistics: bool = False) -> Output:
+    """The file-by-file builder of format ``name``, or of its ``--statistics`` table."""
+    if statistics:
+        from shardlint.reporters.statistics import StatisticsOutput
+
+        return StatisticsOutput(name, quiet=view.quiet)
     if name == "json":
         from shardlint.reporters.json_format import JsonOutput
 
         return JsonOutput()
+    if name == "sarif":
+        from shardlint.reporters.sarif_format import SarifOutput
+
+        return SarifOutput()
+    if name == "junit":
+        from shardlint.reporters.junit_format import JunitOutput
+
+        return JunitOutput(view)
+    if name == "github":
+        from shardlint.reporters.github_format import GithubOutput
+
+        return GithubOutput(view)
     from shardlint.reporters.text_format import TextOutput
 
     return TextOutput(color=color, view=view, concise=name == "concise")

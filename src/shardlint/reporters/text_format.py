@@ -164,7 +164,7 @@ class TextOutput:
         if not self.view.quiet:
             if self.concise and lines:
                 lines.append("")
-            lines.append(_summary_line(self.listed, self.files, self.fixable, self.paint))
+            lines.append(summary_line(self.listed, self.files, self.fixable, self.paint))
             if self.hidden_warnings or self.hidden_tips:
                 lines.append(hidden_counts_line(self.hidden_warnings, self.hidden_tips))
         return "\n".join(lines) + "\n" if lines else ""
@@ -183,15 +183,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary(report: Report, paint: _Paint | None = None, listed: list[Diagnostic] | None = None) -> str:
-    """One line: what ``listed`` (default: every finding) counts by severity, and how many have a fix."""
-    if listed is None:
-        listed = [d for f in report.all_files for d in f.diagnostics]
-    counts = {severity: sum(1 for d in listed if d.severity == severity) for severity in Severity}
-    return _summary_line(counts, len(report.all_files), sum(1 for d in listed if d.fixes), paint or _Paint(False))
-
-
-def _summary_line(counts: dict[Severity, int], files: int, fixable: int, paint: _Paint) -> str:
+def summary_line(counts: dict[Severity, int], files: int, fixable: int, paint: _Paint | None = None) -> str:
+    """One line: the findings counted by severity in ``files`` files, and how many have a fix."""
+    paint = paint or _Paint(False)
     found = [f"{n} info" if severity.label == "info" else _plural(n, severity.label)
              for severity, n in counts.items() if n]
     checked = _plural(files, "file")
