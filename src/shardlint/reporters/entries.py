@@ -56,13 +56,14 @@ class Entries:
         self._separator = separator.encode()
         self._failed = _Spool()
         self._main = _Spool()
-        self._places: list[int] = []  # offset in the main spool of each reserved place
+        self._places: list[tuple[_Spool, int]] = []  # the spool and offset of each reserved place
         self._held: dict[int, str] = {}  # the text added to a reserved place
         self.count = 0  # texts added
 
-    def reserve(self) -> int:
-        """A place for a text added later (``add(..., place=)``)."""
-        self._places.append(self._main.size)
+    def reserve(self, failed: bool = False) -> int:
+        """A place for a text added later (``add(..., place=)``), among unreadable paths' if ``failed``."""
+        spool = self._failed if failed else self._main
+        self._places.append((spool, spool.size))
         return len(self._places) - 1
 
     def add(self, text: str, failed: bool = False, place: int | None = None) -> None:
@@ -87,13 +88,15 @@ class Entries:
             for chunk in spool.read(start, end):
                 yield decoder.decode(chunk)
 
-        yield from read(self._failed, 0, self._failed.size)
-        start = 0
-        for place, offset in enumerate(self._places):
-            yield from read(self._main, start, offset)
-            start = offset
-            text = self._held.get(place)
-            if text:
-                yield text if first else self.separator + text
-                first = False
-        yield from read(self._main, start, self._main.size)
+        for spool in (self._failed, self._main):
+            start = 0
+            for place, (where, offset) in enumerate(self._places):
+                if where is not spool:
+                    continue
+                yield from read(spool, start, offset)
+                start = offset
+                text = self._held.get(place)
+                if text:
+                    yield text if first else self.separator + text
+                    first = False
+            yield from read(spool, start, spool.size)
