@@ -194,4 +194,5 @@ def test_each_format_streams_many_files_into_a_valid_report(many_files: list[str
     else:
         assert out.startswith("gone.yaml:1:1: SL008") and " in 150 files." in out.splitlines()[-1]
         if name == "text":  # a tip said about several files is listed once, with them
-            assert re.search(r"^\S+: FSDP\d+ \[(info|hint)\] .*\n(  at .*\n){100}", out.replace("100 files", "x"), re.M)
+            assert re.search(r"^\S+: FSDP\d+ \[(info|hint)\] .*\n(  at .*\n){100}", out.replace("100 files", "x"),
+                             re.MULTILINE)

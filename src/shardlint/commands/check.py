@@ -148,9 +148,11 @@ def _check_streamed(args: argparse.Namespace, options: LintOptions, view: View) 
     _lint(args, options, report)
     pieces = report.output.pieces()
     if report.list_fixes:
+        from itertools import chain
+
         from shardlint.reporters.fix_list import fix_list
 
-        pieces = iter([*pieces, fix_list("Fixes available", report.available_fixes)])
+        pieces = chain(pieces, [fix_list("Fixes available", report.available_fixes)])
     return _write(pieces, args) or _exit(report.exit_code(options.fail_level), args)
 
 

@@ -32,7 +32,8 @@ class _Spool:
             import tempfile  # only for big reports: it imports shutil, which start-up avoids
 
             disk = tempfile.TemporaryFile()
-            disk.write(self._file.getbuffer())
+            self._file.seek(0)
+            disk.write(self._file.read())
             self._file, self._on_disk = disk, True
         self._file.write(data)
         self.size += len(data)

@@ -63,10 +63,6 @@ class JsonOutput:
         return "".join(self.pieces())
 
 
-def render(self) -> str:
-        return "".join(self.pieces())
-
-
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
     """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
     output = JsonOutput()
