@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import NamedTuple, Protocol
+from typing import Iterator, NamedTuple, Protocol
 
 from shardlint.diagnostics import Diagnostic, Severity
-from shardlint.lint import Report
+from shardlint.lint import FileResult, Report
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
 
@@ -25,6 +25,28 @@ class View(NamedTuple):
 
 class Renderer(Protocol):
     def __call__(self, report: Report, *, color: bool = False, view: View = View()) -> str: ...
+
+
+class Output(Protocol):
+    """A format's report built file by file: each file is added as the run reaches it, or to a place
+    reserved when the run reached it (a file held to the run's end)."""
+
+    def reserve(self) -> int: ...
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None: ...
+
+    def pieces(self) -> Iterator[str]: ...
+
+    def render(self) -> str: ...
+
+
+def render_whole(output: Output, report: Report) -> str:
+    """``report`` in ``output``'s format: its files added in report order, unreadable paths first."""
+    for result in report.failures:
+        output.add(result, failed=True)
+    for result in report.files:
+        output.add(result)
+    return output.render()
 
 
 def renderer(name: str) -> Renderer:

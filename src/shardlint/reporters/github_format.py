@@ -12,7 +12,7 @@ from typing import Iterator
 
 from shardlint.diagnostics import Diagnostic, Position, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View, hidden_counts_line
+from shardlint.reporters import View, hidden_counts_line, render_whole
 from shardlint.reporters.entries import Entries
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning",
@@ -85,9 +85,4 @@ class GithubOutput:
 
 
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
-    output = GithubOutput(view)
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(GithubOutput(view), report)

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from shardlint.diagnostics import Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View
+from shardlint.reporters import View, render_whole
 from shardlint.reporters.entries import Entries
 
 VERSION = 1
@@ -65,9 +65,4 @@ class JsonOutput:
 
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
     """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
-    output = JsonOutput()
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(JsonOutput(), report)

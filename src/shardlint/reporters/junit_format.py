@@ -15,7 +15,7 @@ from typing import Iterator
 
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View
+from shardlint.reporters import View, render_whole
 from shardlint.reporters.entries import Entries
 from shardlint.reporters.github_format import column
 
@@ -90,9 +90,4 @@ def _xml_text(xml: str) -> str:
 
 
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
-    output = JunitOutput(view)
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(JunitOutput(view), report)

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from shardlint import __version__
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View
+from shardlint.reporters import View, render_whole
 from shardlint.reporters.entries import Entries
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -136,7 +136,7 @@ class SarifOutput:
         self.catalog = rule_catalog()
         self.codes = sorted(self.catalog)
         self.index = {code: i for i, code in enumerate(self.codes)}
-        self.examples: dict[str, _Example] = {}  # code -> the last finding of it
+        self.examples: dict[str, _Example] = {}  # code -> the first finding of it
         self.results = Entries(",\n        ")
         self.failed = False
 
@@ -152,7 +152,7 @@ class SarifOutput:
             if diag.code not in self.index:
                 self.index[diag.code] = len(self.codes)
                 self.codes.append(diag.code)
-            self.examples[diag.code] = _Example(diag.message, diag.docs_url)
+            self.examples.setdefault(diag.code, _Example(diag.message, diag.docs_url))
             entry = json.dumps(_result(diag, self.index[diag.code], artifact), indent=2, ensure_ascii=False)
             entries.append(entry.replace("\n", "\n        "))
         self.results.add(",\n        ".join(entries), failed, slot)
@@ -190,9 +190,4 @@ class SarifOutput:
 
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
     """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
-    output = SarifOutput()
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(SarifOutput(), report)

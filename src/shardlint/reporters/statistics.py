@@ -11,6 +11,7 @@ from typing import Iterator
 
 from shardlint.diagnostics import Severity
 from shardlint.lint import FileResult, Report
+from shardlint.reporters import render_whole
 from shardlint.reporters.sarif_format import rule_catalog
 from shardlint.reporters.text_format import summary_line
 
@@ -81,9 +82,4 @@ class StatisticsOutput:
 
 def render(report: Report, fmt: str, *, quiet: bool = False) -> str:
     """The table of ``report`` in ``fmt`` (``text`` or ``json``)."""
-    output = StatisticsOutput(fmt, quiet=quiet)
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(StatisticsOutput(fmt, quiet=quiet), report)

@@ -6,24 +6,12 @@ the number of files, where a report holding every file's document grows with the
 
 from __future__ import annotations
 
-from typing import Iterator, Protocol
-
 from shardlint.diagnostics import Severity
 from shardlint.launch.settle import SETTLED_BY, Runners, Uses, runner_may_matter, settle_with
 from shardlint.lint import FileResult, Report
 from shardlint.options import LintOptions
-from shardlint.reporters import View
+from shardlint.reporters import Output, View
 from shardlint.reporters.fix_list import available
-
-
-class Output(Protocol):
-    def reserve(self) -> int: ...
-
-    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None: ...
-
-    def render(self) -> str: ...
-
-    def pieces(self) -> Iterator[str]: ...
 
 
 def output_for(name: str, *, color: bool, view: View, statistics: bool = False) -> Output:

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View, hidden_counts_line
+from shardlint.reporters import View, hidden_counts_line, render_whole
 from shardlint.reporters.entries import Entries
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFORMATION: "36", Severity.HINT: "34"}
@@ -193,12 +193,7 @@ def _joined(lines: list[str]) -> str:
 
 
 def render(report: Report, *, color: bool = False, view: View = View(), concise: bool = False) -> str:
-    output = TextOutput(color=color, view=view, concise=concise)
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(TextOutput(color=color, view=view, concise=concise), report)
 
 
 def _plural(n: int, word: str) -> str:
