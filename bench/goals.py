@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -99,6 +99,19 @@ def big_tree(root: Path, files: list[str], count: int) -> None:
         shutil.copyfile(source, folder / f"{i:05}{source.suffix}")
 
 
+# every output of ``check``, whose peak memory must stay flat in the number of files
+WALK_OUTPUTS = (("text",), ("concise",), ("json",), ("sarif",), ("junit",), ("github",),
+                ("text", "--statistics"), ("json", "--statistics"))
+
+
+def walk_per_format(commands: Callable[..., dict[str, list[str]]], tree: Path, count: int,
+                    against: list[str]) -> None:
+    """The walk of ``tree`` in each output format: its CPU and peak memory (one run after a warm-up)."""
+    for fmt, *flags in WALK_OUTPUTS:
+        found = paired(commands(str(tree), "--format", fmt, *flags, "--exit-zero"), 1)
+        report(f"walk of {count}: {' '.join([fmt, *flags])}", found, against, peak=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -152,9 +165,7 @@ def main() -> int:
             tree = Path(tmp, "tree")
             tree.mkdir()
             big_tree(tree, files, args.big)
-            for fmt in ("text", "json"):
-                found = paired(commands(str(tree), "--format", fmt, "--exit-zero"), 1)
-                report(f"walk of {args.big} configs, {fmt}", found, against, peak=True)
+            walk_per_format(commands, tree, args.big, against)
     return 0
 
 

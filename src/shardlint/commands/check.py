@@ -133,25 +133,26 @@ def _lint(args: argparse.Namespace, options: LintOptions, report: Report | None 
 
 
 def _streams(args: argparse.Namespace) -> bool:
-    """The report is built file by file, holding no documents: all but fixing, statistics and listings."""
-    from shardlint.reporters.streamed import STREAMED_FORMATS
-
-    return args.format in STREAMED_FORMATS and not (args.fix or args.diff or args.statistics
-                                                    or args.show_files or args.verbose)
+    """The report is built file by file, holding no documents: all but fixing and listings."""
+    return not (args.fix or args.diff or args.show_files or args.verbose)
 
 
 def _check_streamed(args: argparse.Namespace, options: LintOptions, view: View) -> int:
     from shardlint.reporters.streamed import StreamedReport, output_for
 
     color = args.output_file is None and _use_color(args.color)
-    report = StreamedReport(output_for(args.format, color=color, view=view), view,
-                            list_fixes=args.show_fixes and args.format != "json")
+    output = output_for(args.format, color=color, view=view, statistics=args.statistics)
+    # the list of available fixes follows the text and concise reports only, as in a whole report
+    report = StreamedReport(output, view, list_fixes=args.show_fixes and args.format in ("text", "concise")
+                            and not args.statistics)
     _lint(args, options, report)
     pieces = report.output.pieces()
     if report.list_fixes:
+        from itertools import chain
+
         from shardlint.reporters.fix_list import fix_list
 
-        pieces = iter([*pieces, fix_list("Fixes available", report.available_fixes)])
+        pieces = chain(pieces, [fix_list("Fixes available", report.available_fixes)])
     return _write(pieces, args) or _exit(report.exit_code(view.fail_level), args)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import NamedTuple, Protocol
+from typing import Iterator, NamedTuple, Protocol
 
 from shardlint.diagnostics import Diagnostic, Severity
-from shardlint.lint import Report
+from shardlint.lint import FileResult, Report
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
 
@@ -27,19 +27,35 @@ class Renderer(Protocol):
     def __call__(self, report: Report, *, color: bool = False, view: View = View()) -> str: ...
 
 
+class Output(Protocol):
+    """A format's report built file by file: each file is added as the run reaches it, or to a place
+    reserved when the run reached it (a file held to the run's end)."""
+
+    def reserve(self) -> int: ...
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None: ...
+
+    def pieces(self) -> Iterator[str]: ...
+
+    def render(self) -> str: ...
+
+
+def render_whole(output: Output, report: Report) -> str:
+    """``report`` in ``output``'s format: its files added in report order, unreadable paths first."""
+    for result in report.failures:
+        output.add(result, failed=True)
+    for result in report.files:
+        output.add(result)
+    return output.render()
+
+
 def renderer(name: str) -> Renderer:
     """The ``render`` function of the reporter module for format ``name``."""
     return import_module(f"shardlint.reporters.{name}_format").render  # type: ignore[no-any-return]
 
 
-def hidden_line(hidden: list[Diagnostic]) -> str:
-    """The closing line that counts what the display level left out ("" when nothing was)."""
-    tips = sum(1 for d in hidden if d.severity >= Severity.INFORMATION)
-    return hidden_counts_line(len(hidden) - tips, tips)
-
-
 def hidden_counts_line(warnings: int, tips: int) -> str:
-    """:func:`hidden_line` from the counts of hidden warnings and hidden tips."""
+    """The closing line that counts what the display level left out ("" when nothing was)."""
     parts = []
     if warnings:
         parts.append(f"{warnings} warning{'' if warnings == 1 else 's'}")

@@ -8,9 +8,12 @@ below the display level are counted in one plain closing line of the log.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from shardlint.diagnostics import Diagnostic, Position, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View, hidden_line
+from shardlint.reporters import View, hidden_counts_line, render_whole
+from shardlint.reporters.entries import Entries
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning",
              Severity.INFORMATION: "notice", Severity.HINT: "notice"}
@@ -45,9 +48,41 @@ def annotation(result: FileResult, diag: Diagnostic) -> str:
     return f"::{_COMMANDS[diag.severity]} {rendered}::{escape_data(message)}"
 
 
+class GithubOutput:
+    """The annotations, built file by file as a run reaches them: each file's lines are written when
+    it is added and kept in :class:`Entries`, never the files' documents; hidden findings are counted."""
+
+    def __init__(self, view: View = View()) -> None:
+        self.view = view
+        self.lines = Entries()
+        self.hidden_warnings = 0
+        self.hidden_tips = 0
+
+    def reserve(self) -> int:
+        """A place in the report for a file added later (``add(..., slot=)``)."""
+        return self.lines.reserve()
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
+        lines = []
+        for diag in result.diagnostics:
+            if self.view.shows(diag):
+                lines.append(annotation(result, diag) + "\n")
+            elif diag.severity >= Severity.INFORMATION:
+                self.hidden_tips += 1
+            else:
+                self.hidden_warnings += 1
+        self.lines.add("".join(lines), failed, slot)
+
+    def pieces(self) -> Iterator[str]:
+        """The report in pieces, to be written one after another (no copy of the whole is made)."""
+        yield from self.lines.pieces()
+        hidden = hidden_counts_line(self.hidden_warnings, self.hidden_tips)
+        if hidden and not self.view.quiet:
+            yield hidden + "\n"
+
+    def render(self) -> str:
+        return "".join(self.pieces())
+
+
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
-    lines = [annotation(r, d) for r in report.all_files for d in r.diagnostics if view.shows(d)]
-    hidden = [d for r in report.all_files for d in r.diagnostics if not view.shows(d)]
-    if hidden and not view.quiet:
-        lines.append(hidden_line(hidden))
-    return "".join(line + "\n" for line in lines)
+    return render_whole(GithubOutput(view), report)

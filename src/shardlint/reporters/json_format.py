@@ -7,7 +7,8 @@ from typing import Any, Iterator
 
 from shardlint.diagnostics import Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View
+from shardlint.reporters import View, render_whole
+from shardlint.reporters.entries import Entries
 
 VERSION = 1
 
@@ -23,42 +24,34 @@ def file_entry(result: FileResult) -> dict[str, Any]:
 
 class JsonOutput:
     """The JSON report, built file by file as a run reaches them: each file's entry is serialised
-    when it is added, so a run keeps text and counts, never the files' documents.  The result is
+    when it is added and kept in :class:`Entries`, never the files' documents.  The result is
     what ``json.dumps(report, indent=2)`` writes."""
 
     def __init__(self) -> None:
-        self.failure_entries: list[str] = []
-        self.entries: list[str] = []
+        self.entries = Entries(",\n    ")
         self.counts = {severity: 0 for severity in Severity}
 
     def reserve(self) -> int:
         """A place in the report for a file added later (``add(..., slot=)``)."""
-        self.entries.append("")
-        return len(self.entries) - 1
+        return self.entries.reserve()
 
     def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
         for diag in result.diagnostics:
             self.counts[diag.severity] += 1
         entry = json.dumps(file_entry(result), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        if failed:
-            self.failure_entries.append(entry)
-        elif slot is None:
-            self.entries.append(entry)
-        else:
-            self.entries[slot] = entry
+        self.entries.add(entry, failed, slot)
 
     def pieces(self) -> Iterator[str]:
         """The report in pieces, to be written one after another (no copy of the whole is made)."""
         yield f'{{\n  "version": {VERSION},\n  "files": '
-        entries = self.failure_entries + self.entries
-        if not entries:
-            yield "[]"
-        for i, entry in enumerate(entries):
-            yield ("[\n    " if i == 0 else ",\n    ") + entry
-        if entries:
+        if self.entries.count:
+            yield "[\n    "
+            yield from self.entries.pieces()
             yield "\n  ]"
+        else:
+            yield "[]"
         summary = json.dumps({
-            "files": len(entries),
+            "files": self.entries.count,
             "errors": self.counts[Severity.ERROR],
             "warnings": self.counts[Severity.WARNING],
             "information": self.counts[Severity.INFORMATION],
@@ -72,9 +65,4 @@ class JsonOutput:
 
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
     """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
-    output = JsonOutput()
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(JsonOutput(), report)

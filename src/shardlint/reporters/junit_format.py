@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import Iterator
 
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View
+from shardlint.reporters import View, render_whole
+from shardlint.reporters.entries import Entries
 from shardlint.reporters.github_format import column
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -46,13 +48,46 @@ def _suite(result: FileResult, fail_level: Severity) -> ET.Element:
     return suite
 
 
+class JunitOutput:
+    """The JUnit report, built file by file as a run reaches them: each file's test suite is
+    serialised when it is added and kept in :class:`Entries`, never the files' documents; the
+    totals of the opening ``<testsuites>`` tag are counted as the files come."""
+
+    def __init__(self, view: View = View()) -> None:
+        self.fail_level = view.fail_level
+        self.suites = Entries()
+        self.tests = 0
+        self.failures = 0
+
+    def reserve(self) -> int:
+        """A place in the report for a file added later (``add(..., slot=)``)."""
+        return self.suites.reserve()
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
+        self.tests += max(1, len(result.diagnostics))
+        self.failures += sum(1 for d in result.diagnostics if d.severity <= self.fail_level)
+        suite = _suite(result, self.fail_level)
+        ET.indent(suite, level=1)
+        self.suites.add(f"  {_xml_text(ET.tostring(suite, encoding='unicode'))}\n", failed, slot)
+
+    def pieces(self) -> Iterator[str]:
+        """The report in pieces, to be written one after another (no copy of the whole is made)."""
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        counts = f'name="shardlint" tests="{self.tests}" failures="{self.failures}" errors="0"'
+        if not self.suites.count:
+            yield f"<testsuites {counts} />\n"
+            return
+        yield f"<testsuites {counts}>\n"
+        yield from self.suites.pieces()
+        yield "</testsuites>\n"
+
+    def render(self) -> str:
+        return "".join(self.pieces())
+
+
+def _xml_text(xml: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", xml)
+
+
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
-    files = report.all_files
-    failures = sum(1 for f in files for d in f.diagnostics if d.severity <= view.fail_level)
-    root = ET.Element("testsuites", name="shardlint",
-                      tests=str(sum(max(1, len(f.diagnostics)) for f in files)), failures=str(failures),
-                      errors="0")
-    root.extend(_suite(f, view.fail_level) for f in files)
-    ET.indent(root)
-    xml = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", ET.tostring(root, encoding="unicode"))
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
+    return render_whole(JunitOutput(view), report)

@@ -13,13 +13,14 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Iterator, NamedTuple
 from urllib.parse import quote
 
 from shardlint import __version__
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Range, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View
+from shardlint.reporters import View, render_whole
+from shardlint.reporters.entries import Entries
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/shardlint/shardlint"
@@ -45,7 +46,7 @@ def rule_catalog() -> dict[str, RuleInfo]:
     return {r.id: RuleInfo(r.id, r.name, r.summary, r.severity) for r in load_ruleset().rules}
 
 
-def _descriptor(code: str, info: RuleInfo | None, example: Diagnostic | None) -> dict[str, Any]:
+def _descriptor(code: str, info: RuleInfo | None, example: _Example | None) -> dict[str, Any]:
     """A reportingDescriptor; a code no rule file describes is named by its code and first message."""
     summary = info.summary if info and info.summary else (example.message if example else code)
     out: dict[str, Any] = {
@@ -112,32 +113,81 @@ def _folder_uri(folder: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def build(report: Report) -> dict[str, Any]:
-    catalog = rule_catalog()
-    found = {d.code: d for f in report.all_files for d in f.diagnostics}
-    codes = sorted(set(catalog) | set(found))
-    index = {code: i for i, code in enumerate(codes)}
-    results = []
-    for file_result in report.all_files:
-        artifact = _artifact(file_result)
-        results.extend(_result(d, index[d.code], artifact) for d in file_result.diagnostics)
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "shardlint", "version": __version__, "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": [_descriptor(c, catalog.get(c), found.get(c)) for c in codes],
-            }},
-            "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path(os.getcwd()))}},
-            "columnKind": "utf16CodeUnits",
-            "invocations": [{"executionSuccessful": not report.failures}],  # false: a path could not be read
-            "results": results,
-        }],
-    }
+class _Example(NamedTuple):
+    """What a rule's descriptor takes from a finding of it."""
+
+    message: str
+    docs_url: str | None
+
+
+# the marker standing for the results in the serialised log: the last string of the log
+_RESULTS = "\ufdd0results"
+
+
+class SarifOutput:
+    """The SARIF log, built file by file as a run reaches them: each finding's result is serialised
+    when its file is added and kept in :class:`Entries`, never the files' documents.
+
+    The rules are every known rule, sorted, then any code no rule file describes in the order the
+    run met it, so a result's ``ruleIndex`` is known when it is written.
+    """
+
+    def __init__(self) -> None:
+        self.catalog = rule_catalog()
+        self.codes = sorted(self.catalog)
+        self.index = {code: i for i, code in enumerate(self.codes)}
+        self.examples: dict[str, _Example] = {}  # code -> the first finding of it
+        self.results = Entries(",\n        ")
+        self.failed = False
+
+    def reserve(self) -> int:
+        """A place in the log for a file added later (``add(..., slot=)``)."""
+        return self.results.reserve()
+
+    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
+        self.failed |= failed
+        artifact = _artifact(result)
+        entries = []
+        for diag in result.diagnostics:
+            if diag.code not in self.index:
+                self.index[diag.code] = len(self.codes)
+                self.codes.append(diag.code)
+            self.examples.setdefault(diag.code, _Example(diag.message, diag.docs_url))
+            entry = json.dumps(_result(diag, self.index[diag.code], artifact), indent=2, ensure_ascii=False)
+            entries.append(entry.replace("\n", "\n        "))
+        self.results.add(",\n        ".join(entries), failed, slot)
+
+    def pieces(self) -> Iterator[str]:
+        """The log in pieces, to be written one after another (no copy of the whole is made)."""
+        log = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "shardlint", "version": __version__, "semanticVersion": __version__,
+                    "informationUri": INFORMATION_URI,
+                    "rules": [_descriptor(c, self.catalog.get(c), self.examples.get(c)) for c in self.codes],
+                }},
+                "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path(os.getcwd()))}},
+                "columnKind": "utf16CodeUnits",
+                # false: a path could not be read
+                "invocations": [{"executionSuccessful": not self.failed}],
+                "results": [_RESULTS] if self.results.count else [],
+            }],
+        }
+        text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+        if not self.results.count:
+            yield text
+            return
+        head, _, tail = text.rpartition(json.dumps(_RESULTS, ensure_ascii=False))
+        yield head
+        yield from self.results.pieces()
+        yield tail
+
+    def render(self) -> str:
+        return "".join(self.pieces())
 
 
 def render(report: Report, *, color: bool = False, view: View = View()) -> str:
     """Every finding, whatever ``view`` shows: tools filter on ``severity`` themselves."""
-    return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"
+    return render_whole(SarifOutput(), report)

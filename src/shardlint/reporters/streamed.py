@@ -1,41 +1,42 @@
 """A report that hands each file to its output as the run reaches it and keeps only text and counts.
 
-The text, concise and JSON formats are built this way by ``check``: memory stays
-flat in the number of files, where a report holding every file's document grows
-with the walk.
+Every format is built this way by ``check`` (all but fixing and listings): memory stays flat in
+the number of files, where a report holding every file's document grows with the walk.
 """
 
 from __future__ import annotations
-
-from typing import Iterator, Protocol
 
 from shardlint.diagnostics import Severity
 from shardlint.assumed_runner import runner_may_matter
 from shardlint.launch.settle import SETTLED_BY, Runners, Uses, settle_with
 from shardlint.lint import FileResult, Report
 from shardlint.options import LintOptions
-from shardlint.reporters import View
+from shardlint.reporters import Output, View
 from shardlint.reporters.fix_list import available
 
-STREAMED_FORMATS = ("text", "concise", "json")
 
+def output_for(name: str, *, color: bool, view: View, statistics: bool = False) -> Output:
+    """The file-by-file builder of format ``name``, or of its ``--statistics`` table."""
+    if statistics:
+        from shardlint.reporters.statistics import StatisticsOutput
 
-class Output(Protocol):
-    def reserve(self) -> int: ...
-
-    def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None: ...
-
-    def render(self) -> str: ...
-
-    def pieces(self) -> Iterator[str]: ...
-
-
-def output_for(name: str, *, color: bool, view: View) -> Output:
-    """The file-by-file builder of format ``name`` (one of ``STREAMED_FORMATS``)."""
+        return StatisticsOutput(name, quiet=view.quiet)
     if name == "json":
         from shardlint.reporters.json_format import JsonOutput
 
         return JsonOutput()
+    if name == "sarif":
+        from shardlint.reporters.sarif_format import SarifOutput
+
+        return SarifOutput()
+    if name == "junit":
+        from shardlint.reporters.junit_format import JunitOutput
+
+        return JunitOutput(view)
+    if name == "github":
+        from shardlint.reporters.github_format import GithubOutput
+
+        return GithubOutput(view)
     from shardlint.reporters.text_format import TextOutput
 
     return TextOutput(color=color, view=view, concise=name == "concise")

@@ -10,7 +10,8 @@ from typing import Iterator
 
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.lint import FileResult, Report
-from shardlint.reporters import View, hidden_counts_line
+from shardlint.reporters import View, hidden_counts_line, render_whole
+from shardlint.reporters.entries import Entries
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFORMATION: "36", Severity.HINT: "34"}
 # control characters of the checked file are shown as U+FFFD in the code frame, one column each,
@@ -86,18 +87,21 @@ _Block = list["list[str] | _Tip"]  # one file's listed findings, in order
 class TextOutput:
     """The text report, built file by file as a run reaches them.
 
-    Each file's findings are rendered when it is added, so a run keeps lines and
-    counts, never the files' documents.  A tip (info or hint) said with the same
-    words about several files is listed once at the end, with the files: tips are
-    held as rendered lines until the end shows which ones are shared.
+    Each file's findings are rendered when it is added and kept in :class:`Entries`, never the
+    files' documents.  A tip (info or hint) said with the same words about several files is
+    listed once at the end, with the files: listed tips keep their rendered lines and a place in
+    the report until the end shows which ones are shared.
     """
 
     def __init__(self, *, color: bool = False, view: View = View(), concise: bool = False) -> None:
         self.paint = _Paint(color)
         self.view = view
         self.concise = concise
-        self.blocks: list[_Block] = []  # in report order
-        self.failure_blocks: list[_Block] = []  # listed before every other file
+        self.entries = Entries()
+        self.tips: list[tuple[tuple[int, int, int], _Tip]] = []  # listed tips, by their place in the report
+        self.tip_places: dict[int, _Tip] = {}  # the place of each tip of a file written when it came
+        self.held: dict[int, _Block] = {}  # the findings of a file added to a place reserved for it
+        self.shared: list[list[_Tip]] | None = None  # tips listed once with their files, once settled
         self.listed = {severity: 0 for severity in Severity}
         self.fixable = 0
         self.hidden_warnings = 0
@@ -106,8 +110,7 @@ class TextOutput:
 
     def reserve(self) -> int:
         """A place in the report for a file added later (``add(..., slot=)``)."""
-        self.blocks.append([])
-        return len(self.blocks) - 1
+        return self.entries.reserve()
 
     def add(self, result: FileResult, failed: bool = False, slot: int | None = None) -> None:
         block: _Block = []
@@ -131,67 +134,75 @@ class TextOutput:
                                   _heading(result, diag, self.paint, where="{count} files"), helps))
             else:
                 block.append(lines)
-        if failed:
-            self.failure_blocks.append(block)
-        elif slot is None:
-            self.blocks.append(block)
-        else:
-            self.blocks[slot] = block
+        if slot is not None:
+            self.held[slot] = block
+            self.tips.extend(((1, slot, i), entry) for i, entry in enumerate(block) if isinstance(entry, _Tip))
+            return
+        for entry in block:
+            if isinstance(entry, _Tip):
+                place = self.entries.reserve(failed)
+                self.tip_places[place] = entry
+                self.tips.append(((0 if failed else 1, place, 0), entry))
+            else:
+                self.entries.add(_joined(entry), failed)
+
+    def _settle(self) -> list[list[_Tip]]:
+        """Once every file is in: the tips said about several files, and every reserved place filled."""
+        if self.shared is None:
+            by_words: dict[tuple[str, str], list[_Tip]] = {}
+            for _, tip in sorted(self.tips, key=lambda found: found[0]):
+                by_words.setdefault(tip.key, []).append(tip)
+            self.shared = [found for found in by_words.values() if len({t.path for t in found}) > 1]
+            grouped = {id(t) for found in self.shared for t in found}
+
+            def text(entry: list[str] | _Tip) -> str:
+                if isinstance(entry, _Tip):
+                    return "" if id(entry) in grouped else _joined(entry.lines)
+                return _joined(entry)
+
+            for place, tip in self.tip_places.items():
+                self.entries.add(text(tip), place=place)
+            for place, block in self.held.items():
+                self.entries.add("".join(text(entry) for entry in block), place=place)
+        return self.shared
 
     def pieces(self) -> Iterator[str]:
-        yield self.render()
-
-    def render(self) -> str:
-        entries = [entry for block in self.failure_blocks + self.blocks for entry in block]
-        tips: dict[tuple[str, str], list[_Tip]] = {}
-        for entry in entries:
-            if isinstance(entry, _Tip):
-                tips.setdefault(entry.key, []).append(entry)
-        shared = {key: found for key, found in tips.items() if len({t.path for t in found}) > 1}
-        grouped = {id(t) for found in shared.values() for t in found}
+        """The report in pieces, to be written one after another (no copy of the whole is made)."""
+        shared = self._settle()
+        yield from self.entries.pieces()
         lines: list[str] = []
-        for entry in entries:
-            if isinstance(entry, _Tip):
-                if id(entry) not in grouped:
-                    lines.extend(entry.lines)
-            else:
-                lines.extend(entry)
-        for found in shared.values():
+        for found in shared:
             lines.append(found[0].heading.replace("{count} files", f"{len(found)} files", 1))
             lines.extend(f"  {self.paint('at', '2')} {t.location}" for t in found)
             lines.extend(found[0].helps)
             lines.append("")
         if not self.view.quiet:
-            if self.concise and lines:
+            if self.concise and (self.entries.count or lines):
                 lines.append("")
-            lines.append(_summary_line(self.listed, self.files, self.fixable, self.paint))
+            lines.append(summary_line(self.listed, self.files, self.fixable, self.paint))
             if self.hidden_warnings or self.hidden_tips:
                 lines.append(hidden_counts_line(self.hidden_warnings, self.hidden_tips))
-        return "\n".join(lines) + "\n" if lines else ""
+        yield _joined(lines)
+
+    def render(self) -> str:
+        return "".join(self.pieces())
+
+
+def _joined(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
 
 
 def render(report: Report, *, color: bool = False, view: View = View(), concise: bool = False) -> str:
-    output = TextOutput(color=color, view=view, concise=concise)
-    for result in report.failures:
-        output.add(result, failed=True)
-    for result in report.files:
-        output.add(result)
-    return output.render()
+    return render_whole(TextOutput(color=color, view=view, concise=concise), report)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary(report: Report, paint: _Paint | None = None, listed: list[Diagnostic] | None = None) -> str:
-    """One line: what ``listed`` (default: every finding) counts by severity, and how many have a fix."""
-    if listed is None:
-        listed = [d for f in report.all_files for d in f.diagnostics]
-    counts = {severity: sum(1 for d in listed if d.severity == severity) for severity in Severity}
-    return _summary_line(counts, len(report.all_files), sum(1 for d in listed if d.fixes), paint or _Paint(False))
-
-
-def _summary_line(counts: dict[Severity, int], files: int, fixable: int, paint: _Paint) -> str:
+def summary_line(counts: dict[Severity, int], files: int, fixable: int, paint: _Paint | None = None) -> str:
+    """One line: the findings counted by severity in ``files`` files, and how many have a fix."""
+    paint = paint or _Paint(False)
     found = [f"{n} info" if severity.label == "info" else _plural(n, severity.label)
              for severity, n in counts.items() if n]
     checked = _plural(files, "file")
