@@ -13,7 +13,7 @@ from shardlint.discovery import CONFIG_SUFFIXES, WALK_SUFFIXES, Candidate, disco
 from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.files import read_regular
-from shardlint.loading.reader import Unreadable, read_document
+from shardlint.loading.reader import Unreadable, read_document, read_walked
 from shardlint.options import LintOptions
 from shardlint.settings.finish import finish
 from shardlint.settings.model import FileSettings
@@ -42,6 +42,8 @@ class Skipped(NamedTuple):
     path: str
     reason: str
 
+
+NOT_A_CONFIG = "not an Accelerate or DeepSpeed config"  # why a walk passes a loaded file over
 
 # called with (files done, files in all) as a run goes
 Progress = Callable[[int, int], None]
@@ -95,15 +97,14 @@ def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
 
     if settings is None:
         settings = settings_for(doc.path, options)
-    options = options_for(options, settings)
     diagnostics = list(doc.load_diagnostics)
     surface = _launch_surface(doc)
     if surface is not None:
-        return _lint_launch(doc, surface, diagnostics, explicit, settings, options)
+        return _lint_launch(doc, surface, diagnostics, explicit, settings, options_for(options, settings))
     if doc.loaded:
         doc.kind = detect_kind(doc, named=explicit)
         if doc.kind is not None:
-            diagnostics.extend(run_checks(doc, options))
+            diagnostics.extend(run_checks(doc, options_for(options, settings)))
         elif not explicit:
             return None
         elif not isinstance(doc.data, dict):
@@ -201,14 +202,16 @@ def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
     if not candidate.explicit and not _may_launch(candidate.path):
         return Skipped(candidate.display, "no launcher token (accelerate, torchrun, deepspeed)")
     try:
-        doc = read_document(candidate.path, candidate.display)
+        doc = (read_document if candidate.explicit else read_walked)(candidate.path, candidate.display)
     except Unreadable as exc:
         if candidate.explicit or candidate.path.suffix.lower() in CONFIG_SUFFIXES:
             return True, _failure(candidate.path, candidate.display, str(exc))
         return Skipped(candidate.display, str(exc))
+    if doc is None:  # its keys make it no config
+        return Skipped(candidate.display, NOT_A_CONFIG)
     diagnostics = lint_document(doc, options, candidate.explicit, settings)
     if diagnostics is None:
-        return Skipped(candidate.display, "not an Accelerate or DeepSpeed config" if doc.loaded
+        return Skipped(candidate.display, NOT_A_CONFIG if doc.loaded
                        else "does not parse, and its suffix is not .yaml, .yml or .json")
     return False, FileResult(doc, diagnostics)
 
