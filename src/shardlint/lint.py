@@ -193,9 +193,13 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
 Outcome = tuple[bool, FileResult] | Skipped
 
 
-def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
-    """``(failed, result)`` for one file (``failed`` when it could not be read at all), or why it was skipped."""
-    settings = settings_for(candidate.path, options)
+def lint_candidate(candidate: Candidate, options: LintOptions, settings: FileSettings | None = None) -> Outcome:
+    """``(failed, result)`` for one file (``failed`` when it could not be read at all), or why it was skipped.
+
+    ``settings`` are the file's, when the caller has already looked them up.
+    """
+    if settings is None:
+        settings = settings_for(candidate.path, options)
     excluded = settings.excluded_by(candidate.path, candidate.explicit)
     if excluded:
         return Skipped(candidate.display, excluded)
@@ -243,12 +247,12 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Out
     """
     workers = min(_usable_cores(), 8)
     if workers < PARALLEL_MIN_CORES or len(candidates) < PARALLEL_MIN_FILES:
-        yield from (lint_candidate(c, options) for c in candidates)
+        yield from _lint_serially(candidates, options)
         return
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from (lint_candidate(c, options) for c in candidates)
+        yield from _lint_serially(candidates, options)
         return
     from shardlint.engine.registry import load_ruleset
     from shardlint.validation.schemas import validator
@@ -260,6 +264,18 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Out
     chunk = max(1, len(candidates) // (workers * 4))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         yield from pool.imap(partial(lint_candidate, options=options), candidates, chunksize=chunk)
+
+
+def _lint_serially(candidates: list[Candidate], options: LintOptions) -> Iterable[Outcome]:
+    """Each candidate's outcome in this process, the settings of each folder looked up once: a walk
+    meets many files in a folder, and finding a folder's configuration stats every folder above it."""
+    by_folder: dict[str, FileSettings] = {}
+    for candidate in candidates:
+        folder = os.path.dirname(os.path.abspath(candidate.path))
+        settings = by_folder.get(folder)
+        if settings is None:
+            settings = by_folder[folder] = settings_for(candidate.path, options)
+        yield lint_candidate(candidate, options, settings)
 
 
 def _failure(path: Path, display: str, message: str) -> FileResult:
