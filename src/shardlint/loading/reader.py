@@ -73,7 +73,7 @@ def read_document(path: Path, display_path: str, text: str | None = None) -> Doc
     Raises :class:`Unreadable` when the file cannot be opened or read.
     """
     if text is not None:
-        return _document(path, display_path, text, None)
+        return _document(path, display_path, text, None)  # type: ignore[return-value]
     return document_from_bytes(path, display_path, _read(path), _OVER_LIMIT)
 
 
@@ -83,13 +83,7 @@ def read_walked(path: Path, display_path: str) -> Document | None:
 
     Raises :class:`Unreadable` when the file cannot be opened or read.
     """
-    raw = _read(path)
-    if len(raw) > MAX_FILE_BYTES:
-        return document_from_bytes(path, display_path, raw, _OVER_LIMIT)
-    text, problem = decode(raw)
-    if text is None or problem is not None:
-        return document_from_bytes(path, display_path, raw, _OVER_LIMIT)
-    return _document(path, display_path, text, None, walked=True)
+    return _from_bytes(path, display_path, _read(path), _OVER_LIMIT, walked=True)
 
 
 _OVER_LIMIT = f"file is over the {MAX_FILE_BYTES:,}-byte limit; not checked"
@@ -109,6 +103,10 @@ def _read(path: Path) -> bytes:
 def document_from_bytes(path: Path, display_path: str, raw: bytes, over_limit: str) -> Document:
     """Load ``raw`` (a file's bytes, or standard input's) as ``path``; ``over_limit`` is the message
     for bytes over the size limit."""
+    return _from_bytes(path, display_path, raw, over_limit)  # type: ignore[return-value]
+
+
+def _from_bytes(path: Path, display_path: str, raw: bytes, over_limit: str, walked: bool = False) -> Document | None:
     if len(raw) > MAX_FILE_BYTES:
         doc = Document(path, display_path, "", "yaml")
         doc.load_diagnostics.append(problem_finding(doc, Problem("over-a-limit", over_limit, 0, 0)))
@@ -118,7 +116,7 @@ def document_from_bytes(path: Path, display_path: str, raw: bytes, over_limit: s
         doc = Document(path, display_path, "", "yaml")
         doc.load_diagnostics.append(problem_finding(doc, problem))  # type: ignore[arg-type]
         return doc
-    return _document(path, display_path, text, problem)  # type: ignore[return-value]
+    return _document(path, display_path, text, problem, walked)
 
 
 def _document(path: Path, display_path: str, text: str, problem: Problem | None,
