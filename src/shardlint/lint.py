@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
@@ -88,23 +88,27 @@ class Report:
 
 
 def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
-                  settings: FileSettings | None = None) -> list[Diagnostic] | None:
+                  settings: FileSettings | None = None,
+                  file_options: Callable[[], LintOptions] | None = None) -> list[Diagnostic] | None:
     """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently.
 
-    ``settings`` are the file's, when the caller has already looked them up.
+    ``settings`` are the file's, when the caller has already looked them up; ``file_options`` gives
+    ``options`` with them applied (:func:`options_for`), worked out only for a file that is checked.
     """
     from shardlint.pipeline import run_checks
 
     if settings is None:
         settings = settings_for(doc.path, options)
+    if file_options is None:
+        file_options = partial(options_for, options, settings)
     diagnostics = list(doc.load_diagnostics)
     surface = _launch_surface(doc)
     if surface is not None:
-        return _lint_launch(doc, surface, diagnostics, explicit, settings, options_for(options, settings))
+        return _lint_launch(doc, surface, diagnostics, explicit, settings, file_options())
     if doc.loaded:
         doc.kind = detect_kind(doc, named=explicit)
         if doc.kind is not None:
-            diagnostics.extend(run_checks(doc, options_for(options, settings)))
+            diagnostics.extend(run_checks(doc, file_options()))
         elif not explicit:
             return None
         elif not isinstance(doc.data, dict):
@@ -193,10 +197,11 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
 Outcome = tuple[bool, FileResult] | Skipped
 
 
-def lint_candidate(candidate: Candidate, options: LintOptions, settings: FileSettings | None = None) -> Outcome:
+def lint_candidate(candidate: Candidate, options: LintOptions, settings: FileSettings | None = None,
+                   file_options: Callable[[], LintOptions] | None = None) -> Outcome:
     """``(failed, result)`` for one file (``failed`` when it could not be read at all), or why it was skipped.
 
-    ``settings`` are the file's, when the caller has already looked them up.
+    ``settings`` and ``file_options`` as for :func:`lint_document`, when the caller has them.
     """
     if settings is None:
         settings = settings_for(candidate.path, options)
@@ -213,7 +218,7 @@ def lint_candidate(candidate: Candidate, options: LintOptions, settings: FileSet
         return Skipped(candidate.display, str(exc))
     if doc is None:  # its keys make it no config
         return Skipped(candidate.display, NOT_A_CONFIG)
-    diagnostics = lint_document(doc, options, candidate.explicit, settings)
+    diagnostics = lint_document(doc, options, candidate.explicit, settings, file_options)
     if diagnostics is None:
         return Skipped(candidate.display, NOT_A_CONFIG if doc.loaded
                        else "does not parse, and its suffix is not .yaml, .yml or .json")
@@ -267,15 +272,17 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Out
 
 
 def _lint_serially(candidates: list[Candidate], options: LintOptions) -> Iterable[Outcome]:
-    """Each candidate's outcome in this process, the settings of each folder looked up once: a walk
-    meets many files in a folder, and finding a folder's configuration stats every folder above it."""
-    by_folder: dict[str, FileSettings] = {}
+    """Each candidate's outcome in this process, the settings of each folder (and the options they
+    give, on first need) worked out once: a walk meets many files in a folder, and finding a folder's
+    configuration and the versions its project pins stats every folder above it."""
+    by_folder: dict[str, tuple[FileSettings, Callable[[], LintOptions]]] = {}
     for candidate in candidates:
         folder = os.path.dirname(os.path.abspath(candidate.path))
-        settings = by_folder.get(folder)
-        if settings is None:
-            settings = by_folder[folder] = settings_for(candidate.path, options)
-        yield lint_candidate(candidate, options, settings)
+        known = by_folder.get(folder)
+        if known is None:
+            settings = settings_for(candidate.path, options)
+            known = by_folder[folder] = (settings, cache(partial(options_for, options, settings)))
+        yield lint_candidate(candidate, options, *known)
 
 
 def _failure(path: Path, display: str, message: str) -> FileResult:
