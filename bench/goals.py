@@ -70,11 +70,16 @@ def median_ms(found: list[Sample]) -> float:
     return statistics.median(s.cpu_ms for s in found)
 
 
+def load() -> str:
+    """The machine's load average over the last minute, as the figure beside it was measured under."""
+    return f"load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+
+
 def report(label: str, samples: dict[str, list[Sample]], against: list[str], peak: bool = False) -> None:
     cells = [f"{name} {median_ms(found):8.1f} ms" + (f" {max(s.peak_mb for s in found):6.1f} MB" if peak else "")
              for name, found in samples.items()]
     ratios = [f"/{other} {ratio(samples, 'shardlint', other):5.2f}x" for other in against if other in samples]
-    print(f"{label:34} " + "  ".join(cells) + "   " + "  ".join(ratios), flush=True)
+    print(f"{label:34} " + "  ".join(cells) + "   " + "  ".join(ratios) + f"   {load()}", flush=True)
 
 
 def config_files(corpus: Path) -> list[str]:
@@ -160,7 +165,7 @@ def main() -> int:
                 base = paired(commands(str(none)), args.runs)
                 more = paired(commands(str(many)), max(3, args.runs // 4))
                 cells = [f"{who} {(median_ms(more[who]) - median_ms(base[who])) / 1999:6.3f} ms" for who in more]
-                print(f"{label:34} " + "  ".join(cells), flush=True)
+                print(f"{label:34} " + "  ".join(cells) + f"   {load()}", flush=True)
         if "walk" in only and files:
             tree = Path(tmp, "tree")
             tree.mkdir()

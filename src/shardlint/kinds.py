@@ -21,22 +21,31 @@ def detect_kind(doc: Document, named: bool = False) -> Kind | None:
     """The kind of config ``doc`` is; ``named``: the user named the file, so a YAML made only of
     Accelerate's top-level keys counts as an Accelerate config that lacks its markers (Accelerate loads
     it and stops with "A `distributed_type` must be specified"), where a folder walk passes it over."""
-    data: Any = doc.data
+    return _kind_of(doc.data, doc.syntax, named)
+
+
+def walked_yaml_kind(keys: list[str]) -> Kind | None:
+    """:func:`detect_kind` of a YAML mapping a folder walk found, from its top-level keys alone: for
+    YAML, unless the user named the file, no value takes part in the decision."""
+    return _kind_of(dict.fromkeys(keys), "yaml", named=False)
+
+
+def _kind_of(data: Any, syntax: str, named: bool) -> Kind | None:
     if not isinstance(data, dict):
         return None
     keys = data.keys()
     if ACCELERATE_MARKERS & keys:
         return "accelerate"
-    if doc.syntax == "json" and (DEEPSPEED_MARKERS & keys
-                                 or any(isinstance(data[k], dict) for k in DEEPSPEED_SECTIONS & keys)):
+    if syntax == "json" and (DEEPSPEED_MARKERS & keys
+                             or any(isinstance(data[k], dict) for k in DEEPSPEED_SECTIONS & keys)):
         return "deepspeed"
     from shardlint.training.recipes import looks_like_recipe  # a recipe may hold fsdp_config too
 
-    if looks_like_recipe(data):
+    if looks_like_recipe(data):  # reads the keys and their number only
         return "recipe"
-    if doc.syntax == "yaml" and ACCELERATE_SECTIONS & keys and _mostly_accelerate_keys(data):
+    if syntax == "yaml" and ACCELERATE_SECTIONS & keys and _mostly_accelerate_keys(data):
         return "accelerate"
-    return "accelerate" if named and doc.syntax != "json" and _accelerate_keys_only(data) else None
+    return "accelerate" if named and syntax != "json" and _accelerate_keys_only(data) else None
 
 
 def _accelerate_keys_only(data: dict[Any, Any]) -> bool:

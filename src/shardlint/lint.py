@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
@@ -13,7 +13,7 @@ from shardlint.discovery import CONFIG_SUFFIXES, WALK_SUFFIXES, Candidate, disco
 from shardlint.document import Document
 from shardlint.kinds import detect_kind
 from shardlint.loading.files import read_regular
-from shardlint.loading.reader import Unreadable, read_document
+from shardlint.loading.reader import Unreadable, read_document, read_walked
 from shardlint.options import FileOptions, LintOptions
 from shardlint.settings.finish import finish
 from shardlint.settings.model import FileSettings
@@ -45,6 +45,8 @@ class Skipped(NamedTuple):
     path: str
     reason: str
 
+
+NOT_A_CONFIG = "not an Accelerate or DeepSpeed config"  # why a walk passes a loaded file over
 
 # called with (files done, files in all) as a run goes
 Progress = Callable[[int, int], None]
@@ -89,33 +91,35 @@ class Report:
 
 
 def lint_document(doc: Document, options: LintOptions, explicit: bool = True,
-                  settings: FileSettings | None = None) -> list[Diagnostic] | None:
+                  settings: FileSettings | None = None,
+                  resolved: Callable[[], FileOptions] | None = None) -> list[Diagnostic] | None:
     """Diagnostics for ``doc``, or ``None`` when a walk should pass it over silently.
 
-    ``settings`` are the file's, when the caller has already looked them up.
+    ``settings`` are the file's, when the caller has already looked them up; ``resolved`` gives what the
+    file is checked with (:func:`shardlint.settings.resolve.file_options`), when the caller keeps it.
     """
     if settings is None:
         settings = settings_for(doc.path, options)
-    file = file_options(options, settings)
+    resolve = resolved or partial(file_options, options, settings)
     surface = _launch_surface(doc)
     if surface is not None:
-        return _lint_launch(doc, surface, explicit, settings, file,
+        return _lint_launch(doc, surface, explicit, settings, resolve(),
                             lambda config: lint_document(config, options, explicit=False))
-    found = _check_config(doc, file, explicit)
+    found = _check_config(doc, resolve, explicit)
     if found is None:
         return None
     return finish(doc, found, settings, checked=doc.kind is not None)
 
 
-def _check_config(doc: Document, file: FileOptions, explicit: bool) -> list[Diagnostic] | None:
+def _check_config(doc: Document, resolve: Callable[[], FileOptions], explicit: bool) -> list[Diagnostic] | None:
     """The findings of loading and checking a file that holds no launch commands, before suppressions
-    and settings; ``None`` when a walk should pass it over."""
+    and settings; ``None`` when a walk should pass it over. ``resolve`` is called only for a config."""
     from shardlint.pipeline import run_checks
 
     if doc.loaded:
         doc.kind = detect_kind(doc, named=explicit)
         if doc.kind is not None:
-            return [*doc.load_diagnostics, *run_checks(doc, file)]
+            return [*doc.load_diagnostics, *run_checks(doc, resolve())]
         if not explicit:
             return None
         return [*doc.load_diagnostics, not_a_config(doc) if isinstance(doc.data, dict) else not_a_mapping(doc)]
@@ -195,23 +199,30 @@ def lint_paths(paths: list[str], options: LintOptions, progress: Progress | None
 Outcome = tuple[bool, FileResult] | Skipped
 
 
-def lint_candidate(candidate: Candidate, options: LintOptions) -> Outcome:
-    """``(failed, result)`` for one file (``failed`` when it could not be read at all), or why it was skipped."""
-    settings = settings_for(candidate.path, options)
+def lint_candidate(candidate: Candidate, options: LintOptions, settings: FileSettings | None = None,
+                   resolved: Callable[[], FileOptions] | None = None) -> Outcome:
+    """``(failed, result)`` for one file (``failed`` when it could not be read at all), or why it was skipped.
+
+    ``settings`` and ``resolved`` as for :func:`lint_document`, when the caller has them.
+    """
+    if settings is None:
+        settings = settings_for(candidate.path, options)
     excluded = settings.excluded_by(candidate.path, candidate.explicit)
     if excluded:
         return Skipped(candidate.display, excluded)
     if not candidate.explicit and not _may_launch(candidate.path):
         return Skipped(candidate.display, "no launcher token (accelerate, torchrun, deepspeed)")
     try:
-        doc = read_document(candidate.path, candidate.display)
+        doc = (read_document if candidate.explicit else read_walked)(candidate.path, candidate.display)
     except Unreadable as exc:
         if candidate.explicit or candidate.path.suffix.lower() in CONFIG_SUFFIXES:
             return True, _failure(candidate.path, candidate.display, str(exc))
         return Skipped(candidate.display, str(exc))
-    diagnostics = lint_document(doc, options, candidate.explicit, settings)
+    if doc is None:  # its keys make it no config
+        return Skipped(candidate.display, NOT_A_CONFIG)
+    diagnostics = lint_document(doc, options, candidate.explicit, settings, resolved)
     if diagnostics is None:
-        return Skipped(candidate.display, "not an Accelerate or DeepSpeed config" if doc.loaded
+        return Skipped(candidate.display, NOT_A_CONFIG if doc.loaded
                        else "does not parse, and its suffix is not .yaml, .yml or .json")
     return False, FileResult(doc, diagnostics)
 
@@ -243,12 +254,12 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Out
     """
     workers = min(_usable_cores(), 8)
     if workers < PARALLEL_MIN_CORES or len(candidates) < PARALLEL_MIN_FILES:
-        yield from (lint_candidate(c, options) for c in candidates)
+        yield from _lint_serially(candidates, options)
         return
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from (lint_candidate(c, options) for c in candidates)
+        yield from _lint_serially(candidates, options)
         return
     from shardlint.engine.registry import load_ruleset
     from shardlint.validation.schemas import validator
@@ -260,6 +271,20 @@ def _lint_all(candidates: list[Candidate], options: LintOptions) -> Iterable[Out
     chunk = max(1, len(candidates) // (workers * 4))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         yield from pool.imap(partial(lint_candidate, options=options), candidates, chunksize=chunk)
+
+
+def _lint_serially(candidates: list[Candidate], options: LintOptions) -> Iterable[Outcome]:
+    """Each candidate's outcome in this process, the settings of each folder (and the options they
+    give, on first need) worked out once: a walk meets many files in a folder, and finding a folder's
+    configuration and the versions its project pins stats every folder above it."""
+    by_folder: dict[str, tuple[FileSettings, Callable[[], LintOptions]]] = {}
+    for candidate in candidates:
+        folder = os.path.dirname(os.path.abspath(candidate.path))
+        known = by_folder.get(folder)
+        if known is None:
+            settings = settings_for(candidate.path, options)
+            known = by_folder[folder] = (settings, cache(partial(file_options, options, settings)))
+        yield lint_candidate(candidate, options, *known)
 
 
 def _failure(path: Path, display: str, message: str) -> FileResult:

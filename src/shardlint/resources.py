@@ -1,4 +1,4 @@
-"""Where the data shipped with shardlint (schemas, rules) lives.
+"""Where the data shipped with shardlint (schemas, rules) lives, and where it keeps what it caches.
 
 In a wheel the folders sit inside the package; in a source checkout they are at
 the repository root, beside ``src/``.
@@ -6,6 +6,7 @@ the repository root, beside ``src/``.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -19,3 +20,9 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"shardlint's {name}/ folder is missing from this installation")
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/shardlint`` (``~/.cache/shardlint``): what is kept between runs."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "shardlint"

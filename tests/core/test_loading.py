@@ -181,3 +181,67 @@ class TestReader:
         path = self.write(tmp_path, "x.yaml", b"a: 1\n" + b"#" * (1024 * 1024 + 10))
         doc = read_document(path, "x.yaml")
         assert [d.code for d in doc.load_diagnostics] == ["SL005"] and doc.text == ""
+
+
+class TestWalkedYaml:
+    """A walk passes a YAML file over from its top-level keys when they make it no config; every
+    other file is loaded in full, so the outcome is the full load's in every case."""
+
+    CASES = {
+        "workflow": "name: tests\non: [push]\njobs:\n  test:\n    steps:\n      - run: make\n",
+        "accelerate": "compute_environment: LOCAL_MACHINE\nnum_processes: 2\n",
+        "quoted marker": '"distributed_type": FSDP\n',
+        "escaped marker": '"distributed\\x5ftype": FSDP\n',
+        "folded marker": '"distributed\\\n  _type": FSDP\n',
+        "section only": "fsdp_config:\n  fsdp_version: 2\n",
+        "flow mapping": "{deepspeed_config: {zero_stage: 2}}\n",
+        "tagged key": "!!str distributed_type: FSDP\n",
+        "merged marker": "base: &b {distributed_type: FSDP}\n<<: *b\n",
+        "alias": "a: &x [1, 2]\nb: *x\n",
+        "recipe": "output_dir: out\nlearning_rate: 1.0e-5\nnum_train_epochs: 3\nper_device_train_batch_size: 8\n"
+                  "gradient_accumulation_steps: 2\nbf16: true\n",
+        "binary key": "!!binary ZGlzdHJpYnV0ZWRfdHlwZQ==: FSDP\n",
+        "list root": "- distributed_type: FSDP\n",
+        "scalar root": "just text\n",
+        "null root": "~\n",
+        "comments only": "# nothing here\n",
+        "syntax error": "a: [1, 2\n",
+        "bad tag": "a: !!python/object:os.system x\n",
+        "too deep": "a: " + "[" * 250 + "]" * 250 + "\n",
+        "billion laughs": BILLION_LAUGHS,
+        "duplicate keys": "a: 1\na: 2\n",
+        "tab": "a:\t1\n",
+        "json-looking": '{"train_batch_size": 8}\n',
+    }
+
+    @pytest.mark.parametrize("name", sorted(CASES))
+    def test_same_outcome_as_a_full_load(self, tmp_path: Path, name: str):
+        from shardlint.lint import lint_document
+        from shardlint.loading.reader import read_walked
+        from shardlint.options import LintOptions
+
+        path = tmp_path / "file.yaml"
+        path.write_text(self.CASES[name], encoding="utf-8")
+        options = LintOptions(isolated=True)
+        full = read_document(path, "file.yaml")
+        full_outcome = lint_document(full, options, explicit=False)
+        walked = read_walked(path, "file.yaml")
+        if walked is None:  # passed over unbuilt: the full load must pass it over as no config
+            assert full_outcome is None and full.loaded, name
+        else:
+            assert walked.data == full.data and walked.positions == full.positions
+            walked_outcome = lint_document(walked, options, explicit=False)
+            assert [d.code for d in walked_outcome or ()] == [d.code for d in full_outcome or ()]
+
+    PASSED_OVER = {"workflow", "duplicate keys", "bad tag", "binary key"}
+
+    def test_only_plain_non_configs_are_passed_over_unbuilt(self, tmp_path: Path):
+        from shardlint.loading.reader import read_walked
+
+        passed_over = set()
+        for number, (name, text) in enumerate(self.CASES.items()):
+            path = tmp_path / f"{number}.yaml"
+            path.write_text(text, encoding="utf-8")
+            if read_walked(path, path.name) is None:
+                passed_over.add(name)
+        assert passed_over == self.PASSED_OVER

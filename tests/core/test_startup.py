@@ -54,3 +54,29 @@ def test_checking_fixable_configs_imports_nothing_heavy(tmp_path: Path):
         modules = imported_by_check(tmp_path, *flags, "fsdp1-bad.yaml", "deepspeed-bad.yaml",
                                     "ds_config_bad.json", "removed.json")
         assert not {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}
+
+
+def test_checking_json_never_imports_pyyaml(tmp_path: Path):
+    """A DeepSpeed JSON is read by shardlint's own JSON loader: PyYAML's import (its reader compiles a
+    large Unicode pattern) is left for YAML files."""
+    shutil.copy(ROOT / "examples" / "ds_config_zero3.json", tmp_path / "ds.json")
+    (tmp_path / "bad.json").write_text(json.dumps({"train_batch_size": 8, "fp16": {"enabled": "yes"}}),
+                                       encoding="utf-8")
+    modules = imported_by_check(tmp_path, "ds.json", "bad.json")
+    assert "shardlint.loading.json_loader" in modules
+    assert not {m for m in modules if m == "yaml" or m.startswith(("yaml.", "shardlint.loading.yaml_loader"))}
+
+
+def test_checking_yaml_never_imports_the_json_loader(tmp_path: Path):
+    shutil.copy(ROOT / "examples" / "fsdp2-good.yaml", tmp_path / "fsdp2-good.yaml")
+    assert "shardlint.loading.json_loader" not in imported_by_check(tmp_path, "fsdp2-good.yaml")
+
+
+def test_a_walk_over_files_that_are_no_configs_imports_no_checks(tmp_path: Path):
+    """Workflows-like YAML and Markdown without a launch are passed over before any check is loaded."""
+    (tmp_path / "ci.yaml").write_text("name: tests\non: [push]\njobs:\n  test:\n    steps:\n      - run: make\n",
+                                      encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# Notes\n\nTrain with `python train.py`.\n", encoding="utf-8")
+    modules = imported_by_check(tmp_path, ".")
+    assert not {m for m in modules if m.startswith(("shardlint.engine", "shardlint.validation", "shardlint.pipeline",
+                                                    "shardlint.launch.lint", "shardlint.training.schema"))}

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from functools import cache
 
-from shardlint.bundle import BUNDLE_NAME, read_bundle
 from shardlint.diagnostics import DOCS_BASE, Diagnostic, Fix, Pending, Range, Severity
-from shardlint.resources import data_dir
 
 
 @cache
 def _severities() -> dict[str, Severity]:
-    """Each builtin code's severity, from the rule files as the bundle holds them."""
-    bundle = read_bundle(data_dir("rules") / BUNDLE_NAME)
-    if bundle is None:
-        raise RuntimeError("rules/rules.json is missing: run python -m shardlint.engine.build")
-    return {spec["id"]: Severity.parse(spec["severity"]) for spec in bundle["rules"] if spec.get("check") == "builtin"}
+    """Each builtin code's severity, from its rule file (as shardlint's rules are loaded)."""
+    from shardlint.engine.registry import builtin_ruleset
+
+    return {rule.id: rule.severity for rule in builtin_ruleset().rules if rule.builtin}
 
 
 def finding(code: str, message: str, range: Range, path: str = "", fixes: list[Fix] | None = None,

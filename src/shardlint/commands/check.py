@@ -86,7 +86,6 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from shardlint.engine.registry import RuleFileError
     from shardlint.reporters import View
     from shardlint.settings.model import ConfigError
 
@@ -107,7 +106,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"shardlint: error: {exc}\n")
         return 2
-    except RuleFileError as exc:
+    except Exception as exc:
+        # the rule engine (and its RuleFileError) is imported only by a run that checks a config
+        from shardlint.engine.registry import RuleFileError
+
+        if not isinstance(exc, RuleFileError):
+            raise
         sys.stderr.write(f"shardlint: error: bad rule file {exc}\n")
         return 2
 

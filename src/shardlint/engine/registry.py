@@ -24,7 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from shardlint.bundle import BUNDLE_FORMAT, BUNDLE_NAME, read_bundle
+from shardlint.bundle import BUNDLE_FORMAT, BUNDLE_NAME, derived_from_bundle
+from shardlint.diagnostics import Severity
 from shardlint.engine.context import Context
 from shardlint.engine.rules import RUNTIME_FIELDS, Rule, RuleError, compile_rule
 from shardlint.families import BUILTIN_FAMILIES, BUILTIN_PREFIXES, CODE, prefix_of
@@ -301,13 +302,39 @@ def load_ruleset(rule_paths: tuple[Path, ...] = ()) -> RuleSet:
 
 def ruleset_from_bundle(bundle_path: Path, sources: Path | None) -> RuleSet | None:
     """The bundle's rules; ``None`` when it is missing, of another format, or (given ``sources``)
-    out of date with the rule files there."""
-    bundle = read_bundle(bundle_path)
-    if bundle is None:
+    out of date with the rule files there.
+
+    The rules compiled for later compilation (each rule's fields, its check kept as written) are
+    plain data, kept between runs (:func:`~shardlint.bundle.derived_from_bundle`) while the bundle
+    and the code compiling it are unchanged.
+    """
+    def compiled(bundle: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
+        rules = [_compile(bundle_path, spec, lazy=True) for spec in bundle["rules"]]
+        return bundle.get("fingerprint"), [{**vars(rule), "severity": int(rule.severity)} for rule in rules]
+
+    found = derived_from_bundle(bundle_path, "compiled-rules", _compiler_stamp(), compiled)
+    if found is None or sources is not None and found[0] != fingerprint(sources):
         return None
-    if sources is not None and bundle.get("fingerprint") != fingerprint(sources):
-        return None
-    return RuleSet([_compile(bundle_path, spec, lazy=True) for spec in bundle["rules"]])
+    return RuleSet([_restored(fields) for fields in found[1]])
+
+
+def _compiler_stamp() -> tuple[tuple[int, int], ...]:
+    """The size and modification time of the modules that decide a lazily compiled rule's fields."""
+    from shardlint import diagnostics
+    from shardlint.engine import predicates, rules
+
+    return tuple((st.st_size, st.st_mtime_ns) for st in (os.stat(module.__file__)  # type: ignore[arg-type]
+                                                          for module in (rules, predicates, diagnostics)))
+
+
+_SEVERITIES = {int(severity): severity for severity in Severity}
+
+
+def _restored(fields: dict[str, Any]) -> Rule:
+    rule = Rule.__new__(Rule)
+    rule.__dict__.update(fields)
+    rule.severity = _SEVERITIES[fields["severity"]]
+    return rule
 
 
 def find_rule_spec(code: str, rule_paths: tuple[Path, ...] = ()) -> tuple[Path, dict[str, Any]] | None:

@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from shardlint import __version__
-from shardlint.resources import data_dir
+from shardlint.resources import cache_dir, data_dir
 
 
 def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     schema = (data_dir("schemas") / "rule.schema.json").read_bytes()
     stamp = hashlib.sha256(__version__.encode() + b"\0" + schema).hexdigest()[:16]
-    return Path(base) / "shardlint" / f"project-rules-{stamp}.json"
+    return cache_dir() / f"project-rules-{stamp}.json"
 
 
 def _digest(path: Path, data: bytes) -> str:

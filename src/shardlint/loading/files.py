@@ -27,19 +27,29 @@ def _special_kind(mode: int) -> str:
     return next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
 
 
+def _open_fd(path: Path | str) -> tuple[int, os.stat_result]:
+    """A descriptor of ``path`` opened for reading, and its status, refusing anything that is not a
+    regular file.  The open does not block: a FIFO with no writer would otherwise hang it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(f"is {_special_kind(st.st_mode)}, not a regular file; shardlint reads only regular files")
+        return fd, st
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def open_regular(path: Path | str) -> BinaryIO:
     """``path`` opened for reading, refusing anything that is not a regular file.
 
-    The open does not block: a FIFO with no writer would otherwise hang it.
     Raises :class:`NotARegularFile`, ``IsADirectoryError`` or another ``OSError``.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    fd, _ = _open_fd(path)
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise NotARegularFile(f"is {_special_kind(mode)}, not a regular file; shardlint reads only regular files")
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
@@ -48,6 +58,23 @@ def open_regular(path: Path | str) -> BinaryIO:
 
 def read_regular(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
     """At most ``limit + 1`` bytes of the regular file ``path``: one more than allowed
-    tells a file over the limit without reading the rest of it."""
-    with open_regular(path) as stream:
-        return stream.read(limit + 1)
+    tells a file over the limit without reading the rest of it.
+
+    Read straight from the descriptor in reads sized by the file's own size: a buffered
+    ``read(limit + 1)`` would set aside the whole limit for every small file.
+    """
+    fd, st = _open_fd(path)
+    try:
+        parts = []
+        left = limit + 1
+        want = min(left, st.st_size + 1)
+        while left > 0:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            parts.append(chunk)
+            left -= len(chunk)
+            want = min(left, 1 << 16)
+        return b"".join(parts)
+    finally:
+        os.close(fd)

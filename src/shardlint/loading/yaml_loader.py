@@ -145,10 +145,10 @@ class _Builder:
             del self.positions[p]
 
 
-def load_yaml(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
-    """Parse ``text``; on a fatal problem the value is ``None``."""
+def compose_yaml(text: str) -> yaml.Node | Problem | None:
+    """``text``'s node graph (``None`` for an empty document), or the problem that stops it."""
     try:
-        root = yaml.compose(text, Loader=_TAB_FAITHFUL_LOADER if "\t" in text else _Loader)
+        return yaml.compose(text, Loader=_TAB_FAITHFUL_LOADER if "\t" in text else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
@@ -156,19 +156,60 @@ def load_yaml(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
             message = f"{message} ({exc.context})"
         offset = mark.index if mark is not None else 0
         kind = "over-a-limit" if "nesting depth" in message else "syntax"  # libyaml's own depth limit
-        return None, {}, [Problem(kind, f"YAML syntax error: {message}", offset, offset)]
+        return Problem(kind, f"YAML syntax error: {message}", offset, offset)
     except yaml.reader.ReaderError as exc:
-        return None, {}, [Problem("not-text", f"the file is not valid YAML text: {exc.reason} "
-                                  f"(character {exc.character!r})", exc.position, exc.position)]
+        return Problem("not-text", f"the file is not valid YAML text: {exc.reason} "
+                       f"(character {exc.character!r})", exc.position, exc.position)
     except yaml.YAMLError as exc:  # any other parser failure, never a traceback
-        return None, {}, [Problem("syntax", f"YAML syntax error: {exc}", 0, 0)]
+        return Problem("syntax", f"YAML syntax error: {exc}", 0, 0)
     except RecursionError:  # the pure-Python composer recurses once per nesting level
-        return None, {}, [Problem("over-a-limit", f"nesting deeper than {MAX_DEPTH} levels", 0, 0)]
-    if root is None:
+        return Problem("over-a-limit", f"nesting deeper than {MAX_DEPTH} levels", 0, 0)
+
+
+def build_yaml(composed: yaml.Node | Problem | None) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
+    """Values and positions of what :func:`compose_yaml` gave; on a fatal problem the value is ``None``."""
+    if composed is None:
         return None, {}, []
+    if isinstance(composed, Problem):
+        return None, {}, [composed]
     builder = _Builder()
     try:
-        data = builder.build_root(root)
+        data = builder.build_root(composed)
     except LimitExceeded as exc:
         return None, {}, [Problem("over-a-limit", str(exc), exc.offset, exc.offset)]
     return data, builder.positions, builder.problems
+
+
+def load_yaml(text: str) -> tuple[Any, dict[KeyPath, Node], list[Problem]]:
+    """Parse ``text``; on a fatal problem the value is ``None``."""
+    return build_yaml(compose_yaml(text))
+
+
+def top_level_keys(composed: yaml.Node | Problem | None) -> list[str] | None:
+    """The keys :func:`build_yaml` would give the top-level mapping of ``composed``, worked out without
+    building the document; ``None`` unless the build would surely succeed with a mapping.
+
+    A walk passes most YAML files over for their keys alone, and building every value with its
+    position is most of a load.  The graph is checked against the same bounds the build enforces
+    (nodes and depth); a graph with aliases, a non-mapping root or a merge key at the top is left to
+    the build, which alone decides those exactly.
+    """
+    if not isinstance(composed, yaml.MappingNode):
+        return None
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(composed, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or depth > MAX_DEPTH or len(seen) >= MAX_NODES:
+            return None  # an alias (shared node), or a bound the build would report
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    if any(key.tag == _MERGE_TAG for key, _ in composed.value):
+        return None
+    builder = _Builder()
+    return [builder._key(key) for key, _ in composed.value]
