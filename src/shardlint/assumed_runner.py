@@ -28,9 +28,15 @@ def runner_may_matter(doc: Document) -> bool:
 def hedge(doc: Document, file: FileOptions, found: list[Diagnostic]) -> list[Diagnostic]:
     """The rule engine's findings ``found`` with the errors some other runner does not give turned into
     warnings (schema findings do not depend on the runner)."""
-    if not file.runner_assumed or not runner_may_matter(doc) or all(d.severity != Severity.ERROR for d in found):
+    if not file.runner_assumed or not runner_may_matter(doc):
         return found
     from shardlint.engine import evaluate
+    from shardlint.engine.registry import load_ruleset
+
+    rules = load_ruleset(file.rule_paths).by_id
+    if not any(d.severity == Severity.ERROR and "deepspeed-runner" in getattr(rules.get(d.code), "facts", ())
+               for d in found):
+        return found
 
     failing = {runner: {d.range for d in evaluate(doc, file._replace(deepspeed_runner=runner)).diagnostics
                         if d.severity == Severity.ERROR}

@@ -62,3 +62,13 @@ def test_a_predicate_is_false_without_one_of_its_key_sets() -> None:
             doc = Document(Path("x.yaml"), "x.yaml", "", "yaml", kind=kind)
             doc.data = {key: {} for key in keys}
             assert rule.when is not None and not rule.when(Context(doc, FileOptions()), ()), rule.id
+
+
+def test_facts_read_by_a_condition() -> None:
+    from shardlint.engine.predicates import facts_read
+
+    spec = {"all": [{"fact": "deepspeed-runner", "in": ["trainer"]},
+                    {"any": [{"path": "a", "exists": True}, {"not": {"fact": "zero-stage", "equals": 3}}]}]}
+    assert facts_read(spec) == {"deepspeed-runner", "zero-stage"}
+    assert facts_read({"path": "a", "equals": 1}) == frozenset()
+    assert "deepspeed-runner" in load_ruleset().by_id["HF106"].facts

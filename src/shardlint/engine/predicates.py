@@ -173,6 +173,16 @@ def key_alternatives(spec: Any) -> tuple[frozenset[str], ...]:
     return (frozenset((first,)),) if isinstance(first, str) and not paths.is_wild(first) else free
 
 
+def facts_read(spec: Any) -> frozenset[str]:
+    """The facts a condition reads (``{fact: deepspeed-runner, ...}`` anywhere in it)."""
+    if isinstance(spec, list):
+        return frozenset().union(*map(facts_read, spec))
+    if not isinstance(spec, dict):
+        return frozenset()
+    own = frozenset((spec["fact"],)) if isinstance(spec.get("fact"), str) else frozenset()
+    return own.union(*(facts_read(value) for value in spec.values() if isinstance(value, (dict, list))))
+
+
 def required_of(alternatives: tuple[frozenset[str], ...]) -> frozenset[str]:
     """The keys every one of ``alternatives`` holds."""
     return frozenset.intersection(*alternatives) if alternatives else frozenset()

@@ -10,8 +10,8 @@ from shardlint.engine import paths
 from shardlint.engine.context import Context
 from shardlint.engine.fixing import FixBuilder, compile_fix
 from shardlint.engine.messages import Renderer, compile_template
-from shardlint.engine.predicates import (Predicate, TargetFilter, compile_predicate, key_alternatives, split_invariant,
-                                         target_filter)
+from shardlint.engine.predicates import (Predicate, TargetFilter, compile_predicate, facts_read, key_alternatives,
+                                         split_invariant, target_filter)
 from shardlint.engine.versions import parse_specifier, satisfies
 
 # the fields evaluation needs; the rest of a rule file is documentation
@@ -49,6 +49,7 @@ class Rule:
         self.pending: dict[str, Any] | None = None
         # sets of top-level keys: a file that holds none of them in full cannot make the rule fire
         self.requires: tuple[frozenset[str], ...] = (frozenset(),)
+        self.facts: frozenset[str] = frozenset()  # the facts its condition reads
         self.docs: str | None = None  # where a project's rule is documented: its rule file
 
     @property
@@ -128,6 +129,7 @@ def compile_rule(spec: dict[str, Any], lazy: bool = False) -> Rule:
             if required not in spec:
                 raise RuleError(f"a declarative rule needs '{required}'")
         rule.requires = key_alternatives(spec["when"])
+        rule.facts = facts_read(spec["when"])
         if lazy:
             rule.pending = spec
         else:
