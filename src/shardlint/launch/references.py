@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from difflib import get_close_matches
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -84,7 +85,8 @@ def resolve(role: str, word: Word, script: Path, written: list[Written]) -> Refe
     if not value or any(c in value for c in "*?[<>{}") or value.startswith("~"):
         return Reference(role, word, None, ())
     path = Path(value)
-    if any(w.path is not None and (w.path == value or Path(w.path).name == path.name and w.content is not None)
+    name = path.name
+    if any(w.path is not None and (w.path == value or w.content is not None and os.path.basename(w.path) == name)
            for w in written):
         return Reference(role, word, path, ())
     if path.is_absolute():
@@ -110,7 +112,20 @@ MAX_WALK = 20_000  # entries looked at when searching a path by its suffix
 
 
 def repository_root(script: Path) -> Path | None:
-    folder = script.resolve().parent
+    return _root_of(script.resolve().parent)
+
+
+def working_directories(script: Path) -> list[Path]:
+    """Where a launch may run from: the repository root first, then the script's folder and the
+    folders up to the root.  Without a ``.git`` the root is a guess, so every folder up to
+    MAX_LEVELS above the script is tried too (a file found in any of them is not reported)."""
+    return list(_working_directories_of(script.resolve().parent))
+
+
+# Remembered per folder: each reference of a script asks, and the scripts of a walk share folders; an
+# editor session keeps what it found until it restarts (a repository's top seldom moves).
+@lru_cache(maxsize=256)
+def _root_of(folder: Path) -> Path | None:
     chain = [folder, *folder.parents][:MAX_LEVELS + 1]
     for candidate in chain:
         if (candidate / ".git").exists():
@@ -119,16 +134,13 @@ def repository_root(script: Path) -> Path | None:
     return marked[-1] if marked else None
 
 
-def working_directories(script: Path) -> list[Path]:
-    """Where a launch may run from: the repository root first, then the script's folder and the
-    folders up to the root.  Without a ``.git`` the root is a guess, so every folder up to
-    MAX_LEVELS above the script is tried too (a file found in any of them is not reported)."""
-    folder = script.resolve().parent
+@lru_cache(maxsize=256)
+def _working_directories_of(folder: Path) -> tuple[Path, ...]:
     chain = [folder, *folder.parents][:MAX_LEVELS + 1]
-    root = repository_root(script)
+    root = _root_of(folder)
     if root is not None and (root / ".git").exists():
-        return [root, *chain[:chain.index(root)]]
-    return list(dict.fromkeys([root, *chain] if root is not None else chain))
+        return (root, *chain[:chain.index(root)])
+    return tuple(dict.fromkeys([root, *chain] if root is not None else chain))
 
 
 def by_suffix(root: Path, path: Path) -> Path | None:
