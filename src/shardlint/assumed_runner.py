@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from shardlint.diagnostics import Diagnostic, Severity
 from shardlint.document import Document
-from shardlint.options import FileOptions
-
-RUNNERS = {"trainer": "the Trainer", "accelerate": "Accelerate", "deepspeed": "DeepSpeed"}
+from shardlint.options import DEEPSPEED_RUNNERS as RUNNERS, FileOptions
 
 
 def runner_may_matter(doc: Document) -> bool:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from shardlint.settings.model import Settings
 
 DEFAULT_DEEPSPEED_RUNNER = "trainer"  # the transformers Trainer
+# who may hand a DeepSpeed JSON to DeepSpeed, as reports name them
+DEEPSPEED_RUNNERS = {"trainer": "the Trainer", "accelerate": "Accelerate", "deepspeed": "DeepSpeed"}
 
 
 class LintOptions:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Protocol
 
+from shardlint.options import DEEPSPEED_RUNNERS
+
 if TYPE_CHECKING:
     from shardlint.diagnostics import Diagnostic
     from shardlint.document import Document
@@ -30,7 +32,6 @@ class FileResult(Protocol):
     document: Document
     diagnostics: list[Diagnostic]
 
-RUNNER_NAMES = {"trainer": "the Trainer", "accelerate": "Accelerate", "deepspeed": "DeepSpeed"}
 
 # config finding -> the accelerate launch option that settles it
 SETTLED_BY = {"ACC120": "--num_processes"}
@@ -92,7 +93,7 @@ def _by_runners(result: FileResult, named: list[tuple[str | None, str]], options
     common = set.intersection(*({_key(d) for d in diagnostics} for diagnostics in found))
     before = {_key(d) for d in result.diagnostics}
     launches = ", ".join(dict.fromkeys(where for _, where in named))
-    note = f" (run by {' and '.join(RUNNER_NAMES.get(r, r) for r in chosen)} in {launches})"
+    note = f" (run by {' and '.join(DEEPSPEED_RUNNERS.get(r, r) for r in chosen)} in {launches})"
     return [d if _key(d) in before else d.replace(message=d.message + note) for d in found[0] if _key(d) in common]
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from shardlint.diagnostics import Severity
 from shardlint.options import LintOptions
 from shardlint.settings.globs import check_pattern
-from shardlint.settings.loader import DEEPSPEED_RUNNERS, parse_target
+from shardlint.options import DEEPSPEED_RUNNERS
+from shardlint.settings.loader import parse_target
 from shardlint.settings.model import COMMAND_LINE, ConfigError, Settings
 from shardlint.settings.resolve import settings_in
 from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
@@ -40,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
                        help="library versions the rules apply to, e.g. accelerate=1.6,deepspeed=0.15,"
                             "transformers=4.40 (default: what the project pins in its requirement files, "
                             "else the latest releases)")
-    group.add_argument("--deepspeed-runner", choices=DEEPSPEED_RUNNERS,
+    group.add_argument("--deepspeed-runner", choices=tuple(DEEPSPEED_RUNNERS),
                        help="who runs DeepSpeed JSON configs and fills their \"auto\" values "
                             "(default: trainer, the transformers Trainer)")
     files = parser.add_argument_group("files")

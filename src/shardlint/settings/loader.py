@@ -14,12 +14,12 @@ from typing import Any, Callable
 from shardlint.diagnostics import Severity
 from shardlint.loading.files import read_regular
 from shardlint.loading.limits import MAX_FILE_BYTES
+from shardlint.options import DEEPSPEED_RUNNERS
 from shardlint.settings.globs import check_pattern
 from shardlint.settings.model import PROJECT_FILE, ConfigError, Settings
 from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
 
 TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers", "trl")
-DEEPSPEED_RUNNERS = ("trainer", "accelerate", "deepspeed")
 _VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){0,2}")  # bounded, so that int() takes every part
 
 
