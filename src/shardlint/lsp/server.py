@@ -23,6 +23,7 @@ from shardlint.lsp.client_settings import SECTION, ClientSettings, parse_setting
 from shardlint.lsp.code_actions import KINDS, EditBuilder, code_actions
 from shardlint.lsp.completion import TRIGGER_CHARACTERS, complete
 from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.folder_settings import may_change_settings, watched_globs
 from shardlint.lsp.hover import hover
 from shardlint.lsp.protocol import ShardlintProtocol
 from shardlint.lsp.session import Session, freeze_warm_objects
@@ -31,7 +32,7 @@ from shardlint.options import LintOptions
 from shardlint.textindex import TextIndex
 
 DEBOUNCE_SECONDS = 0.15
-WATCHED = ["**/*.json", "**/*.yaml", "**/*.yml", "**/pyproject.toml", "**/.shardlint.toml"]
+WATCHED = ["**/*.json", "**/*.yaml", "**/*.yml", *watched_globs()]  # linked configs, settings and pins
 log = logging.getLogger(__name__)
 
 
@@ -152,6 +153,11 @@ class ShardlintServer(LanguageServer):
             else:
                 self.schedule(uri, delay)
 
+    def settings_changed(self) -> None:
+        """A configuration or pin file changed on disk: every open buffer's settings are resolved anew."""
+        self.session.forget_settings()
+        self.relint(list(self.session.files))
+
     def cancel(self, uri: str) -> None:
         handle = self.pending.pop(uri, None)
         if handle is not None:
@@ -226,8 +232,8 @@ def did_change_configuration(ls: ShardlintServer, params: types.DidChangeConfigu
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_watched_files(ls: ShardlintServer, params: types.DidChangeWatchedFilesParams) -> None:
     changed = [uri_path(change.uri) for change in params.changes]
-    if any(path.name in ("pyproject.toml", ".shardlint.toml") for path in changed):
-        ls.relint(list(ls.session.files))
+    if any(may_change_settings(path) for path in changed):
+        ls.settings_changed()
         return
     ls.relint(sorted({uri for path in changed for uri in ls.session.dependents(path)}))
 
@@ -254,6 +260,9 @@ def did_change(ls: ShardlintServer, params: types.DidChangeTextDocumentParams) -
 def did_save(ls: ShardlintServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.cancel(uri)
+    if may_change_settings(uri_path(uri)):  # seen also where the editor watches no files for the server
+        ls.settings_changed()
+        return
     ls.publish(uri)
     file = ls.session.files.get(uri)
     if file is not None:

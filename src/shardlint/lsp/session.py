@@ -18,6 +18,7 @@ from shardlint.loading.reader import read_document
 from shardlint.lsp.code_actions import fixed_text
 from shardlint.lsp.protocol_types import to_lsp_diagnostic
 from shardlint.lsp.encoding import PositionEncoder
+from shardlint.lsp.folder_settings import FolderSettings, SettingsCache
 from shardlint.lsp.links import linked_json
 from shardlint.validation.schema_index import UNKNOWN
 from shardlint.options import LintOptions
@@ -39,15 +40,20 @@ class OpenFile:
         self.result = self.fixed = None
 
 
-def lint_buffer(path: Path, text: str, options: LintOptions) -> FileResult:
+def lint_buffer(path: Path, text: str, options: LintOptions, folder: FolderSettings | None = None) -> FileResult:
     """Lint an editor buffer as a directory walk would see the file.
 
     A YAML or JSON file that is neither an Accelerate nor a DeepSpeed config gets
     no diagnostics (rather than SL009 on every YAML file the editor opens);
-    a broken ``.yaml``/``.json`` still reports its syntax error.
+    a broken ``.yaml``/``.json`` still reports its syntax error. ``folder``: the settings
+    of the buffer's folder, when the caller keeps them.
     """
     doc = read_document(path, str(path), text=text)
-    return FileResult(doc, lint_document(doc, options, explicit=False) or [])
+    if folder is None:
+        return FileResult(doc, lint_document(doc, options, explicit=False) or [])
+    found = lint_document(doc, options, explicit=False, settings=folder.settings,
+                          resolved=lambda: folder.resolved(options.buffers))
+    return FileResult(doc, found or [])
 
 
 _frozen = False
@@ -71,6 +77,7 @@ class Session:
         self.options = options  # the current settings (the project's configuration applies per file)
         self.files: dict[str, OpenFile] = {}
         self.encoder = PositionEncoder()
+        self.folders = SettingsCache()  # each folder's resolved settings, between re-lints
 
     def open(self, uri: str, path: Path, text: str, version: int | None = None) -> OpenFile:
         self.files[uri] = OpenFile(uri, path, text, version)
@@ -88,6 +95,10 @@ class Session:
     def close(self, uri: str) -> None:
         self.files.pop(uri, None)
 
+    def forget_settings(self) -> None:
+        """A configuration or a file the project's pins are read from changed: resolve settings anew."""
+        self.folders.forget()
+
     def invalidate(self, uris: list[str] | None = None) -> None:
         """Forget results (settings or a linked file changed), so the next lint is fresh."""
         for uri in self.files if uris is None else uris:
@@ -103,7 +114,8 @@ class Session:
         if file is None:
             return None
         if file.result is None:
-            file.result = lint_buffer(file.path, file.text, self.lint_options())
+            options = self.lint_options()
+            file.result = lint_buffer(file.path, file.text, options, self.folders.get(file.path, options))
             file.links = linked_json(file.result.document, self.is_open)
             document = file.result.document
             file.kind = document.kind or file.kind
@@ -113,10 +125,7 @@ class Session:
 
     def target(self, uri: str) -> dict[str, str]:
         """The library versions the buffer's lint targets (its project's configuration, then the settings)."""
-        from shardlint.settings.resolve import file_options, settings_for
-
-        options = self.options()
-        return dict(file_options(options, settings_for(self.files[uri].path, options)).target)
+        return dict(self.folders.get(self.files[uri].path, self.options()).resolved().target)
 
     def fixed_text(self, uri: str) -> str:
         """The buffer with every safe fix applied (cached: editors ask on every cursor move)."""
