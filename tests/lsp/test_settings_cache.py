@@ -65,6 +65,22 @@ def test_a_changed_pin_is_seen_by_the_next_relint(client: LspClient, workspace: 
     assert "HF131" not in _codes(client.diagnostics(uri))  # evaluation_strategy is still read in 4.45
 
 
+def test_a_saved_config_file_of_any_name_is_seen(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    shared = write(tmp_path, "lint-settings.toml", "ignore = []\n")
+    lsp = LspClient(tmp_path)
+    try:
+        lsp.initialize(tmp_path, options={"configFile": str(shared)})
+        uri = lsp.open(write(tmp_path, "accelerate.yaml", MULTI_GPU))
+        assert _codes(lsp.diagnostics(uri)) == ["YAML120"]
+        assert _relint(lsp, uri, 2) == ["YAML120"]
+        shared.write_text('ignore = ["YAML120"]\n', encoding="utf-8")
+        lsp.notify("textDocument/didSave", {"textDocument": {"uri": shared.resolve().as_uri()}})
+        assert _codes(lsp.diagnostics(uri)) == []
+    finally:
+        assert lsp.close() == 0
+
+
 def test_a_folder_is_resolved_once_while_fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     resolved: list[Path] = []
     real = folder_settings.settings_for

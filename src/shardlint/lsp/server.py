@@ -153,6 +153,12 @@ class ShardlintServer(LanguageServer):
             else:
                 self.schedule(uri, delay)
 
+    def reads_settings(self, path: Path) -> bool:
+        """Whether a change of ``path`` may change the open buffers' settings (the ``configFile``
+        setting may name a file of any name)."""
+        config = self.options.config_file
+        return may_change_settings(path) or (config is not None and path == Path(config).resolve())
+
     def settings_changed(self) -> None:
         """A configuration or pin file changed on disk: every open buffer's settings are resolved anew."""
         self.session.forget_settings()
@@ -232,7 +238,7 @@ def did_change_configuration(ls: ShardlintServer, params: types.DidChangeConfigu
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_watched_files(ls: ShardlintServer, params: types.DidChangeWatchedFilesParams) -> None:
     changed = [uri_path(change.uri) for change in params.changes]
-    if any(may_change_settings(path) for path in changed):
+    if any(ls.reads_settings(path) for path in changed):
         ls.settings_changed()
         return
     ls.relint(sorted({uri for path in changed for uri in ls.session.dependents(path)}))
@@ -260,7 +266,7 @@ def did_change(ls: ShardlintServer, params: types.DidChangeTextDocumentParams) -
 def did_save(ls: ShardlintServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.cancel(uri)
-    if may_change_settings(uri_path(uri)):  # seen also where the editor watches no files for the server
+    if ls.reads_settings(uri_path(uri)):  # seen also where the editor watches no files for the server
         ls.settings_changed()
         return
     ls.publish(uri)
