@@ -22,6 +22,13 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def readme_section(heading: str) -> str:
+    """The README's text under ``heading`` (a whole heading line such as ``## Fixing``), up to the next
+    ``## `` heading."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split(heading + "\n", 1)[1].split("\n## ", 1)[0]
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     """Write ``text`` to ``folder/name`` (creating sub-folders) and return the path."""
     path = folder / name

@@ -6,13 +6,11 @@ import re
 from pathlib import Path
 
 from shardlint.convert import convert_text
-
-README = Path(__file__).resolve().parents[2] / "README.md"
+from tests.conftest import readme_section
 
 
 def _blocks() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Converting between FSDP and DeepSpeed", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("## Converting between FSDP and DeepSpeed")
     return re.findall(r"```(?:yaml|json)\n(.*?)```", section, flags=re.S)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ROOT, run_shardlint
+from tests.conftest import ROOT, readme_section, run_shardlint
 
 README = (ROOT / "README.md").read_text()
 
 
 def quick_start_commands() -> list[str]:
-    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("## Quick start")
     return re.findall(r"```sh\n(.+?)\n```", section, flags=re.S)
 
 
@@ -30,7 +30,7 @@ def test_sample_output_is_what_shardlint_prints():
 def test_quick_start_says_why_it_exits_1():
     proc = run_shardlint("check", "examples/", cwd=ROOT)
     assert proc.returncode == 1
-    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("## Quick start")
     assert "exits with status 1 on purpose" in section
 
 
@@ -49,7 +49,7 @@ def test_schema_commands_run_in_a_fresh_project(tmp_path):
     import subprocess
     import sys
 
-    section = README.split("## Editor schemas", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("## Editor schemas")
     script = re.search(r"```sh\n(.*?)```", section, flags=re.S)[1]  # type: ignore[index]
     assert script.startswith("mkdir -p .vscode\n")
     env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}

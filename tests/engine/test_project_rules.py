@@ -13,10 +13,9 @@ import pytest
 from shardlint.engine.registry import ProjectRuleError, load_ruleset, read_rule_files
 from shardlint.lint import lint_paths
 from shardlint.options import LintOptions
-from tests.conftest import ROOT, run_shardlint, write
+from tests.conftest import ROOT, readme_section, run_shardlint, write
 
-README_SECTION = (ROOT / "README.md").read_text(encoding="utf-8").split("## Rules of your own\n", 1)[1] \
-    .split("\n## ", 1)[0]
+README_SECTION = readme_section("## Rules of your own")
 
 RULE = """id: ORG101
 name: bf16-only

@@ -7,15 +7,12 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import ROOT, run_shardlint
+from tests.conftest import readme_section, run_shardlint
 from tests.estimate.conftest import MODELS
-
-README = ROOT / "README.md"
 
 
 def _blocks() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Will it fit? Estimating memory", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("## Will it fit? Estimating memory")
     return re.findall(r"```(?:yaml|json|text)\n(.*?)```", section, flags=re.S)
 
 
@@ -39,8 +36,7 @@ def test_readme_examples_are_real(tmp_path: Path):
 
 
 def test_readme_launch_example_is_real(tmp_path: Path):
-    text = README.read_text(encoding="utf-8")
-    section = text.split("### From a launch command", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("## Will it fit? Estimating memory").split("### From a launch command", 1)[1]
     script = re.findall(r"```sh\n(.*?)```", section, flags=re.S)[0]
     fsdp, launch_run = _blocks()[1], _blocks()[-1]
     (tmp_path / "fsdp.yaml").write_text(fsdp, encoding="utf-8")

@@ -6,14 +6,12 @@ import re
 import shlex
 import shutil
 
-from tests.conftest import ROOT, run_shardlint
-
-README = (ROOT / "README.md").read_text()
+from tests.conftest import ROOT, readme_section, run_shardlint
 
 
 def walkthrough() -> list[tuple[list[str], str]]:
     """The ``$ command`` lines of the Fixing section's session, each with the output below it."""
-    section = README.split("## Fixing", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("## Fixing")
     block = next(b for b in re.findall(r"```text\n(.*?)```", section, flags=re.S) if b.startswith("$ "))
     steps = re.split(r"^\$ (.*)\n", block, flags=re.M)[1:]
     return [(shlex.split(command), output) for command, output in zip(steps[::2], steps[1::2])]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT, run_shardlint, write
+from tests.conftest import readme_section, run_shardlint, write
 
 
 def _section() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return readme.split("## Launch commands", 1)[1].split("\n## ", 1)[0]
+    return readme_section("## Launch commands")
 
 
 def _block(section: str, after: str, lang: str) -> str:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ROOT, run_shardlint, write
-
-SECTION = "## Training recipes and the versions a project runs"
+from tests.conftest import readme_section, run_shardlint, write
 
 
 def _section() -> str:
-    return (ROOT / "README.md").read_text(encoding="utf-8").split(SECTION, 1)[1].split("\n## ", 1)[0]
+    return readme_section("## Training recipes and the versions a project runs")
 
 
 def _blocks() -> list[str]:
