@@ -280,3 +280,22 @@ def test_tool_runs_offline_from_the_command_line(tmp_path):
 def test_every_library_has_an_extractor(library):
     from libsurface.extract import LIBRARIES
     assert library in LIBRARIES
+
+
+def test_a_modules_checks_are_what_its_functions_and_methods_raise(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text(textwrap.dedent('''
+        def quiet(value):
+            return value
+        def check(value):
+            if value < 0:
+                raise ValueError(f"negative: {value}")
+        class Config:
+            def validate(self):
+                assert self.stage in (0, 1, 2, 3), "bad stage"
+            def read(self):
+                return self.stage
+    '''), encoding="utf-8")
+    assert SourceTree(tmp_path).module("config.py").checks() == {
+        "check": ["ValueError: f'negative: {value}'"],
+        "Config.validate": ["assert self.stage in (0, 1, 2, 3): 'bad stage'"],
+    }

@@ -35,15 +35,7 @@ def extract(tree: SourceTree) -> dict[str, Any]:
 
 def _config_checks(tree: SourceTree) -> dict[str, list[str]]:
     """What ``DeepSpeedConfig`` and the functions of runtime/config.py refuse (raise or assert), per function."""
-    out: dict[str, list[str]] = {}
-    for node in tree.module(CONFIG).tree.body:
-        functions = [(node.name, node)] if isinstance(node, ast.FunctionDef) else \
-            [(f"{node.name}.{item.name}", item) for item in node.body if isinstance(item, ast.FunctionDef)] \
-            if isinstance(node, ast.ClassDef) else []
-        for name, function in functions:
-            if raises(function):
-                out[name] = raises(function)
-    return out
+    return tree.module(CONFIG).checks()
 
 
 def _models(modules: list[Module]) -> dict[str, Any]:

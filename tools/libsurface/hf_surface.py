@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from libsurface.pysource import (
-    SourceTree, base_names, class_fields, dotted, is_dataclass, literal, raises, resolve_string, text,
+    SourceTree, base_names, class_fields, dotted, is_dataclass, literal, resolve_string, text,
 )
 
 TRAINING_ARGS = "src/transformers/training_args.py"
@@ -41,13 +41,8 @@ def _checks(tree: SourceTree) -> dict[str, list[str]]:
     for path in CHECKED_FILES:
         if not tree.exists(path):
             continue
-        for node in tree.module(path).tree.body:
-            functions = [(node.name, node)] if isinstance(node, ast.FunctionDef) else \
-                [(f"{node.name}.{item.name}", item) for item in node.body if isinstance(item, ast.FunctionDef)] \
-                if isinstance(node, ast.ClassDef) else []
-            for name, function in functions:
-                if raises(function):
-                    out[f"{path.removeprefix('src/transformers/')}:{name}"] = raises(function)
+        for name, found in tree.module(path).checks().items():
+            out[f"{path.removeprefix('src/transformers/')}:{name}"] = found
     return out
 
 

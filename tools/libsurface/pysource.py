@@ -91,6 +91,18 @@ class Module:
     def cls(self, name: str) -> ast.ClassDef | None:
         return next((c for c in self.classes() if c.name == name), None)
 
+    def checks(self) -> dict[str, list[str]]:
+        """What each top-level function and each method (``Class.method``) raises, for those that do."""
+        out: dict[str, list[str]] = {}
+        for node in self.tree.body:
+            functions = [(node.name, node)] if isinstance(node, ast.FunctionDef) else \
+                [(f"{node.name}.{item.name}", item) for item in node.body if isinstance(item, ast.FunctionDef)] \
+                if isinstance(node, ast.ClassDef) else []
+            for name, function in functions:
+                if found := raises(function):
+                    out[name] = found
+        return out
+
     def function(self, name: str) -> ast.FunctionDef | None:
         for node in ast.walk(self.tree):
             if isinstance(node, ast.FunctionDef) and node.name == name:
