@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shardlint.estimate.setup import EstimateError, Loaded, World, from_data, load
+from shardlint.estimate.setup import EstimateError, Loaded, from_data, load
 
 # training-script arguments (TrainingArguments, TRL configs and common script spellings)
 MODEL_ARGS = ("--model_name_or_path", "--pretrained_model_name_or_path", "--model_name", "--model_id",

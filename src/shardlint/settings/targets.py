@@ -7,7 +7,6 @@ else the newest release shardlint knows.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NamedTuple
 
 from shardlint.settings.model import COMMAND_LINE, FileSettings
