@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,6 +12,9 @@ from typing import Iterator
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# a resident checker (shardlint daemon) the developer runs must not answer the suite's runs;
+# tests/resident starts its own
+os.environ["SHARDLINT_NO_DAEMON"] = "1"
 SHARED = ROOT.parent / "shared"
 
 

@@ -1,5 +1,5 @@
 import sys
 
-from shardlint.cli import main
+from shardlint.cli import entry
 
-sys.exit(main())
+sys.exit(entry())

@@ -35,7 +35,7 @@ def test_quick_start_says_why_it_exits_1():
 
 
 def test_usage_documents_every_check_option():
-    from shardlint.cli import build_parser
+    from shardlint.parser import build_parser
 
     usage = README.split("## Usage", 1)[1].split("### Sample output", 1)[0]
     check = build_parser("check")._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]

@@ -13,5 +13,6 @@ COMMANDS = {
     "estimate": "Estimate the per-GPU and per-node memory a config needs for a model, FSDP and DeepSpeed side by side.",
     "targets": "Show the library versions files are judged by and where each was read (--target, requirement files).",
     "effective": "Show the settings each launch command in a script really runs with, and where each comes from.",
+    "daemon": "Keep shardlint loaded in a background process that runs each check, so a run starts at once.",
     "schema": "Print the JSON Schema of Accelerate or DeepSpeed configs, for editors.",
 }

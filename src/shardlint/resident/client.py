@@ -1,0 +1,105 @@
+"""The caller's side: hand ``shardlint check`` to the resident checker when one runs.
+
+When none runs for this installation (the usual case) this costs one ``stat``. Once a forked
+run has started, its output is already the caller's: the run is never repeated here, and a run
+that ends without an exit status is reported as such.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from shardlint.resident import OPT_OUT, frame, identity, private, runtime_dir, socket_path
+
+_STREAMS = (sys.stdin, sys.stdout, sys.stderr)
+
+
+def _stream_spec(stream: object) -> tuple[str, str, bool, bool] | None:
+    """How a standard stream of this process encodes and buffers, for the forked run to do the same."""
+    try:
+        return (stream.encoding, stream.errors, stream.line_buffering, stream.write_through)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+
+
+def _request(argv: list[str]) -> dict[str, object] | None:
+    specs = [_stream_spec(stream) for stream in _STREAMS]
+    if None in specs:
+        return None
+    return {"op": "check", "identity": identity(), "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+            "umask": _umask(), "streams": specs}
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _standard_descriptors_open() -> bool:
+    try:
+        for fd in (0, 1, 2):
+            os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def delegate(argv: list[str]) -> int | None:
+    """Run ``argv`` (``check ...``) in the resident checker: its exit code, or ``None`` when it
+    should be run in this process (no resident checker, or one that refuses this run)."""
+    if os.environ.get(OPT_OUT):
+        return None
+    path = socket_path()
+    if not os.path.exists(path) or not private(runtime_dir()) or not _standard_descriptors_open():
+        return None
+    try:
+        request = _request(argv)
+    except OSError:  # the working directory is gone
+        return None
+    if request is None:
+        return None
+    import socket
+
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(path)
+        message = frame(request)
+        sent = socket.send_fds(conn, [message], [0, 1, 2])
+        conn.sendall(message[sent:])
+        reply = conn.makefile("rb")
+        first = reply.readline()
+    except OSError:
+        conn.close()
+        return None
+    if not first.startswith(b"pid "):  # refused (another installation, changed sources), or gone
+        conn.close()
+        return None
+    return _wait(int(first[4:]), reply)
+
+
+def _wait(pid: int, reply: object) -> int:
+    """Wait for the forked run's exit status, passing on the signals that would have stopped it here."""
+    def forward(signum: int, _frame: object) -> None:
+        try:
+            os.kill(pid, signum)
+        except OSError:
+            pass
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
+    while True:
+        try:
+            line = reply.readline()  # type: ignore[attr-defined]
+        except InterruptedError:
+            continue
+        except OSError:
+            line = b""
+        if line.startswith(b"exit "):
+            return int(line[5:])
+        if not line:
+            sys.stderr.write("shardlint: error: the resident checker's run ended without an exit status "
+                             "(see `shardlint daemon status`); run again with SHARDLINT_NO_DAEMON=1\n")
+            return 2
