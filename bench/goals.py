@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -38,20 +39,69 @@ WORKFLOW = "name: tests\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\
 
 
 class Sample(NamedTuple):
-    cpu_ms: float
+    cpu_ms: float  # with a resident checker: the caller's and the forked run's
     peak_mb: float
+    caller_ms: float  # the process started alone
 
 
-def run_once(cmd: list[str], cwd: Path | None = None) -> Sample:
+class Resident:
+    """``shardlint daemon run`` of the measured shardlint, in a runtime folder of its own; the CPU
+    of what it does for a run (accepting it, forking, the forked run) is read from the kernel's
+    accounting of the process and its reaped children (Linux's /proc)."""
+
+    def __init__(self, shardlint: str, folder: Path) -> None:
+        folder.mkdir(mode=0o700)
+        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(folder)}
+        self.env.pop("SHARDLINT_NO_DAEMON", None)
+        self.proc = subprocess.Popen([shardlint, "daemon", "run", "--idle-timeout", "0"], env=self.env,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not list(folder.glob("shardlint/*.sock")):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{shardlint} daemon run did not start")
+            time.sleep(0.05)
+
+    def cpu_ms(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(ticks) for ticks in fields[11:15]) * 1000 / os.sysconf("SC_CLK_TCK")  # utime..cstime
+
+    def settle(self) -> None:
+        """Wait until the forked run that answered has been reaped, so its CPU is counted."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        for _ in range(200):
+            if not children.exists() or not children.read_text().strip():
+                return
+            time.sleep(0.002)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+class Command(NamedTuple):
+    argv: list[str]
+    env: dict[str, str] | None = None
+    resident: Resident | None = None  # the resident checker that runs it, whose share is counted
+
+
+def run_once(cmd: Command | list[str], cwd: Path | None = None) -> Sample:
     """One fresh process: its CPU time and peak memory, from the kernel's accounting."""
+    cmd = cmd if isinstance(cmd, Command) else Command(cmd)
+    before = cmd.resident.cpu_ms() if cmd.resident else 0.0
     with open(os.devnull, "wb") as devnull:
-        proc = subprocess.Popen(cmd, stdout=devnull, stderr=devnull, stdin=subprocess.DEVNULL, cwd=cwd)
+        proc = subprocess.Popen(cmd.argv, stdout=devnull, stderr=devnull, stdin=subprocess.DEVNULL, cwd=cwd,
+                                env=cmd.env)
         _, _, usage = os.wait4(proc.pid, 0)
     proc.returncode = 0
-    return Sample((usage.ru_utime + usage.ru_stime) * 1000, usage.ru_maxrss / 1024)
+    caller = (usage.ru_utime + usage.ru_stime) * 1000
+    share = 0.0
+    if cmd.resident:
+        cmd.resident.settle()
+        share = cmd.resident.cpu_ms() - before
+    return Sample(caller + share, usage.ru_maxrss / 1024, caller)
 
 
-def paired(commands: dict[str, list[str]], runs: int, cwd: Path | None = None) -> dict[str, list[Sample]]:
+def paired(commands: dict[str, Command | list[str]], runs: int, cwd: Path | None = None) -> dict[str, list[Sample]]:
     """Each command ``runs`` times, in turn, after one warm-up round."""
     for cmd in commands.values():
         run_once(cmd, cwd)
@@ -62,8 +112,8 @@ def paired(commands: dict[str, list[str]], runs: int, cwd: Path | None = None) -
     return samples
 
 
-def ratio(samples: dict[str, list[Sample]], a: str, b: str) -> float:
-    return statistics.median(x.cpu_ms / y.cpu_ms for x, y in zip(samples[a], samples[b]))
+def ratio(samples: dict[str, list[Sample]], a: str, b: str, caller: bool = False) -> float:
+    return statistics.median((x.caller_ms if caller else x.cpu_ms) / y.cpu_ms for x, y in zip(samples[a], samples[b]))
 
 
 def median_ms(found: list[Sample]) -> float:
@@ -75,11 +125,22 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
 
 
-def report(label: str, samples: dict[str, list[Sample]], against: list[str], peak: bool = False) -> None:
+def report(label: str, samples: dict[str, list[Sample]], against: list[str], peak: bool = False,
+           subject: str = "shardlint") -> None:
     cells = [f"{name} {median_ms(found):8.1f} ms" + (f" {max(s.peak_mb for s in found):6.1f} MB" if peak else "")
              for name, found in samples.items()]
-    ratios = [f"/{other} {ratio(samples, 'shardlint', other):5.2f}x" for other in against if other in samples]
+    ratios = [f"/{other} {ratio(samples, subject, other):5.2f}x" for other in against if other in samples]
     print(f"{label:34} " + "  ".join(cells) + "   " + "  ".join(ratios) + f"   {load()}", flush=True)
+
+
+def report_resident(label: str, samples: dict[str, list[Sample]]) -> None:
+    """The run through the resident checker: the caller alone, and with the resident's share."""
+    caller = statistics.median(s.caller_ms for s in samples["resident"])
+    print(f"{label:34} caller {caller:8.1f} ms  caller+resident {median_ms(samples['resident']):8.1f} ms  "
+          f"shardlint {median_ms(samples['shardlint']):8.1f} ms  yamllint {median_ms(samples['yamllint']):8.1f} ms"
+          f"   caller/yamllint {ratio(samples, 'resident', 'yamllint', caller=True):5.2f}x"
+          f"  caller+resident/yamllint {ratio(samples, 'resident', 'yamllint'):5.2f}x"
+          f"  /shardlint {ratio(samples, 'resident', 'shardlint'):5.2f}x   {load()}", flush=True)
 
 
 def config_files(corpus: Path) -> list[str]:
@@ -125,29 +186,43 @@ def main() -> int:
     parser.add_argument("--shardlint", default=str(Path(sys.executable).parent / "shardlint"))
     parser.add_argument("--baseline", help="another shardlint executable to compare with")
     parser.add_argument("--big", type=int, default=10000, help="files in the walk whose peak memory is measured")
-    parser.add_argument("--only", nargs="*", default=(), help="figures to run: one corpus skipped walk")
+    parser.add_argument("--only", nargs="*", default=(), help="figures to run: one resident corpus skipped walk")
     args = parser.parse_args()
     yamllint = tool("yamllint", args.tools_bin)
-    only = set(args.only) or {"one", "corpus", "skipped", "walk"}
+    only = set(args.only) or {"one", "resident", "corpus", "skipped", "walk"}
+    one_file = (("one file: clean YAML", str(CLEAN_YAML)), ("one file: FSDP1, fixable", str(FIXABLE_YAML)),
+                ("one file: 148-line DeepSpeed JSON", str(args.corpus / DS_JSON)))
 
-    def commands(*tail: str, peer: list[str] | None = None) -> dict[str, list[str]]:
-        out = {"shardlint": [args.shardlint, "check", *tail]}
+    alone = {**os.environ, "SHARDLINT_NO_DAEMON": "1"}  # a resident checker of the developer's answers nothing
+
+    def commands(*tail: str, peer: list[str] | None = None) -> dict[str, Command | list[str]]:
+        out: dict[str, Command | list[str]] = {"shardlint": Command([args.shardlint, "check", *tail], alone)}
         if args.baseline:
-            out["baseline"] = [args.baseline, "check", *tail]
+            out["baseline"] = Command([args.baseline, "check", *tail], alone)
         if peer:
             out["yamllint"] = peer
         return out
 
     against = ["yamllint", "baseline"]
-    ds_json = str(args.corpus / DS_JSON)
     files = config_files(args.corpus) if args.corpus.is_dir() else []
     print(f"CPU medians of {args.runs} paired runs; ratios are medians of per-pair ratios (below 1: shardlint "
           "takes less)")
     if "one" in only:
-        for label, path in (("one file: clean YAML", str(CLEAN_YAML)), ("one file: FSDP1, fixable", str(FIXABLE_YAML)),
-                            ("one file: 148-line DeepSpeed JSON", ds_json)):
+        for label, path in one_file:
             if Path(path).exists():
                 report(label, paired(commands(path, peer=[yamllint, "-d", "relaxed", path]), args.runs), against)
+    if "resident" in only and Path("/proc/self/stat").exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            resident = Resident(args.shardlint, Path(tmp, "run"))
+            try:
+                for label, path in one_file:
+                    if Path(path).exists():
+                        report_resident(label.replace("one file", "resident"), paired({
+                            "shardlint": Command([args.shardlint, "check", path], alone),
+                            "resident": Command([args.shardlint, "check", path], resident.env, resident),
+                            "yamllint": [yamllint, "-d", "relaxed", path]}, args.runs))
+            finally:
+                resident.stop()
     if "corpus" in only and files:
         runs = max(3, args.runs // 4)
         report(f"corpus ({len(files)} configs)",
