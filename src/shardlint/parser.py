@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from functools import cache
 from importlib import import_module
 
 from shardlint import __version__
@@ -35,8 +36,10 @@ class _HelpFormatter(argparse.HelpFormatter):
                          width if width is not None else _terminal_columns() - 2)
 
 
+@cache
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; with ``only``, just that command's arguments are built."""
+    """The argument parser; with ``only``, just that command's arguments are built.  Kept once
+    built: a resident checker's forked runs find it ready."""
     parser = argparse.ArgumentParser(
         prog="shardlint", formatter_class=_HelpFormatter,
         description="Lint Hugging Face Accelerate, PyTorch FSDP and DeepSpeed config files.")

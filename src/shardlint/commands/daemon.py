@@ -21,6 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from shardlint.resident import SUPPORTED
+
+    if not SUPPORTED:
+        sys.stderr.write("shardlint: error: the resident checker needs fork and Unix sockets, "
+                         "which this system lacks; shardlint check runs in its own process\n")
+        return 2
     from shardlint.resident.server import ask
 
     if args.action == "status":

@@ -22,6 +22,8 @@ import shardlint
 HEADER_BYTES = 4
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # the environment and arguments of one run
 OPT_OUT = "SHARDLINT_NO_DAEMON"  # set (to anything but empty): never use the resident checker
+# forked runs and a private socket folder: POSIX systems (not Windows)
+SUPPORTED = hasattr(os, "fork") and hasattr(os, "getuid")
 
 
 def identity() -> tuple[object, ...]:

@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 
-from shardlint.resident import OPT_OUT, frame, identity, private, runtime_dir, socket_path
+from shardlint.resident import OPT_OUT, SUPPORTED, frame, identity, private, runtime_dir, socket_path
 
 _STREAMS = (sys.stdin, sys.stdout, sys.stderr)
 
@@ -50,7 +50,7 @@ def _standard_descriptors_open() -> bool:
 def delegate(argv: list[str]) -> int | None:
     """Run ``argv`` (``check ...``) in the resident checker: its exit code, or ``None`` when it
     should be run in this process (no resident checker, or one that refuses this run)."""
-    if os.environ.get(OPT_OUT):
+    if not SUPPORTED or os.environ.get(OPT_OUT):
         return None
     path = socket_path()
     if not os.path.exists(path) or not private(runtime_dir()) or not _standard_descriptors_open():
