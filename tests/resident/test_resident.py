@@ -244,7 +244,7 @@ def test_a_request_from_another_installation_is_refused(daemon: Daemon):
     conn.connect(str(sock))
     payload = marshal.dumps({"op": "check", "identity": ("0.0.0",), "argv": ["check"], "cwd": "/", "env": {},
                              "umask": 0o022, "streams": [None, None, None]})
-    socket.send_fds(conn, [len(payload).to_bytes(4, "big") + payload], [0, 1, 2])
+    conn.sendall(len(payload).to_bytes(4, "big") + payload)
     assert conn.makefile("rb").readline() == b"refused another installation\n"
     conn.close()
     for junk in (b"\x00\x00\x00\x05abc", b"\xff\xff\xff\xff", b"not marshal at all"):
@@ -316,3 +316,37 @@ def test_the_caller_imports_almost_nothing(daemon: Daemon, tmp_path: Path):
     assert daemon.served() == before + 1
     modules = set(listing.read_text(encoding="utf-8").split())
     assert not modules & {"argparse", "yaml", "json", "pathlib", "typing", "shardlint.lint", "shardlint.parser"}
+
+
+def test_runs_in_parallel_each_get_their_own_output(daemon: Daemon):
+    """pre-commit starts several checks at once: each is forked and answered on its own."""
+    before = daemon.served()
+    paths = ["examples/fsdp1-bad.yaml", "examples/ds_config_bad.json", "examples/deepspeed-bad.yaml"] * 2
+    callers = [subprocess.Popen([sys.executable, "-m", "shardlint", "check", "--format", "json", path], cwd=ROOT,
+                                env=daemon.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for path in paths]
+    outputs = [caller.communicate(timeout=120) + (caller.returncode,) for caller in callers]
+    assert daemon.served() == before + len(paths)
+    for path, output in zip(paths, outputs):
+        alone = daemon.run("check", "--format", "json", path, through=False)
+        assert output == (alone.stdout.encode(), alone.stderr.encode(), alone.returncode)
+
+
+def test_a_resident_checker_that_does_not_answer_is_passed_over(own_daemon: Daemon, tmp_path: Path):
+    """A stopped (or overloaded) resident checker: after a few seconds the caller checks in its own
+    process, and the run the resident checker forks later writes nothing."""
+    assert own_daemon.proc is not None
+    out = tmp_path / "out.txt"
+    os.kill(own_daemon.proc.pid, signal.SIGSTOP)
+    try:
+        with open(out, "wb") as stdout:
+            code = subprocess.run([sys.executable, "-m", "shardlint", "check", "examples/fsdp1-bad.yaml"], cwd=ROOT,
+                                  env=own_daemon.env, stdout=stdout, stderr=subprocess.PIPE, timeout=60).returncode
+    finally:
+        os.kill(own_daemon.proc.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 30
+    while own_daemon.served() == 0:  # the request waiting in its queue is taken now, and dropped
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    alone = own_daemon.run("check", "examples/fsdp1-bad.yaml", through=False)
+    assert (code, out.read_text(encoding="utf-8")) == (alone.returncode, alone.stdout)

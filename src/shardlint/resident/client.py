@@ -14,6 +14,7 @@ import sys
 from shardlint.resident import OPT_OUT, SUPPORTED, frame, identity, private, runtime_dir, socket_path
 
 _STREAMS = (sys.stdin, sys.stdout, sys.stderr)
+ANSWER_SECONDS = 5.0  # for the resident checker to start the run; after that, the caller checks itself
 
 
 def _stream_spec(stream: object) -> tuple[str, str, bool, bool] | None:
@@ -64,19 +65,19 @@ def delegate(argv: list[str]) -> int | None:
     import socket
 
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.settimeout(ANSWER_SECONDS)
     try:
         conn.connect(path)
-        message = frame(request)
-        sent = socket.send_fds(conn, [message], [0, 1, 2])
-        conn.sendall(message[sent:])
+        conn.sendall(frame(request))
         reply = conn.makefile("rb")
         first = reply.readline()
-    except OSError:
+        if not first.startswith(b"pid "):  # refused (another installation, changed sources), or gone
+            raise ConnectionError
+        socket.send_fds(conn, [b"go\n"], [0, 1, 2])  # from here on the run is the resident checker's
+    except OSError:  # no answer in time, or none at all: nothing has been run
         conn.close()
         return None
-    if not first.startswith(b"pid "):  # refused (another installation, changed sources), or gone
-        conn.close()
-        return None
+    conn.settimeout(None)
     return _wait(int(first[4:]), reply)
 
 

@@ -228,23 +228,20 @@ class Server:
             return False
         conn.settimeout(5.0)
         try:
-            request, fds = _receive(conn)
+            request = _receive(conn)
         except (OSError, ValueError, EOFError, TypeError):
             return False
+        op = request.get("op")
         try:
-            op = request.get("op")
             if op == "status":
                 conn.sendall(frame(self.status()))
             elif op == "stop":
                 conn.sendall(frame({"stopped": os.getpid()}))
                 return True
             elif op == "check":
-                self._check(conn, request, fds)
+                self._check(conn, request)
         except OSError:
             pass
-        finally:
-            for fd in fds:
-                os.close(fd)
         return False
 
     def status(self) -> dict[str, Any]:
@@ -252,8 +249,8 @@ class Server:
                 "running": len(self.children), "up_seconds": round(time.time() - self.started),
                 "idle_timeout": self.idle_timeout}
 
-    def _check(self, conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
-        if request.get("identity") != self.identity or len(fds) != 3:
+    def _check(self, conn: socket.socket, request: dict[str, Any]) -> None:
+        if request.get("identity") != self.identity:
             conn.sendall(b"refused another installation\n")
             return
         if fingerprint(self.files) != self.stamp:
@@ -266,8 +263,7 @@ class Server:
             if pid == 0:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
                 assert self.listener is not None
-                _run_forked(conn, request, fds,
-                            inherited=(self.listener.fileno(), self.lock_fd, self.wake_r, self.wake_w))  # never returns
+                _run_forked(conn, request, inherited=(self.listener.fileno(), self.lock_fd, self.wake_r, self.wake_w))  # never returns
             self.children.add(pid)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
@@ -286,31 +282,19 @@ def _peer_uid(conn: socket.socket) -> int | None:
     return uid
 
 
-def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
-    fds = list(fds)
-    try:
-        if len(data) < HEADER_BYTES:
-            raise ValueError("short request")
-        size = int.from_bytes(data[:HEADER_BYTES], "big")
-        if size > MAX_REQUEST_BYTES:
-            raise ValueError("request too large")
-        chunks = [data[HEADER_BYTES:]]
-        have = len(chunks[0])
-        while have < size:
-            chunk = conn.recv(min(1 << 20, size - have))
-            if not chunk:
-                raise EOFError("request cut short")
-            chunks.append(chunk)
-            have += len(chunk)
-        request = marshal.loads(b"".join(chunks))
-        if not isinstance(request, dict):
-            raise ValueError("request is not a mapping")
-        return request, fds
-    except BaseException:
-        for fd in fds:
-            os.close(fd)
-        raise
+def _receive(conn: socket.socket) -> dict[str, Any]:
+    """One framed request (descriptors sent along with it are dropped by the kernel)."""
+    reply = conn.makefile("rb")
+    size = int.from_bytes(reply.read(HEADER_BYTES), "big")
+    if size > MAX_REQUEST_BYTES:
+        raise ValueError("request too large")
+    payload = reply.read(size)
+    if len(payload) < size:
+        raise EOFError("request cut short")
+    request = marshal.loads(payload)
+    if not isinstance(request, dict):
+        raise ValueError("request is not a mapping")
+    return request
 
 
 def _reopen(fd: int, spec: tuple[str, str, bool, bool], reading: bool) -> io.TextIOWrapper:
@@ -322,17 +306,26 @@ def _reopen(fd: int, spec: tuple[str, str, bool, bool], reading: bool) -> io.Tex
                             line_buffering=line_buffering, write_through=write_through)
 
 
-def _run_forked(conn: socket.socket, request: dict[str, Any], fds: list[int], inherited: tuple[int, ...]) -> None:
+def _run_forked(conn: socket.socket, request: dict[str, Any], inherited: tuple[int, ...]) -> None:
     """The forked run: the caller's streams, directory, environment and umask, then ``main``.
     ``inherited`` are the parent's descriptors (its socket and lock), closed here."""
+    signal.set_wakeup_fd(-1)
+    for fd in inherited:
+        os.close(fd)
+    for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # the caller sends its standard streams once it knows who to pass Ctrl-C to: one that gave up
+    # waiting (and checks in its own process) has nothing written twice, nor its streams held open
+    try:
+        conn.sendall(f"pid {os.getpid()}\n".encode())
+        go, fds, _flags, _addr = socket.recv_fds(conn, 16, 3)
+    except OSError:
+        go, fds = b"", []
+    if go != b"go\n" or len(fds) != 3:
+        os._exit(0)
     code = 1
     try:
-        signal.set_wakeup_fd(-1)
-        for fd in inherited:
-            os.close(fd)
-        for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
-            signal.signal(signum, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         for target, fd in zip((0, 1, 2), fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -340,7 +333,6 @@ def _run_forked(conn: socket.socket, request: dict[str, Any], fds: list[int], in
         sys.stdin = sys.__stdin__ = _reopen(0, stdin, reading=True)
         sys.stdout = sys.__stdout__ = _reopen(1, stdout, reading=False)
         sys.stderr = sys.__stderr__ = _reopen(2, stderr, reading=False)
-        conn.sendall(f"pid {os.getpid()}\n".encode())
         os.chdir(request["cwd"])
         os.umask(request["umask"])
         os.environ.clear()
