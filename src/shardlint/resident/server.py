@@ -30,6 +30,14 @@ _WARM_UP_FILES = {
     "fsdp.yaml": ("compute_environment: LOCAL_MACHINE\ndistributed_type: FSDP\nmixed_precision: bf16\n"
                   "num_processes: 2\nfsdp_config:\n  fsdp_version: 2\n  fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP\n"
                   "  fsdp_state_dict_type: SHARDED_STATE_DICT\n"),
+    "fsdp1.yaml": ("compute_environment: LOCAL_MACHINE\ndistributed_type: FSDP\nmixed_precision: no\n"
+                   "machine_rank: 0\nnum_machines: 1\nnum_processes: 8\nmain_training_function: main\n"
+                   "rdzv_backend: static\nsame_network: true\nuse_cpu: false\ndowncast_bf16: 'no'\n"
+                   "fsdp_config:\n  fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP\n"
+                   "  fsdp_backward_prefetch_policy: BACKWARD_PRE\n  fsdp_cpu_ram_efficient_loading: true\n"
+                   "  fsdp_forward_prefetch: false\n  fsdp_offload_params: false\n  fsdp_sharding_strategy: 1\n"
+                   "  fsdp_state_dict_type: FULL_STATE_DICT\n  fsdp_sync_module_states: true\n"
+                   "  fsdp_transformer_layer_cls_to_wrap: LlamaDecoderLayer\n  fsdp_use_orig_params: true\n"),
     "zero.yaml": ("distributed_type: DEEPSPEED\nnum_processes: 2\ndeepspeed_config:\n"
                   "  deepspeed_config_file: ds.json\n  zero3_init_flag: true\n"),
     "ds.json": ('{"train_batch_size": "auto", "gradient_accumulation_steps": "auto",\n'
