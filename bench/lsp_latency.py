@@ -17,7 +17,10 @@ over the repetitions of each run's median and 95th percentile.
 the baseline's, when given) as an editor does: ``initialize``, then
 ``initialized`` and ``didOpen`` of the first FILE, and times the wait from the
 process's start to the ``initialize`` answer and to the first
-``publishDiagnostics``, with the server's CPU time by then (Linux).
+``publishDiagnostics``, with the server's CPU time by then (Linux).  With
+``--resident`` a third side starts the same way with a resident checker
+(``shardlint daemon run``) running, which forks the server; its CPU column is
+then the caller's alone.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -163,9 +167,9 @@ def _cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def first_diagnostic(path: Path, src: Path | None) -> dict[str, float]:
+def first_diagnostic(path: Path, src: Path | None, env: dict[str, str]) -> dict[str, float]:
     """Start a server (this checkout's, or the one in ``src``) and time what an editor waits for."""
-    env = dict(os.environ)
+    env = dict(env)
     if src is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     text = path.read_text(encoding="utf-8")
@@ -195,12 +199,30 @@ def first_diagnostic(path: Path, src: Path | None) -> dict[str, float]:
     return {"initialize": (initialized - start) * 1000, "first": (published - start) * 1000, "cpu": cpu}
 
 
-def startup(path: Path, repeat: int, baseline: Path | None) -> None:
-    sides = {"shardlint": None} | ({"baseline": baseline} if baseline else {})
-    runs: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
-    for _ in range(repeat):
-        for side, src in sides.items():
-            runs[side].append(first_diagnostic(path, src))
+def startup(path: Path, repeat: int, baseline: Path | None, resident: bool) -> None:
+    alone = {**os.environ, "SHARDLINT_NO_DAEMON": "1"}
+    sides = {"shardlint": (None, alone)} | ({"baseline": (baseline, alone)} if baseline else {})
+    with tempfile.TemporaryDirectory() as tmp:
+        checker = None
+        if resident:
+            folder = Path(tmp, "run")
+            folder.mkdir(mode=0o700)
+            env = {**os.environ, "XDG_RUNTIME_DIR": str(folder), "SHARDLINT_NO_DAEMON": ""}
+            checker = subprocess.Popen([sys.executable, "-m", "shardlint", "daemon", "run", "--idle-timeout", "0"],
+                                       env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            while not list(folder.glob("shardlint/*.sock")):
+                time.sleep(0.05)
+            sides["resident"] = (None, env)
+        runs: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
+        try:
+            for _ in range(repeat):
+                for side, (src, side_env) in sides.items():
+                    runs[side].append(first_diagnostic(path, src, side_env))
+        finally:
+            if checker is not None:
+                checker.terminate()
+                checker.wait()
     print(f"process start -> first publishDiagnostics for {path.name}, ms over {repeat} starts "
           f"(load average {os.getloadavg()[0]:.1f})")
     print(f"{'side':9} {'initialize':>10} {'first median':>12} {'p95':>7} {'max':>7} {'server CPU':>10} {'within 1 s':>10}")
@@ -219,11 +241,13 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="the src folder of another shardlint, run in turn")
     parser.add_argument("--first-diagnostic", type=int, metavar="N",
                         help="start the server N times and time its first diagnostics for the first file")
+    parser.add_argument("--resident", action="store_true",
+                        help="with --first-diagnostic, also start servers through a resident checker")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run's figures, for --repeat
     args = parser.parse_args()
     files = args.files or [ROOT / "examples" / name for name in DEFAULT_FILES]
     if args.first_diagnostic:
-        startup(files[0], args.first_diagnostic, args.baseline)
+        startup(files[0], args.first_diagnostic, args.baseline, args.resident)
         return
     if args.json:
         print(json.dumps([summary(path, measure(path, args.edits)) for path in files]))

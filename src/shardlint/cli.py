@@ -37,10 +37,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> int:
-    """The ``shardlint`` program: a ``check`` goes to the resident checker when one runs for this
-    installation (``shardlint daemon``), and is run here otherwise."""
+    """The ``shardlint`` program: ``check`` and ``lsp`` go to the resident checker when one runs for
+    this installation (``shardlint daemon``), and are run here otherwise."""
+    from shardlint import resident
+
     argv = command_line(sys.argv[1:])
-    if argv[0] == "check":
+    if argv[0] in resident.COMMANDS:
         from shardlint.resident.client import delegate
 
         code = delegate(argv)

@@ -28,7 +28,7 @@ class Daemon:
     def __init__(self, runtime: Path) -> None:
         self.runtime = runtime
         self.env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
-        self.env.pop("SHARDLINT_NO_DAEMON", None)
+        self.env["SHARDLINT_NO_DAEMON"] = ""  # empty: not opted out (the suite opts out everywhere else)
         self.proc: subprocess.Popen[bytes] | None = None
 
     def run(self, *args: str, cwd: Path = ROOT, input: str | None = None, through: bool = True,
@@ -350,3 +350,28 @@ def test_a_resident_checker_that_does_not_answer_is_passed_over(own_daemon: Daem
     time.sleep(0.5)
     alone = own_daemon.run("check", "examples/fsdp1-bad.yaml", through=False)
     assert (code, out.read_text(encoding="utf-8")) == (alone.returncode, alone.stdout)
+
+
+def test_the_language_server_runs_forked_too(daemon: Daemon, tmp_path: Path):
+    """``shardlint lsp`` is handed over as well: an editor's server answers at once, the same way."""
+    pytest.importorskip("pygls.lsp.server")
+    from tests.lsp.rpc import LspClient
+
+    (tmp_path / ".git").mkdir()
+    config = write(tmp_path, "fsdp.yaml", (ROOT / "examples" / "fsdp1-bad.yaml").read_text(encoding="utf-8"))
+    before = daemon.served()
+    answers = []
+    for env in (daemon.env, {**daemon.env, "SHARDLINT_NO_DAEMON": "1"}):
+        client = LspClient(tmp_path, env)
+        try:
+            capabilities = client.initialize(tmp_path)["capabilities"]
+            uri = client.open(config)
+            diagnostics = client.diagnostics(uri)
+            hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                          "position": {"line": 6, "character": 4}})
+        finally:
+            status = client.close()
+        answers.append((capabilities, diagnostics, hover, status))
+    assert daemon.served() == before + 1
+    assert answers[0] == answers[1]
+    assert answers[0][3] == 0 and {d["code"] for d in answers[0][1]} >= {"ACC006", "FSDP100"}

@@ -21,6 +21,7 @@ import shardlint
 # a request's header: its payload's length
 HEADER_BYTES = 4
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # the environment and arguments of one run
+COMMANDS = ("check", "lsp")  # what the resident checker runs; the others start on their own
 OPT_OUT = "SHARDLINT_NO_DAEMON"  # set (to anything but empty): never use the resident checker
 # forked runs and a private socket folder: POSIX systems (not Windows)
 SUPPORTED = hasattr(os, "fork") and hasattr(os, "getuid")

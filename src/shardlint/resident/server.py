@@ -79,16 +79,21 @@ def fingerprint(files: list[str]) -> tuple[tuple[str, int, int], ...]:
 
 
 def _import_everything() -> None:
-    """Every module a check may import (not the language server's, nor the optional extras')."""
+    """Every module a check or the language server may import; the language server's only where
+    its extra (pygls) is installed, and not ``--watch``'s optional watchfiles."""
     import importlib
     import pkgutil
 
     import shardlint
 
     for module in pkgutil.walk_packages(shardlint.__path__, "shardlint."):
-        if module.name.startswith(("shardlint.lsp", "shardlint.__main__", "shardlint.watching")):
+        if module.name.startswith(("shardlint.__main__", "shardlint.watching")):
             continue
-        importlib.import_module(module.name)
+        try:
+            importlib.import_module(module.name)
+        except ImportError:
+            if not module.name.startswith("shardlint.lsp"):
+                raise
 
 
 def _warm_up() -> None:
