@@ -81,7 +81,8 @@ def _start(idle_minutes: float) -> int:
     with open(log, "wb") as stderr:
         proc = subprocess.Popen([sys.executable, "-m", "shardlint", "daemon", "run", "--idle-timeout",
                                  str(idle_minutes)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=stderr, start_new_session=True)
+                                stderr=stderr, start_new_session=True,
+                                cwd="/")  # no folder of the caller's shadows the installed shardlint
     deadline = time.monotonic() + START_WAIT_SECONDS
     while time.monotonic() < deadline:
         status = ask("status")

@@ -168,6 +168,7 @@ class Server:
         os.chmod(self.path, 0o600)
         listener.listen(64)
         self.listener = listener
+        os.chdir("/")  # keep no folder of the user's busy; each run goes to its caller's
 
     def close(self) -> None:
         if self.listener is not None:
@@ -346,6 +347,7 @@ def _run_forked(conn: socket.socket, request: dict[str, Any], inherited: tuple[i
         sys.stdin = sys.__stdin__ = _reopen(0, stdin, reading=True)
         sys.stdout = sys.__stdout__ = _reopen(1, stdout, reading=False)
         sys.stderr = sys.__stderr__ = _reopen(2, stderr, reading=False)
+        sys.argv = ["shardlint", *request["argv"]]
         os.chdir(request["cwd"])
         os.umask(request["umask"])
         os.environ.clear()
