@@ -29,19 +29,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from shardlint.resident.server import ask
 
-    if args.action == "status":
-        status = ask("status")
-        if status is None:
-            sys.stdout.write("shardlint: no resident checker runs for this installation\n")
-            return 1
-        sys.stdout.write("".join(f"{key}: {value}\n" for key, value in status.items()))
-        return 0
-    if args.action == "stop":
-        answer = ask("stop")
+    if args.action in ("status", "stop"):
+        answer = ask(args.action)
         if answer is None:
             sys.stdout.write("shardlint: no resident checker runs for this installation\n")
-            return 0
-        sys.stdout.write(f"shardlint: stopped the resident checker (pid {answer['stopped']})\n")
+            return 1 if args.action == "status" else 0
+        sys.stdout.write("".join(f"{key}: {value}\n" for key, value in answer.items()) if args.action == "status"
+                         else f"shardlint: stopped the resident checker (pid {answer['stopped']})\n")
         return 0
     if args.action == "run":
         return _run_here(args.idle_timeout * 60)
