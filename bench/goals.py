@@ -10,7 +10,9 @@ time; peaks are its maximum resident set.
     python bench/goals.py --tools-bin DIR [--baseline OTHER_SHARDLINT] [--runs 21] [--big 10000]
 
 ``--baseline`` names a second shardlint executable (say, an install of the
-previous release) to compare with, figure by figure.  See bench/README.md.
+previous release) to compare with, figure by figure.  The ``resident`` figures
+check the same single files through a resident checker started for the run,
+counting its share of the CPU (Linux).  See bench/README.md.
 """
 
 from __future__ import annotations
