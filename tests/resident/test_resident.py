@@ -237,6 +237,24 @@ def test_a_change_to_shardlint_stops_the_resident_checker(own_daemon: Daemon):
     assert own_daemon.status() is None
 
 
+def test_installing_a_package_stops_the_resident_checker(runtime: Path, tmp_path: Path):
+    """A package installed or upgraded beside shardlint (a new PyYAML, say) is not the one loaded."""
+    extra = tmp_path / "site"
+    extra.mkdir()
+    resident = Daemon(runtime)
+    resident.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra), resident.env.get("PYTHONPATH")]))
+    resident.start()
+    try:
+        assert resident.run("check", "examples/fsdp2-good.yaml").returncode == 0
+        assert resident.served() == 1
+        time.sleep(0.01)  # a folder's modification time may be coarse
+        (extra / "newly_installed.py").write_text("", encoding="utf-8")
+        assert resident.run("check", "examples/fsdp2-good.yaml").returncode == 0
+        assert resident.proc is not None and resident.proc.wait(timeout=30) == 0
+    finally:
+        resident.stop()
+
+
 def test_a_request_from_another_installation_is_refused(daemon: Daemon):
     before = daemon.served()
     sock = next((daemon.runtime / "shardlint").glob("*.sock"))

@@ -65,8 +65,15 @@ def _data_files() -> list[str]:
                   if path.is_file())
 
 
+def _library_folders() -> list[str]:
+    """The module path's folders: installing, upgrading or removing any package (PyYAML, pygls)
+    adds or removes entries in one of them, which changes its modification time."""
+    return sorted({os.path.abspath(folder) for folder in sys.path if folder and os.path.isdir(folder)})
+
+
 def fingerprint(files: list[str]) -> tuple[tuple[str, int, int], ...]:
-    """When and how big each of ``files`` is: shardlint's modules and data, as the parent loaded them."""
+    """When and how big each of ``files`` is: shardlint's modules and data, and the module path's
+    folders, as the parent loaded them."""
     out = []
     for path in files:
         try:
@@ -155,7 +162,7 @@ class Server:
     def load(self) -> None:
         _import_everything()
         _warm_up()
-        self.files = _module_files() + _data_files()
+        self.files = _module_files() + _data_files() + _library_folders()
         self.stamp = fingerprint(self.files)
 
     def listen(self) -> None:
@@ -268,7 +275,7 @@ class Server:
             conn.sendall(b"refused another installation\n")
             return
         if fingerprint(self.files) != self.stamp:
-            conn.sendall(b"refused shardlint changed since the resident checker started\n")
+            conn.sendall(b"refused shardlint or its libraries changed since the resident checker started\n")
             raise Stale
         # no reaping between the fork and the count of running children
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
