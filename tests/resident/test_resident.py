@@ -143,6 +143,13 @@ def test_standard_input_reaches_the_forked_run(daemon: Daemon):
     same_as_a_fresh_process(daemon, "check", "-", "--stdin-filename", "ds.json", input=text)
 
 
+def test_the_callers_stream_encoding_is_kept(daemon: Daemon, tmp_path: Path):
+    config = write(tmp_path, "u.yaml", "distributed_type: FSDP\nmixed_precision: no  # \u00e9t\u00e9\n")
+    daemon.env["PYTHONIOENCODING"] = "ascii:backslashreplace"
+    same_as_a_fresh_process(daemon, "check", str(config))
+    assert "\\xe9t\\xe9" in daemon.run("check", str(config)).stdout
+
+
 def test_the_corpus_reads_the_same(daemon: Daemon, shared_dir: Path):
     same_as_a_fresh_process(daemon, "check", "--format", "json", str(shared_dir / "corpus" / "repos"))
 
