@@ -267,7 +267,7 @@ def test_a_request_from_another_installation_is_refused(daemon: Daemon):
     sock = next((daemon.runtime / "shardlint").glob("*.sock"))
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.connect(str(sock))
-    payload = marshal.dumps({"op": "check", "identity": ("0.0.0",), "argv": ["check"], "cwd": "/", "env": {},
+    payload = marshal.dumps({"op": "run", "identity": ("0.0.0",), "argv": ["check"], "cwd": "/", "env": {},
                              "umask": 0o022, "streams": [None, None, None]})
     conn.sendall(len(payload).to_bytes(4, "big") + payload)
     assert conn.makefile("rb").readline() == b"refused another installation\n"
@@ -400,3 +400,48 @@ def test_the_language_server_runs_forked_too(daemon: Daemon, tmp_path: Path):
     assert daemon.served() == before + 1
     assert answers[0] == answers[1]
     assert answers[0][3] == 0 and {d["code"] for d in answers[0][1]} >= {"ACC006", "FSDP100"}
+
+
+@pytest.mark.parametrize("answer, code", [(b"refused another installation\n", None), (b"pid 99999999\n", 2), (b"", None)])
+def test_what_the_caller_does_with_each_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str], answer: bytes, code: int | None):
+    """Refused or no answer: the caller runs the check itself (None). A forked run that started and
+    then ended without its status: an error, never a second run."""
+    import threading
+
+    from shardlint.resident import client, socket_path
+
+    # the process's own standard streams (pytest's capture objects have no encoding to pass on)
+    monkeypatch.setattr(client, "_STREAMS", (sys.__stdin__, sys.__stdout__, sys.__stderr__))
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("SHARDLINT_NO_DAEMON", "")
+    path = socket_path()
+    os.mkdir(os.path.dirname(path), mode=0o700)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+    listener.settimeout(30)
+
+    def resident() -> None:
+        conn, _ = listener.accept()
+        reply = conn.makefile("rb")
+        assert marshal.loads(reply.read(int.from_bytes(reply.read(4), "big")))["argv"] == ["check", "x.yaml"]
+        conn.sendall(answer)
+        if answer.startswith(b"pid "):
+            _go, fds, _flags, _addr = socket.recv_fds(conn, 16, 3)
+            assert len(fds) == 3
+            for fd in fds:
+                os.close(fd)
+        conn.close()  # a forked run that died, or a checker that refused or went away
+
+    thread = threading.Thread(target=resident)
+    thread.start()
+    try:
+        assert client.delegate(["check", "x.yaml"]) == code
+    finally:
+        thread.join(timeout=30)
+        listener.close()
+    said = capsys.readouterr().err
+    assert ("ended without an exit status" in said) == (code == 2)

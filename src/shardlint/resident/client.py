@@ -1,4 +1,4 @@
-"""The caller's side: hand ``shardlint check`` to the resident checker when one runs.
+"""The caller's side: hand ``shardlint check`` (or ``lsp``) to the resident checker when one runs.
 
 When none runs for this installation (the usual case) this costs one ``stat``. Once a forked
 run has started, its output is already the caller's: the run is never repeated here, and a run
@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BufferedReader
 
 from shardlint.resident import OPT_OUT, SUPPORTED, frame, identity, private, runtime_dir, socket_path
 
@@ -29,7 +32,7 @@ def _request(argv: list[str]) -> dict[str, object] | None:
     specs = [_stream_spec(stream) for stream in _STREAMS]
     if None in specs:
         return None
-    return {"op": "check", "identity": identity(), "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+    return {"op": "run", "identity": identity(), "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
             "umask": _umask(), "streams": specs}
 
 
@@ -73,34 +76,44 @@ def delegate(argv: list[str]) -> int | None:
         first = reply.readline()
         if not first.startswith(b"pid "):  # refused (another installation, changed sources), or gone
             raise ConnectionError
-        socket.send_fds(conn, [b"go\n"], [0, 1, 2])  # from here on the run is the resident checker's
     except OSError:  # no answer in time, or none at all: nothing has been run
         conn.close()
         return None
-    conn.settimeout(None)
-    return _wait(int(first[4:]), reply)
+    with _forwarding_signals(int(first[4:])):
+        try:
+            socket.send_fds(conn, [b"go\n"], [0, 1, 2])  # from here on the run is the resident checker's
+        except OSError:
+            conn.close()
+            return None
+        conn.settimeout(None)
+        return _wait(reply)
 
 
-def _wait(pid: int, reply: object) -> int:
-    """Wait for the forked run's exit status, passing on the signals that would have stopped it here."""
+@contextmanager
+def _forwarding_signals(pid: int) -> Iterator[None]:
+    """Ctrl-C and the signals that would have stopped the run here go to the forked run instead."""
     def forward(signum: int, _frame: object) -> None:
         try:
             os.kill(pid, signum)
         except OSError:
             pass
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, forward)
-    while True:
-        try:
-            line = reply.readline()  # type: ignore[attr-defined]
-        except InterruptedError:
-            continue
-        except OSError:
-            line = b""
-        if line.startswith(b"exit "):
-            return int(line[5:])
-        if not line:
-            sys.stderr.write("shardlint: error: the resident checker's run ended without an exit status "
-                             "(see `shardlint daemon status`); run again with SHARDLINT_NO_DAEMON=1\n")
-            return 2
+    saved = {signum: signal.signal(signum, forward) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def _wait(reply: BufferedReader) -> int:
+    """The forked run's exit status."""
+    try:
+        line = reply.readline()
+    except OSError:
+        line = b""
+    if line.startswith(b"exit "):
+        return int(line[5:])
+    sys.stderr.write("shardlint: error: the resident checker's run ended without an exit status "
+                     "(see `shardlint daemon status`); run again with SHARDLINT_NO_DAEMON=1\n")
+    return 2

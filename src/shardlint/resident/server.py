@@ -259,8 +259,8 @@ class Server:
             elif op == "stop":
                 conn.sendall(frame({"stopped": os.getpid()}))
                 return True
-            elif op == "check":
-                self._check(conn, request)
+            elif op == "run":
+                self._run(conn, request)
         except OSError:
             pass
         return False
@@ -270,7 +270,7 @@ class Server:
                 "running": len(self.children), "up_seconds": round(time.time() - self.started),
                 "idle_timeout": self.idle_timeout}
 
-    def _check(self, conn: socket.socket, request: dict[str, Any]) -> None:
+    def _run(self, conn: socket.socket, request: dict[str, Any]) -> None:
         if request.get("identity") != self.identity:
             conn.sendall(b"refused another installation\n")
             return
