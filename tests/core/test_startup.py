@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,9 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def imported_by_check(folder: Path, *paths: str) -> set[str]:
+def imported_by_check(folder: Path, *paths: str, env: dict[str, str] | None = None) -> set[str]:
     proc = subprocess.run([sys.executable, "-c", PROBE, *paths], capture_output=True, text=True, cwd=folder,
-                          timeout=60)
+                          timeout=60, env=env)
     assert proc.returncode == 0, proc.stderr
     return set(json.loads(proc.stdout.splitlines()[-1]))
 
@@ -39,6 +40,17 @@ def test_checking_configs_imports_nothing_heavy(tmp_path: Path):
     modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", "suppressed.yaml")
     assert "shardlint.suppressions" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}
+
+
+def test_a_parsed_pyproject_is_taken_from_the_cache_by_later_runs(tmp_path: Path):
+    """A project's pyproject.toml holding a configuration and pins is parsed once: later runs take its
+    tables from the user's cache without importing the TOML parser."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "train"\ndependencies = ["accelerate==1.6.0"]\n\n'
+                                             '[tool.shardlint]\nignore = ["SL002"]\n', encoding="utf-8")
+    shutil.copy(ROOT / "examples" / "fsdp2-good.yaml", tmp_path / "fsdp2-good.yaml")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert "tomllib" in imported_by_check(tmp_path, "fsdp2-good.yaml", env=env)
+    assert not {m for m in imported_by_check(tmp_path, "fsdp2-good.yaml", env=env) if m.startswith(("tomllib", "tomli"))}
 
 
 def test_checking_fixable_configs_imports_nothing_heavy(tmp_path: Path):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,17 +20,6 @@ from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selecto
 
 TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers", "trl")
 _VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){0,2}")  # bounded, so that int() takes every part
-
-
-def _toml_loads(text: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"invalid TOML: {exc}") from None
 
 
 # [tool.shardlint], [tool.shardlint.x], tool.shardlint.x = ..., or shardlint = {...} under [tool]
@@ -49,8 +37,10 @@ def table_of(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
     if path.name == PROJECT_FILE and not _MAY_HAVE_TABLE.search(text):
         return None  # no spelling of a [tool.shardlint] table is there: skip parsing the TOML
+    from shardlint.settings.tomlfile import parse_toml
+
     try:
-        data = _toml_loads(text)
+        data = parse_toml(text, path)
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     if path.name != PROJECT_FILE:

@@ -92,19 +92,6 @@ def read_requirements_txt(text: str, path: Path, included: Callable[[Path], None
     return out
 
 
-def _toml(text: str) -> dict[str, Any]:
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 only
-        import tomli as tomllib
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return {}
-
-
 def _poetry_spec(value: Any) -> str | None:
     """A Poetry constraint (``"^4.40"``, ``"~4.40"``, ``{version = "..."}``) as PEP 440 clauses."""
     if isinstance(value, dict):
@@ -134,7 +121,12 @@ def _poetry_spec(value: Any) -> str | None:
 
 def read_pyproject(text: str, path: Path) -> list[Requirement]:
     """PEP 621 dependencies and optional dependencies, PEP 735 groups, Poetry and PDM tables."""
-    data = _toml(text)
+    from shardlint.settings.tomlfile import parse_toml
+
+    try:
+        data = parse_toml(text, path)
+    except ValueError:
+        data = {}
     lines = text.splitlines()
     out = []
     strings: list[str] = []
