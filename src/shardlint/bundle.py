@@ -3,7 +3,6 @@ and what a run derives from it, kept between runs in the user's cache."""
 
 from __future__ import annotations
 
-import json
 import zlib
 from functools import cache
 from pathlib import Path
@@ -25,6 +24,8 @@ def read_bundle(path: Path) -> dict[str, Any] | None:
 
 
 def _parsed(raw: bytes) -> dict[str, Any] | None:
+    import json  # a run takes what it needs from the kept derivation, not from the JSON
+
     bundle = json.loads(raw.decode("utf-8"))
     return bundle if bundle.get("format") == BUNDLE_FORMAT else None
 

@@ -15,11 +15,13 @@ HEAVY = ("dataclasses", "inspect", "difflib", "shutil", "jsonschema", "ruamel", 
          "multiprocessing", "shardlint.lsp", "shardlint.convert", "shardlint.fixes.converge", "tomllib", "tomli")
 
 PROBE = """
-import io, json, sys, contextlib
+import io, sys, contextlib
 from shardlint.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     main(["check", *sys.argv[1:]])
-print(json.dumps(sorted(sys.modules)))
+modules = sorted(sys.modules)
+import json
+print(json.dumps(modules))
 """
 
 
@@ -51,6 +53,16 @@ def test_a_parsed_pyproject_is_taken_from_the_cache_by_later_runs(tmp_path: Path
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     assert "tomllib" in imported_by_check(tmp_path, "fsdp2-good.yaml", env=env)
     assert not {m for m in imported_by_check(tmp_path, "fsdp2-good.yaml", env=env) if m.startswith(("tomllib", "tomli"))}
+
+
+def test_later_runs_of_clean_configs_import_no_json(tmp_path: Path):
+    """The rules and schemas are taken from the user's cache once it is filled: a clean config needs no JSON."""
+    for name in ("fsdp2-good.yaml", "deepspeed-zero3.yaml"):
+        shutil.copy(ROOT / "examples" / name, tmp_path / name)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", env=env)
+    modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", env=env)
+    assert not {m for m in modules if m.split(".")[0] in ("json", "_json")}
 
 
 def test_checking_fixable_configs_imports_nothing_heavy(tmp_path: Path):

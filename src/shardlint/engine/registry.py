@@ -16,7 +16,6 @@ using that configuration is first linted, and read again when they change.
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 import re
@@ -109,6 +108,8 @@ def fingerprint(root: Path) -> str:
 
 @cache
 def rule_schema() -> dict[str, Any]:
+    import json
+
     return json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
 
 
@@ -243,6 +244,8 @@ def build_bundle(root: Path | None = None) -> dict[str, Any]:
 
 
 def bundle_text(bundle: dict[str, Any]) -> str:
+    import json
+
     return json.dumps(bundle, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
 
