@@ -31,7 +31,8 @@ from shardlint.families import BUILTIN_FAMILIES, BUILTIN_PREFIXES, CODE, prefix_
 from shardlint.resources import data_dir
 from shardlint.settings.model import ConfigError
 
-_FILE_NAME = re.compile(rf"(?P<id>{CODE.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
+# compiled by re on first use: a run from the bundle reads no rule file
+_FILE_NAME = rf"(?P<id>{CODE.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z"
 
 
 class RuleFileError(Exception):
@@ -138,7 +139,7 @@ def read_rule_file(path: Path) -> dict[str, Any]:
         if where.startswith(("when", "at", "message", "fix")):
             _compile(path, spec)  # the compiler names a bad predicate, template or fix more precisely
         raise RuleFileError(path, f"at {where}: {explain(error)}")
-    match = _FILE_NAME.match(path.name)
+    match = re.match(_FILE_NAME, path.name)
     if not match or match["id"] != spec["id"] or match["name"] != spec["name"]:
         raise RuleFileError(path, f"the file must be named {spec['id']}-{spec['name']}.yaml")
     return spec
@@ -190,7 +191,7 @@ def project_rule_files(rule_paths: tuple[Path, ...]) -> list[Path]:
 
 def _project_code(path: Path) -> str:
     """The code a project rule file's name gives it; refused when it is not the project's own."""
-    match = _FILE_NAME.match(path.name)
+    match = re.match(_FILE_NAME, path.name)
     if match is None:
         raise RuleFileError(path, "a rule file is named <CODE>-<name>.yaml, such as ORG101-bf16-only.yaml "
                                   "(an upper-case prefix, three digits, a kebab-case name)")
