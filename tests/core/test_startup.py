@@ -42,6 +42,7 @@ def test_checking_configs_imports_nothing_heavy(tmp_path: Path):
     modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", "suppressed.yaml")
     assert "shardlint.suppressions" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}
+    assert "shardlint.fixes.migrate" not in modules  # FSDP190's migration is worked out for FSDP1 configs only
 
 
 def test_a_parsed_pyproject_is_taken_from_the_cache_by_later_runs(tmp_path: Path):
