@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,17 +15,19 @@ HEAVY = ("dataclasses", "inspect", "difflib", "shutil", "jsonschema", "ruamel", 
          "multiprocessing", "shardlint.lsp", "shardlint.convert", "shardlint.fixes.converge", "tomllib", "tomli")
 
 PROBE = """
-import io, json, sys, contextlib
+import io, sys, contextlib
 from shardlint.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     main(["check", *sys.argv[1:]])
-print(json.dumps(sorted(sys.modules)))
+modules = sorted(sys.modules)
+import json
+print(json.dumps(modules))
 """
 
 
-def imported_by_check(folder: Path, *paths: str) -> set[str]:
+def imported_by_check(folder: Path, *paths: str, env: dict[str, str] | None = None) -> set[str]:
     proc = subprocess.run([sys.executable, "-c", PROBE, *paths], capture_output=True, text=True, cwd=folder,
-                          timeout=60)
+                          timeout=60, env=env)
     assert proc.returncode == 0, proc.stderr
     return set(json.loads(proc.stdout.splitlines()[-1]))
 
@@ -39,6 +42,28 @@ def test_checking_configs_imports_nothing_heavy(tmp_path: Path):
     modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", "suppressed.yaml")
     assert "shardlint.suppressions" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}
+    assert "shardlint.fixes.migrate" not in modules  # FSDP190's migration is worked out for FSDP1 configs only
+
+
+def test_a_parsed_pyproject_is_taken_from_the_cache_by_later_runs(tmp_path: Path):
+    """A project's pyproject.toml holding a configuration and pins is parsed once: later runs take its
+    tables from the user's cache without importing the TOML parser."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "train"\ndependencies = ["accelerate==1.6.0"]\n\n'
+                                             '[tool.shardlint]\nignore = ["SL002"]\n', encoding="utf-8")
+    shutil.copy(ROOT / "examples" / "fsdp2-good.yaml", tmp_path / "fsdp2-good.yaml")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert "tomllib" in imported_by_check(tmp_path, "fsdp2-good.yaml", env=env)
+    assert not {m for m in imported_by_check(tmp_path, "fsdp2-good.yaml", env=env) if m.startswith(("tomllib", "tomli"))}
+
+
+def test_later_runs_of_clean_configs_import_no_json(tmp_path: Path):
+    """The rules and schemas are taken from the user's cache once it is filled: a clean config needs no JSON."""
+    for name in ("fsdp2-good.yaml", "deepspeed-zero3.yaml"):
+        shutil.copy(ROOT / "examples" / name, tmp_path / name)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", env=env)
+    modules = imported_by_check(tmp_path, "fsdp2-good.yaml", "deepspeed-zero3.yaml", env=env)
+    assert not {m for m in modules if m.split(".")[0] in ("json", "_json")}
 
 
 def test_checking_fixable_configs_imports_nothing_heavy(tmp_path: Path):
@@ -65,6 +90,7 @@ def test_checking_json_never_imports_pyyaml(tmp_path: Path):
     modules = imported_by_check(tmp_path, "ds.json", "bad.json")
     assert "shardlint.loading.json_loader" in modules
     assert not {m for m in modules if m == "yaml" or m.startswith(("yaml.", "shardlint.loading.yaml_loader"))}
+    assert "datetime" not in modules  # PyYAML imports it for YAML timestamps; nothing a JSON config needs does
 
 
 def test_checking_yaml_never_imports_the_json_loader(tmp_path: Path):

@@ -47,3 +47,29 @@ def test_accelerate_configs(top: dict[str, Any], fsdp: dict[str, Any]) -> None:
     TRICKY, max_size=3))
 def test_deepspeed_configs(zero: dict[str, Any], top: dict[str, Any]) -> None:
     _agree("deepspeed", {**top, "zero_optimization": zero})
+
+
+def _pattern_sources(node: Any) -> set[str]:
+    """Every ``pattern`` and ``patternProperties`` source in a schema."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        found |= set(node.get("patternProperties", {}))
+        if isinstance(node.get("pattern"), str):
+            found.add(node["pattern"])
+        for value in node.values():
+            found |= _pattern_sources(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _pattern_sources(value)
+    return found
+
+
+def test_the_evaluators_patterns_find_what_re_finds():
+    """Patterns naming one key are matched without compiling them: exactly where ``re.search`` matches."""
+    import re
+
+    for kind in ("accelerate", "deepspeed"):
+        for source in _pattern_sources(schema(kind)):
+            word = source.strip("^$")
+            for text in (word, f"{word}\n", f"{word}\n\n", f"_{word}", f"{word}_", word.upper(), "", "\n"):
+                assert bool(validator(kind).pattern(source).search(text)) == bool(re.search(source, text)), (source, text)

@@ -7,8 +7,8 @@ from typing import Any
 from shardlint.builtins import finding
 from shardlint.diagnostics import Diagnostic, Fix
 from shardlint.document import Document, KeyPath, format_path
-from shardlint.fixes.migrate import key_in, migrated_text, plan_migration
 from shardlint.options import FileOptions
+from shardlint.semantics.accelerate import key_in
 
 CODE = "FSDP190"
 FSDP2_SINCE = ">=1.6.0"  # fsdp_version and `accelerate to-fsdp2` arrived in v1.6.0 (reference section 6)
@@ -41,6 +41,8 @@ def check_fsdp1(doc: Document, options: FileOptions = FileOptions()) -> list[Dia
 
     def migration() -> tuple[str, list[Fix]]:
         """The fix, or why there is none (the end of the message): worked out when first asked for."""
+        from shardlint.fixes.migrate import migrated_text, plan_migration
+
         new_text, blocker = migrated_text(doc, plan_migration(section))
         if new_text is None:
             return f"; no automatic migration: {blocker}", []

@@ -16,7 +16,6 @@ using that configuration is first linted, and read again when they change.
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 import re
@@ -32,7 +31,8 @@ from shardlint.families import BUILTIN_FAMILIES, BUILTIN_PREFIXES, CODE, prefix_
 from shardlint.resources import data_dir
 from shardlint.settings.model import ConfigError
 
-_FILE_NAME = re.compile(rf"(?P<id>{CODE.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
+# compiled by re on first use: a run from the bundle reads no rule file
+_FILE_NAME = rf"(?P<id>{CODE.pattern})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z"
 
 
 class RuleFileError(Exception):
@@ -109,6 +109,8 @@ def fingerprint(root: Path) -> str:
 
 @cache
 def rule_schema() -> dict[str, Any]:
+    import json
+
     return json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
 
 
@@ -137,7 +139,7 @@ def read_rule_file(path: Path) -> dict[str, Any]:
         if where.startswith(("when", "at", "message", "fix")):
             _compile(path, spec)  # the compiler names a bad predicate, template or fix more precisely
         raise RuleFileError(path, f"at {where}: {explain(error)}")
-    match = _FILE_NAME.match(path.name)
+    match = re.match(_FILE_NAME, path.name)
     if not match or match["id"] != spec["id"] or match["name"] != spec["name"]:
         raise RuleFileError(path, f"the file must be named {spec['id']}-{spec['name']}.yaml")
     return spec
@@ -189,7 +191,7 @@ def project_rule_files(rule_paths: tuple[Path, ...]) -> list[Path]:
 
 def _project_code(path: Path) -> str:
     """The code a project rule file's name gives it; refused when it is not the project's own."""
-    match = _FILE_NAME.match(path.name)
+    match = re.match(_FILE_NAME, path.name)
     if match is None:
         raise RuleFileError(path, "a rule file is named <CODE>-<name>.yaml, such as ORG101-bf16-only.yaml "
                                   "(an upper-case prefix, three digits, a kebab-case name)")
@@ -243,6 +245,8 @@ def build_bundle(root: Path | None = None) -> dict[str, Any]:
 
 
 def bundle_text(bundle: dict[str, Any]) -> str:
+    import json
+
     return json.dumps(bundle, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
 

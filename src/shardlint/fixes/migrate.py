@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 from shardlint.document import Document, KeyPath
 from shardlint.engine.values import NORMALISERS, str_to_bool, strategy_name
 from shardlint.semantics.accelerate import (FSDP1_ONLY, FSDP2_RESHARD_AFTER_FORWARD, REMOVED_UNDER_FSDP2,
-                                            STATE_DICT_TYPES, newest_default)
+                                            STATE_DICT_TYPES, key_in, newest_default)
 
 SECTION = "fsdp_config"
 _FSDP2_REJECTS = {"LOCAL_STATE_DICT": "SHARDED_STATE_DICT"}  # reference A28; the closest FSDP2 has
@@ -76,14 +76,6 @@ class Migration(NamedTuple):
     version: Change
     dropped: tuple[Drop, ...]
     blocker: str = ""            # why it cannot be done unattended ("" when it can)
-
-
-def key_in(section: dict[str, Any], name: str) -> str | None:
-    """The spelling of ``name`` present in ``fsdp_config`` (Accelerate adds a missing ``fsdp_`` prefix)."""
-    for candidate in (name, name.removeprefix("fsdp_")):
-        if candidate in section:
-            return candidate
-    return None
 
 
 def fsdp1_strategy(section: dict[str, Any]) -> tuple[str | None, str | None]:

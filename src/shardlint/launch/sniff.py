@@ -16,8 +16,9 @@ WORKFLOW_SUFFIXES = frozenset({".yml", ".yaml"})
 
 # a file without one of these bytes holds no launch command; searched before decoding
 LAUNCHER_TOKENS = (b"accelerate", b"torchrun", b"deepspeed", b"torch.distributed", b"trl ")
-_SHELL_SHEBANG = re.compile(rb"\A#![^\n]*\b(?:ba|z|k|da)?sh\b")
-_SBATCH = re.compile(rb"^#SBATCH", re.MULTILINE)
+# for files without a suffix; compiled by re on first use
+_SHELL_SHEBANG = rb"\A#![^\n]*\b(?:ba|z|k|da)?sh\b"
+_SBATCH = rb"(?m)^#SBATCH"
 
 
 def is_workflow(path: PurePath) -> bool:
@@ -39,7 +40,7 @@ def surface_of(path: PurePath, head: bytes = b"") -> Surface | None:
         return "makefile"
     if is_workflow(path):
         return "workflow"
-    if not suffix and head and (_SHELL_SHEBANG.match(head) or _SBATCH.search(head)):
+    if not suffix and head and (re.match(_SHELL_SHEBANG, head) or re.search(_SBATCH, head)):
         return "shell"
     return None
 

@@ -178,6 +178,14 @@ def launch_default(path: tuple[Any, ...], version: Version | None,
     return True, chosen.resolve(fact_value) if isinstance(chosen, ByFact) else chosen
 
 
+def key_in(section: dict[str, Any], name: str) -> str | None:
+    """The spelling of ``name`` present in ``fsdp_config`` (Accelerate adds a missing ``fsdp_`` prefix)."""
+    for candidate in (name, name.removeprefix("fsdp_")):
+        if candidate in section:
+            return candidate
+    return None
+
+
 def newest_default(*path: str, **facts: Any) -> Any:
     """The launch default of ``path`` under the newest Accelerate; ``facts`` (by fact name, ``-`` as
     ``_``) answer a dependent default."""

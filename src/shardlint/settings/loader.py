@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,22 +19,12 @@ from shardlint.settings.model import PROJECT_FILE, ConfigError, Settings
 from shardlint.settings.selectors import FAMILIES, SelectionLayer, check_selector
 
 TARGET_LIBRARIES = ("accelerate", "deepspeed", "transformers", "trl")
-_VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){0,2}")  # bounded, so that int() takes every part
-
-
-def _toml_loads(text: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"invalid TOML: {exc}") from None
+# patterns are compiled by re on first use: most runs read no configuration
+_VERSION = r"\d{1,9}(\.\d{1,9}){0,2}"  # bounded, so that int() takes every part
 
 
 # [tool.shardlint], [tool.shardlint.x], tool.shardlint.x = ..., or shardlint = {...} under [tool]
-_MAY_HAVE_TABLE = re.compile(r"""tool\s*\.\s*["']?shardlint|^\s*["']?shardlint["']?\s*=\s*\{""", re.M)
+_MAY_HAVE_TABLE = r"""(?m)tool\s*\.\s*["']?shardlint|^\s*["']?shardlint["']?\s*=\s*\{"""
 
 
 def table_of(path: Path) -> dict[str, Any] | None:
@@ -47,10 +36,12 @@ def table_of(path: Path) -> dict[str, Any] | None:
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # a FIFO or device is refused, not read
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
-    if path.name == PROJECT_FILE and not _MAY_HAVE_TABLE.search(text):
+    if path.name == PROJECT_FILE and not re.search(_MAY_HAVE_TABLE, text):
         return None  # no spelling of a [tool.shardlint] table is there: skip parsing the TOML
+    from shardlint.settings.tomlfile import parse_toml
+
     try:
-        data = _toml_loads(text)
+        data = parse_toml(text, path)
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     if path.name != PROJECT_FILE:
@@ -126,7 +117,7 @@ def parse_target(value: Any) -> dict[str, str]:
     for library, version in value.items():
         if library not in TARGET_LIBRARIES:
             raise ValueError(f"unknown library {library!r} (use {', '.join(TARGET_LIBRARIES)})")
-        if not isinstance(version, str) or not _VERSION.fullmatch(version):
+        if not isinstance(version, str) or not re.fullmatch(_VERSION, version):
             raise ValueError(f"{library}: {version!r} is not a version string such as \"1.6\"")
         out[library] = version
     return out

@@ -16,7 +16,8 @@ LIBRARIES = ("accelerate", "deepspeed", "transformers", "trl")
 # requirement files by name; the folder walk also reads requirements*/ folders' *.txt
 FILE_NAMES = ("pyproject.toml", "setup.cfg", "setup.py", "environment.yml", "environment.yaml",
               "uv.lock", "poetry.lock", "pdm.lock")
-_MENTIONS = re.compile(r"(?i)\b(accelerate|deepspeed|transformers|trl)\b")
+# patterns are left to re to compile (and cache) on first use: most runs read no requirement file
+_MENTIONS = r"(?i)\b(accelerate|deepspeed|transformers|trl)\b"
 
 
 class Requirement(NamedTuple):
@@ -35,7 +36,7 @@ def _library(name: str) -> str | None:
     return name if name in LIBRARIES else None
 
 
-_PEP508 = re.compile(r"""\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(\(?[^;@#]*?\)?)\s*(?:;.*)?\s*$""")
+_PEP508 = r"""\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(\(?[^;@#]*?\)?)\s*(?:;.*)?\s*$"""
 
 
 def parse_requirement(text: str) -> tuple[str, str] | None:
@@ -46,7 +47,7 @@ def parse_requirement(text: str) -> tuple[str, str] | None:
     text = text.split(" #", 1)[0].strip()
     if "@" in text.split(";", 1)[0]:
         return None
-    match = _PEP508.match(text)
+    match = re.match(_PEP508, text)
     if not match:
         return None
     library = _library(match.group(1))
@@ -92,19 +93,6 @@ def read_requirements_txt(text: str, path: Path, included: Callable[[Path], None
     return out
 
 
-def _toml(text: str) -> dict[str, Any]:
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 only
-        import tomli as tomllib
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return {}
-
-
 def _poetry_spec(value: Any) -> str | None:
     """A Poetry constraint (``"^4.40"``, ``"~4.40"``, ``{version = "..."}``) as PEP 440 clauses."""
     if isinstance(value, dict):
@@ -134,7 +122,12 @@ def _poetry_spec(value: Any) -> str | None:
 
 def read_pyproject(text: str, path: Path) -> list[Requirement]:
     """PEP 621 dependencies and optional dependencies, PEP 735 groups, Poetry and PDM tables."""
-    data = _toml(text)
+    from shardlint.settings.tomlfile import parse_toml
+
+    try:
+        data = parse_toml(text, path)
+    except ValueError:
+        data = {}
     lines = text.splitlines()
     out = []
     strings: list[str] = []
@@ -243,14 +236,14 @@ def _literal_strings(node: Any, assigned: dict[str, Any]) -> Iterator[Any]:
             yield from _literal_strings(assigned.get(side.id, side) if isinstance(side, ast.Name) else side, assigned)
 
 
-_CONDA_ITEM = re.compile(r"\s*-\s*['\"]?([A-Za-z0-9][A-Za-z0-9._:-]*)\s*((?:[=<>!~]=?|===)[^#'\"]*)?['\"]?\s*(?:#.*)?$")
+_CONDA_ITEM = r"\s*-\s*['\"]?([A-Za-z0-9][A-Za-z0-9._:-]*)\s*((?:[=<>!~]=?|===)[^#'\"]*)?['\"]?\s*(?:#.*)?$"
 
 
 def read_environment_yml(text: str, path: Path) -> list[Requirement]:
     """Conda ``dependencies`` (``transformers=4.40`` is conda's fuzzy ``4.40.*``) and their ``pip:`` list."""
     out = []
     for number, raw in enumerate(text.splitlines(), 1):
-        match = _CONDA_ITEM.match(raw)
+        match = re.match(_CONDA_ITEM, raw)
         if not match:
             continue
         library = _library(match.group(1).split("::")[-1])
@@ -264,19 +257,19 @@ def read_environment_yml(text: str, path: Path) -> list[Requirement]:
     return out
 
 
-_LOCK_PACKAGE = re.compile(r'^\[\[package\]\]\s*$', re.M)
-_LOCK_NAME = re.compile(r'^name\s*=\s*"([^"]+)"\s*$', re.M)
-_LOCK_VERSION = re.compile(r'^version\s*=\s*"([^"]+)"\s*$', re.M)
+_LOCK_PACKAGE = r'(?m)^\[\[package\]\]\s*$'
+_LOCK_NAME = r'(?m)^name\s*=\s*"([^"]+)"\s*$'
+_LOCK_VERSION = r'(?m)^version\s*=\s*"([^"]+)"\s*$'
 
 
 def read_lock(text: str, path: Path) -> list[Requirement]:
     """The resolved versions of ``[[package]]`` entries in uv.lock, poetry.lock or pdm.lock."""
     out = []
-    starts = [m.start() for m in _LOCK_PACKAGE.finditer(text)] + [len(text)]
+    starts = [m.start() for m in re.finditer(_LOCK_PACKAGE, text)] + [len(text)]
     for begin, end in zip(starts, starts[1:]):
         block = text[begin:end]
-        name = _LOCK_NAME.search(block)
-        version = _LOCK_VERSION.search(block)
+        name = re.search(_LOCK_NAME, block)
+        version = re.search(_LOCK_VERSION, block)
         library = _library(name.group(1)) if name else None
         if library and version:
             line = text.count("\n", 0, begin + version.start()) + 1
@@ -293,4 +286,4 @@ READERS: dict[str, Callable[[str, Path], list[Requirement]]] = {
 
 def mentions_a_library(text: str) -> bool:
     """A cheap test before parsing: does the text name a targeted library at all?"""
-    return _MENTIONS.search(text) is not None
+    return re.search(_MENTIONS, text) is not None

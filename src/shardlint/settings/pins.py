@@ -23,7 +23,8 @@ LOCKED, EXACT, UPPER_BOUND, UNBOUNDED = 3, 2, 1, 0
 STRENGTH_NAMES = {LOCKED: "locked", EXACT: "exact pin", UPPER_BOUND: "upper bound", UNBOUNDED: "no upper bound"}
 PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 
-_CLAUSE = re.compile(r"(===|==|~=|!=|<=|>=|<|>)\s*v?(\d+(?:\.\d+)*)(\.\*)?[^,\s]*")
+# compiled by re on first use: most runs find no pin
+_CLAUSE = r"(===|==|~=|!=|<=|>=|<|>)\s*v?(\d+(?:\.\d+)*)(\.\*)?[^,\s]*"
 
 
 class Pin(NamedTuple):
@@ -66,7 +67,7 @@ def _below(bound: tuple[int, ...]) -> tuple[int, ...]:
 
 def decide(spec: str, latest: str) -> tuple[str, int]:
     """The version a specifier makes shardlint judge by, and how strongly it says so."""
-    clauses = [(m.group(1), _numbers(m.group(2)), bool(m.group(3))) for m in _CLAUSE.finditer(spec)]
+    clauses = [(m.group(1), _numbers(m.group(2)), bool(m.group(3))) for m in re.finditer(_CLAUSE, spec)]
     lower: list[tuple[str, tuple[int, ...]]] = []
     upper: list[tuple[int, ...]] = []  # inclusive upper bounds
     for op, numbers, star in clauses:

@@ -18,14 +18,15 @@ from typing import NamedTuple
 from shardlint.families import BUILTIN_PREFIXES, CODE, prefix_of
 
 FAMILIES = BUILTIN_PREFIXES
-_DIGITS = re.compile(r"[0-9]{0,3}")
+# compiled by re on first use: most runs check no selector
+_DIGITS = r"[0-9]{0,3}"
 ALL = "ALL"
 
 
 def check_selector(text: str, families: tuple[str, ...] = FAMILIES) -> str:
     """``text`` as a selector of ``families``, or ``ValueError`` saying what a selector looks like."""
     prefix = prefix_of(text)
-    if text == ALL or prefix in families and _DIGITS.fullmatch(text[len(prefix):]):
+    if text == ALL or prefix in families and re.fullmatch(_DIGITS, text[len(prefix):]):
         return text
     own = sorted(set(families) - set(FAMILIES))
     also = f"; this project's rules add {', '.join(own)}" if own else ""

@@ -110,12 +110,25 @@ def json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+class _Exactly:
+    """What ``re.compile("^word$")`` finds, without compiling it: the schemas name many keys by such
+    patterns (each a few times dearer to compile than a run's matching against it)."""
+
+    __slots__ = ("word",)
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def search(self, text: str) -> bool:
+        return text == self.word or text == f"{self.word}\n"  # re's $ also matches before a final newline
+
+
 class Validator:
     """Evaluates instances against one schema document; create once, reuse for every file."""
 
     def __init__(self, root: Schema) -> None:
         self.root = root
-        self._patterns: dict[str, re.Pattern[str]] = {}
+        self._patterns: dict[str, re.Pattern[str] | _Exactly] = {}
         self._refs: dict[str, Any] = {}
 
     # -- helpers ----------------------------------------------------------------
@@ -142,10 +155,12 @@ class Validator:
             schema = self.pointer(schema["$ref"])
         return schema
 
-    def pattern(self, source: str) -> re.Pattern[str]:
+    def pattern(self, source: str) -> re.Pattern[str] | _Exactly:
         compiled = self._patterns.get(source)
         if compiled is None:
-            compiled = self._patterns[source] = re.compile(source)
+            word = source[1:-1]
+            exact = source == f"^{word}$" and word.isascii() and word.replace("_", "a").isalnum()
+            compiled = self._patterns[source] = _Exactly(word) if exact else re.compile(source)
         return compiled
 
     def natural_types(self, schema: Schema) -> set[str] | None:

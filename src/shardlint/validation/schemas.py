@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import zlib
 from functools import cache
 from typing import Any
 
+from shardlint.kept import kept
 from shardlint.resources import data_dir
 from shardlint.validation.evaluator import Validator
 
@@ -19,7 +20,16 @@ def schema_text(kind: str) -> str:
 
 @cache
 def schema(kind: str) -> dict[str, Any]:
-    return json.loads(schema_text(kind))
+    """The parsed schema of ``kind``, kept between runs (:func:`~shardlint.kept.kept`) while the file's
+    bytes are the ones it was parsed from."""
+    raw = (data_dir("schemas") / SCHEMA_FILES[kind]).read_bytes()
+    return kept(f"schema-{kind}", (len(raw), zlib.crc32(raw)), lambda: _parsed(raw))  # type: ignore[no-any-return]
+
+
+def _parsed(raw: bytes) -> dict[str, Any]:
+    import json
+
+    return json.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
 
 
 @cache
