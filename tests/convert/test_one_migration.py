@@ -41,6 +41,11 @@ def test_corpus_fsdp1_configs_migrate_the_same_both_ways(shared_dir: Path):
     "distributed_type: FSDP\nfsdp_config:\n  fsdp_activation_checkpointing: true\n",
     "distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: HALF\n",
     "distributed_type: FSDP\nfsdp_config:\n  fsdp_state_dict_type: MINE\n",
+    # a value the migration drops is anchored, and aliased by one it rewrites: editing either text
+    # would leave the other half-migrated
+    ("distributed_type: FSDP\nfsdp_config:\n  fsdp_offload_params: false\n  fsdp_sync_module_states: &id001\n"
+     "  - 1\n  - 2\n  fsdp_reshard_after_forward: *id001\n"),
+    "distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: !!str FULL_SHARD\n",
 ])
 def test_both_refuse_the_same_files(tmp_path, text):
     path = tmp_path / "accelerate.yaml"

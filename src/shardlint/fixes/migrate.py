@@ -172,6 +172,15 @@ def migrated_text(doc: Document, migration: Migration) -> tuple[str | None, str]
         return None, migration.blocker
     section = doc.data.get(SECTION) if isinstance(doc.data.get(SECTION), dict) else {}  # set_value makes one
     base: KeyPath = (SECTION,)
+    touched = [change.key for change in (migration.state_dict, migration.reshard, migration.version) if change]
+    touched += [migration.reshard.replaces] if migration.reshard and migration.reshard.replaces else []
+    touched += [drop.key for drop in migration.dropped]
+    from shardlint.fixes.layout import Layout
+
+    layout = Layout(doc)
+    paths = [base + (key,) for key in touched if key in section] + ([base] if SECTION in doc.data else [])
+    if not all(layout.editable(path) for path in paths):  # an edit there would be skipped or spread
+        return None, "a key it changes is anchored, aliased, tagged or merged in; migrate it by hand"
     steps: list[Operation] = []
     if migration.state_dict is not None:  # first: then the section never empties
         change = migration.state_dict
