@@ -63,7 +63,7 @@ def _run_here(idle_timeout: float) -> int:
 
 def _start(idle_minutes: float) -> int:
     """``run`` in a new session, detached from this terminal; back when it listens (or has failed)."""
-    from shardlint.resident import runtime_dir, socket_path
+    from shardlint.resident import runtime_dir, runtime_file
     from shardlint.resident.server import ask
 
     status = ask("status")
@@ -71,7 +71,7 @@ def _start(idle_minutes: float) -> int:
         sys.stdout.write(f"shardlint: a resident checker already runs (pid {status['pid']})\n")
         return 0
     os.makedirs(runtime_dir(), mode=0o700, exist_ok=True)
-    log = socket_path()[:-len(".sock")] + ".log"  # what it says on standard error
+    log = runtime_file(".log")  # what it says on standard error
     with open(log, "wb") as stderr:
         proc = subprocess.Popen([sys.executable, "-m", "shardlint", "daemon", "run", "--idle-timeout",
                                  str(idle_minutes)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

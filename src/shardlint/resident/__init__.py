@@ -43,10 +43,15 @@ def runtime_dir() -> str:
     return os.path.join(os.environ.get("TMPDIR") or "/tmp", f"shardlint-{os.getuid()}")
 
 
-def socket_path() -> str:
-    """This installation's socket (one resident checker per shardlint, interpreter and module path)."""
+def runtime_file(suffix: str) -> str:
+    """This installation's ``.sock``, ``.lock`` or ``.log`` (one resident checker per shardlint,
+    interpreter and module path)."""
     key = zlib.crc32(repr(identity()).encode("utf-8", "surrogateescape"))
-    return os.path.join(runtime_dir(), f"check-{key:08x}.sock")
+    return os.path.join(runtime_dir(), f"check-{key:08x}{suffix}")
+
+
+def socket_path() -> str:
+    return runtime_file(".sock")
 
 
 def private(folder: str) -> bool:

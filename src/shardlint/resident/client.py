@@ -115,5 +115,5 @@ def _wait(reply: BufferedReader) -> int:
     if line.startswith(b"exit "):
         return int(line[5:])
     sys.stderr.write("shardlint: error: the resident checker's run ended without an exit status "
-                     "(see `shardlint daemon status`); run again with SHARDLINT_NO_DAEMON=1\n")
+                     f"(see `shardlint daemon status`); run again with {OPT_OUT}=1\n")
     return 2

@@ -23,7 +23,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from shardlint.resident import HEADER_BYTES, MAX_REQUEST_BYTES, frame, identity, private, runtime_dir, socket_path
+from shardlint.resident import (HEADER_BYTES, MAX_REQUEST_BYTES, frame, identity, private, runtime_dir, runtime_file,
+                                socket_path)
 
 # checked once, in the parent, before it serves: one file of each kind a run meets
 _WARM_UP_FILES = {
@@ -151,7 +152,7 @@ class Server:
             return f"cannot create {folder}: {exc.strerror}"
         if not private(folder):
             return f"{folder} is not a private folder of this user (mode 700); not listening there"
-        self.lock_fd = os.open(self.path[:-len(".sock")] + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        self.lock_fd = os.open(runtime_file(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
