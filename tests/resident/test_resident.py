@@ -295,9 +295,11 @@ def test_a_socket_folder_others_may_enter_is_never_used(runtime: Path):
     finally:
         resident.stop()
     (runtime / "shardlint").chmod(0o755)
-    proc = resident.run("daemon", "run")
-    assert proc.returncode == 1
-    assert "is not a private folder of this user" in proc.stderr
+    for action in ("run", "start"):
+        proc = resident.run("daemon", action)
+        assert proc.returncode == 1
+        assert "is not a private folder of this user" in proc.stderr
+    assert not list((runtime / "shardlint").glob("*.log"))  # nothing written where others may reach
 
 
 def test_start_status_stop_and_one_checker_per_installation(runtime: Path):

@@ -63,14 +63,17 @@ def _run_here(idle_timeout: float) -> int:
 
 def _start(idle_minutes: float) -> int:
     """``run`` in a new session, detached from this terminal; back when it listens (or has failed)."""
-    from shardlint.resident import runtime_dir, runtime_file
+    from shardlint.resident import make_runtime_dir, runtime_file
     from shardlint.resident.server import ask
 
     status = ask("status")
     if status is not None:
         sys.stdout.write(f"shardlint: a resident checker already runs (pid {status['pid']})\n")
         return 0
-    os.makedirs(runtime_dir(), mode=0o700, exist_ok=True)
+    problem = make_runtime_dir()
+    if problem:
+        sys.stderr.write(f"shardlint: error: {problem}\n")
+        return 1
     log = runtime_file(".log")  # what it says on standard error
     with open(log, "wb") as stderr:
         proc = subprocess.Popen([sys.executable, "-m", "shardlint", "daemon", "run", "--idle-timeout",

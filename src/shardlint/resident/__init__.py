@@ -65,6 +65,19 @@ def private(folder: str) -> bool:
             and (info.st_mode & 0o170000) == 0o040000)
 
 
+def make_runtime_dir() -> str | None:
+    """Create the runtime folder if needed; why it cannot be used (another user's, or open to
+    others), or ``None``. Nothing is written in it before this says it is private."""
+    folder = runtime_dir()
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create {folder}: {exc.strerror}"
+    if not private(folder):
+        return f"{folder} is not a private folder of this user (mode 700); not listening there"
+    return None
+
+
 def frame(message: dict[str, object]) -> bytes:
     payload = marshal.dumps(message)
     return len(payload).to_bytes(HEADER_BYTES, "big") + payload

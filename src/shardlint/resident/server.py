@@ -9,7 +9,6 @@ shardlint's own files change under it.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import io
 import marshal
@@ -23,8 +22,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from shardlint.resident import (HEADER_BYTES, MAX_REQUEST_BYTES, frame, identity, private, runtime_dir, runtime_file,
-                                socket_path)
+from shardlint.resident import (HEADER_BYTES, MAX_REQUEST_BYTES, frame, identity, make_runtime_dir, private,
+                                runtime_dir, runtime_file, socket_path)
 
 # checked once, in the parent, before it serves: one file of each kind a run meets
 _WARM_UP_FILES = {
@@ -145,13 +144,9 @@ class Server:
     def claim(self) -> str | None:
         """Take this installation's lock; why not, when another resident checker holds it or the
         runtime folder is not private."""
-        folder = runtime_dir()
-        try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-        except OSError as exc:
-            return f"cannot create {folder}: {exc.strerror}"
-        if not private(folder):
-            return f"{folder} is not a private folder of this user (mode 700); not listening there"
+        problem = make_runtime_dir()
+        if problem:
+            return problem
         self.lock_fd = os.open(runtime_file(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -396,9 +391,7 @@ def ask(op: str) -> dict[str, Any] | None:
         reply = conn.makefile("rb")
         size = int.from_bytes(reply.read(HEADER_BYTES), "big")
         answer = marshal.loads(reply.read(size))
-    except (OSError, ValueError, EOFError) as exc:
-        if isinstance(exc, OSError) and exc.errno not in (errno.ECONNREFUSED, errno.ENOENT, None):
-            raise
+    except (OSError, ValueError, EOFError):  # gone, refusing, or not answering
         return None
     finally:
         conn.close()
