@@ -47,20 +47,20 @@ class Sample(NamedTuple):
 
 
 class Resident:
-    """``shardlint daemon run`` of the measured shardlint, in a runtime folder of its own; the CPU
-    of what it does for a run (accepting it, forking, the forked run) is read from the kernel's
-    accounting of the process and its reaped children (Linux's /proc)."""
+    """``shardlint daemon run`` of the measured shardlint (``shardlint``: the command that starts it),
+    in a runtime folder of its own; ``env`` runs a ``shardlint`` through it. The CPU of what it does
+    for a run (accepting it, forking, the forked run) is read from the kernel's accounting of the
+    process and its reaped children (Linux's /proc)."""
 
-    def __init__(self, shardlint: str, folder: Path) -> None:
+    def __init__(self, shardlint: list[str], folder: Path) -> None:
         folder.mkdir(mode=0o700)
-        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(folder)}
-        self.env.pop("SHARDLINT_NO_DAEMON", None)
-        self.proc = subprocess.Popen([shardlint, "daemon", "run", "--idle-timeout", "0"], env=self.env,
+        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(folder), "SHARDLINT_NO_DAEMON": ""}
+        self.proc = subprocess.Popen([*shardlint, "daemon", "run", "--idle-timeout", "0"], env=self.env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while not list(folder.glob("shardlint/*.sock")):
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{shardlint} daemon run did not start")
+                raise SystemExit(f"{' '.join(shardlint)} daemon run did not start")
             time.sleep(0.05)
 
     def cpu_ms(self) -> float:
@@ -215,7 +215,7 @@ def main() -> int:
                 report(label, paired(commands(path, peer=[yamllint, "-d", "relaxed", path]), args.runs), against)
     if "resident" in only and Path("/proc/self/stat").exists():
         with tempfile.TemporaryDirectory() as tmp:
-            resident = Resident(args.shardlint, Path(tmp, "run"))
+            resident = Resident([args.shardlint], Path(tmp, "run"))
             try:
                 for label, path in one_file:
                     if Path(path).exists():

@@ -45,6 +45,8 @@ from shardlint.lsp import session as lsp_session
 from shardlint.lsp.session import Session
 from shardlint.options import LintOptions
 
+from goals import Resident  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILES = ["fsdp2-good.yaml", "fsdp1-bad.yaml", "deepspeed-zero3.yaml", "ds_config_zero3.json"]
 _DIGIT = re.compile(r"(?<=[:\s])[0-9]")
@@ -203,17 +205,9 @@ def startup(path: Path, repeat: int, baseline: Path | None, resident: bool) -> N
     alone = {**os.environ, "SHARDLINT_NO_DAEMON": "1"}
     sides = {"shardlint": (None, alone)} | ({"baseline": (baseline, alone)} if baseline else {})
     with tempfile.TemporaryDirectory() as tmp:
-        checker = None
-        if resident:
-            folder = Path(tmp, "run")
-            folder.mkdir(mode=0o700)
-            env = {**os.environ, "XDG_RUNTIME_DIR": str(folder), "SHARDLINT_NO_DAEMON": ""}
-            checker = subprocess.Popen([sys.executable, "-m", "shardlint", "daemon", "run", "--idle-timeout", "0"],
-                                       env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
-            while not list(folder.glob("shardlint/*.sock")):
-                time.sleep(0.05)
-            sides["resident"] = (None, env)
+        checker = Resident([sys.executable, "-m", "shardlint"], Path(tmp, "run")) if resident else None
+        if checker is not None:
+            sides["resident"] = (None, checker.env)
         runs: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
         try:
             for _ in range(repeat):
@@ -221,8 +215,7 @@ def startup(path: Path, repeat: int, baseline: Path | None, resident: bool) -> N
                     runs[side].append(first_diagnostic(path, src, side_env))
         finally:
             if checker is not None:
-                checker.terminate()
-                checker.wait()
+                checker.stop()
     print(f"process start -> first publishDiagnostics for {path.name}, ms over {repeat} starts "
           f"(load average {os.getloadavg()[0]:.1f})")
     print(f"{'side':9} {'initialize':>10} {'first median':>12} {'p95':>7} {'max':>7} {'server CPU':>10} {'within 1 s':>10}")
